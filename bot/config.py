@@ -1,0 +1,142 @@
+"""One Settings object, read from the environment (and .env) and validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+SUPPORTED_LOCALES = ("id", "en")
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the setting and is shown as-is."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    database_path: Path = Path("data/bot.sqlite3")
+    admin_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
+    default_locale: str = "id"
+    broadcast_rate: float = 25.0
+    reminder_offsets: tuple[int, ...] = (3 * 86400, 86400, 2 * 3600)  # seconds before the event
+    reminder_hour: int = 8
+    siapkerja_url: str = "https://siapkerja.kemnaker.go.id"
+    karirhub_url: str = "https://karirhub.kemnaker.go.id"
+    contact_bbpvp: str = "BBPVP Serang, Jl. Raya Serang Km. 2, Serang — (0254) 200 200"
+    contact_disnaker: str = "Disnakertrans Kota Serang, Jl. Jenderal Sudirman, Serang"
+    log_level: str = "INFO"
+
+    @property
+    def tz_name(self) -> str:
+        return self.timezone.key
+
+
+def _parse_ids(name: str, raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(f"{name}: '{part}' is not a Telegram user id (digits only)")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def parse_offsets(name: str, raw: str) -> tuple[int, ...]:
+    """'3d,1d,2h,30m,20s' -> seconds, largest first."""
+    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+    out: set[int] = set()
+    for part in raw.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        number, unit = part[:-1], part[-1:]
+        if unit not in units or not number.isdigit() or int(number) == 0:
+            raise SettingsError(f"{name}: '{part}' is not an offset like 3d, 2h, 30m or 20s")
+        out.add(int(number) * units[unit])
+    if not out:
+        raise SettingsError(f"{name}: give at least one offset, e.g. 3d,1d,2h")
+    return tuple(sorted(out, reverse=True))
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: '{raw}' is not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{name}: must be greater than 0")
+    return value
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Merge .env (lower precedence) with the process environment, then validate."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if env is None else env)
+
+    def get(name: str) -> str | None:
+        raw = values.get(name)
+        return raw.strip() if raw is not None and raw.strip() != "" else None
+
+    defaults = Settings()
+    tz_raw = get("TIMEZONE") or defaults.tz_name
+    try:
+        tz = ZoneInfo(tz_raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TIMEZONE: '{tz_raw}' is not an IANA time zone") from None
+
+    locale = get("DEFAULT_LOCALE") or defaults.default_locale
+    if locale not in SUPPORTED_LOCALES:
+        raise SettingsError(f"DEFAULT_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}")
+
+    hour_raw = get("REMINDER_HOUR") or str(defaults.reminder_hour)
+    hour_raw = hour_raw.split(":")[0]
+    if not hour_raw.isdigit() or not 0 <= int(hour_raw) <= 23:
+        raise SettingsError("REMINDER_HOUR: must be an hour from 0 to 23")
+
+    token = get("BOT_TOKEN")
+    if token is not None and ":" not in token:
+        raise SettingsError("BOT_TOKEN: does not look like a token from @BotFather (id:secret)")
+
+    base_url = get("TELEGRAM_API_BASE_URL") or defaults.telegram_api_base_url
+    if not base_url.startswith(("http://", "https://")):
+        raise SettingsError("TELEGRAM_API_BASE_URL: must start with http:// or https://")
+    file_url = get("TELEGRAM_FILE_BASE_URL") or base_url.replace("/bot", "/file/bot", 1)
+
+    log_level = (get("LOG_LEVEL") or defaults.log_level).upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
+
+    return Settings(
+        bot_token=token,
+        telegram_api_base_url=base_url,
+        telegram_file_base_url=file_url,
+        database_path=Path(get("DATABASE_PATH") or defaults.database_path),
+        admin_ids=_parse_ids("ADMIN_IDS", get("ADMIN_IDS") or ""),
+        timezone=tz,
+        default_locale=locale,
+        broadcast_rate=_positive_float(
+            "BROADCAST_RATE", get("BROADCAST_RATE") or str(defaults.broadcast_rate)
+        ),
+        reminder_offsets=parse_offsets("REMINDER_OFFSETS", get("REMINDER_OFFSETS") or "3d,1d,2h"),
+        reminder_hour=int(hour_raw),
+        siapkerja_url=get("SIAPKERJA_URL") or defaults.siapkerja_url,
+        karirhub_url=get("KARIRHUB_URL") or defaults.karirhub_url,
+        contact_bbpvp=get("CONTACT_BBPVP") or defaults.contact_bbpvp,
+        contact_disnaker=get("CONTACT_DISNAKER") or defaults.contact_disnaker,
+        log_level=log_level,
+    )

@@ -1,0 +1,233 @@
+"""Applicant rows: the interview state, the answers and the submitted application."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.db import Database
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Applicant:
+    user_id: int
+    locale: str = "id"
+    source: str | None = None
+    status: str = "consent"
+    step: str | None = None
+    editing: bool = False
+    answers: dict[str, Any] = field(default_factory=dict)
+    nik: str | None = None
+    consent_at: str | None = None
+    consent_version: str | None = None
+    reg_no: str | None = None
+    submitted_at: str | None = None
+    outcome: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    pool: str | None = None
+    waitlist_no: int | None = None
+    stage: str | None = None
+    stage_changed_at: str | None = None
+    staff_flags: list[str] = field(default_factory=list)
+    remind_on: str | None = None
+    opted_out: bool = False
+    inactive: bool = False
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+_JSON_FIELDS = ("answers", "reasons", "missing", "staff_flags")
+_BOOL_FIELDS = ("editing", "opted_out", "inactive")
+
+
+def _from_row(row: aiosqlite.Row) -> Applicant:
+    data = dict(row)
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    for name in _BOOL_FIELDS:
+        data[name] = bool(data[name])
+    return Applicant(**data)
+
+
+async def get(db: Database, user_id: int) -> Applicant | None:
+    row = await db.fetchone("SELECT * FROM applicants WHERE user_id = ?", (user_id,))
+    return None if row is None else _from_row(row)
+
+
+async def get_by_reg_no(db: Database, reg_no: str) -> Applicant | None:
+    row = await db.fetchone("SELECT * FROM applicants WHERE reg_no = ?", (reg_no.upper(),))
+    return None if row is None else _from_row(row)
+
+
+async def create(db: Database, user_id: int, *, locale: str, source: str | None) -> Applicant:
+    now = utcnow()
+    await db.write(
+        "INSERT INTO applicants (user_id, locale, source, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id, locale, source, now, now),
+    )
+    applicant = await get(db, user_id)
+    assert applicant is not None
+    return applicant
+
+
+_UPDATABLE = {
+    "locale", "source", "status", "step", "editing", "answers", "nik", "consent_at",
+    "consent_version", "reg_no", "submitted_at", "outcome", "reasons", "missing", "pool",
+    "waitlist_no", "stage", "stage_changed_at", "staff_flags", "remind_on", "opted_out",
+    "inactive",
+}  # fmt: skip
+
+
+def _encode(name: str, value: Any) -> Any:
+    if name in _JSON_FIELDS:
+        return json.dumps(value, ensure_ascii=False)
+    if name in _BOOL_FIELDS:
+        return int(bool(value))
+    return value
+
+
+async def update(db: Database, applicant: Applicant, **changes: Any) -> Applicant:
+    """Set fields on the row and on the object; committed at once (each answer is durable)."""
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    changes["updated_at"] = utcnow()
+    assignments = ", ".join(f"{name} = ?" for name in changes)
+    params = [_encode(name, value) for name, value in changes.items()]
+    await db.write(
+        f"UPDATE applicants SET {assignments} WHERE user_id = ?", (*params, applicant.user_id)
+    )
+    for name, value in changes.items():
+        setattr(applicant, name, value)
+    return applicant
+
+
+class NikTaken(Exception):
+    """The NIK belongs to an application from another Telegram account."""
+
+
+async def save_nik(db: Database, applicant: Applicant, nik: str, answers: dict[str, Any]) -> None:
+    try:
+        await update(db, applicant, nik=nik, answers=answers)
+    except sqlite3.IntegrityError as exc:
+        raise NikTaken() from exc
+
+
+async def delete(db: Database, user_id: int) -> bool:
+    """Delete everything personal about one person; anonymous funnel counts stay."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute("DELETE FROM applicants WHERE user_id = ?", (user_id,))
+        deleted = cursor.rowcount > 0
+        await conn.execute("UPDATE funnel SET user_id = NULL WHERE user_id = ?", (user_id,))
+    return deleted
+
+
+async def record_funnel(db: Database, user_id: int, step: str) -> None:
+    await db.write(
+        "INSERT INTO funnel (user_id, step, at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id, step) WHERE user_id IS NOT NULL DO NOTHING",
+        (user_id, step, utcnow()),
+    )
+
+
+async def next_reg_no(conn: aiosqlite.Connection, year: int) -> str:
+    """Inside a transaction: the next SRG-<year>-<5 digits>, never handed out twice."""
+    await conn.execute(
+        "INSERT INTO reg_counters (year, last) VALUES (?, 1)"
+        " ON CONFLICT (year) DO UPDATE SET last = last + 1",
+        (year,),
+    )
+    async with conn.execute("SELECT last FROM reg_counters WHERE year = ?", (year,)) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return f"SRG-{year}-{row[0]:05d}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    reg_no: str
+    waitlist_no: int | None
+
+
+async def submit(
+    db: Database,
+    applicant: Applicant,
+    *,
+    year: int,
+    outcome: str,
+    reasons: list[str],
+    missing: list[str],
+    pool: str | None,
+    quota: int | None,
+    stage: str,
+) -> Placement:
+    """Give a registration number and, if the applicant takes a place, a place or a waiting
+    list position, in one transaction so two submissions cannot take the last place."""
+    now = utcnow()
+    async with db.transaction() as conn:
+        reg_no = applicant.reg_no or await next_reg_no(conn, year)
+        waitlist_no: int | None = None
+        if pool is not None and quota is not None:
+            async with conn.execute(
+                "SELECT COUNT(*) FROM applicants WHERE status = 'submitted' AND pool = ?"
+                " AND waitlist_no IS NULL AND user_id != ?",
+                (pool, applicant.user_id),
+            ) as cur:
+                row = await cur.fetchone()
+            taken = row[0] if row else 0
+            if applicant.submitted and applicant.pool == pool:
+                # Re-submitted after /ubah in the same pool: keep the place or the position.
+                waitlist_no = applicant.waitlist_no
+            elif taken >= quota:
+                async with conn.execute(
+                    "SELECT COALESCE(MAX(waitlist_no), 0) FROM applicants WHERE pool = ?", (pool,)
+                ) as cur:
+                    row = await cur.fetchone()
+                waitlist_no = (row[0] if row else 0) + 1
+        await conn.execute(
+            "UPDATE applicants SET status = 'submitted', step = NULL, editing = 0, reg_no = ?,"
+            " submitted_at = COALESCE(submitted_at, ?), outcome = ?, reasons = ?, missing = ?,"
+            " pool = ?, waitlist_no = ?, stage = COALESCE(stage, ?),"
+            " stage_changed_at = COALESCE(stage_changed_at, ?), updated_at = ?"
+            " WHERE user_id = ?",
+            (
+                reg_no, now, outcome, json.dumps(reasons), json.dumps(missing), pool,
+                waitlist_no, stage, now, now, applicant.user_id,
+            ),
+        )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO funnel (user_id, step, at) VALUES (?, 'completed', ?)"
+            " ON CONFLICT (user_id, step) WHERE user_id IS NOT NULL DO NOTHING",
+            (applicant.user_id, now),
+        )
+    refreshed = await get(db, applicant.user_id)
+    assert refreshed is not None
+    applicant.__dict__.update(refreshed.__dict__)
+    return Placement(reg_no=reg_no, waitlist_no=waitlist_no)
+
+
+async def pool_usage(db: Database, pool: str) -> tuple[int, int]:
+    """(places taken, people waiting) in one quota pool."""
+    row = await db.fetchone(
+        "SELECT SUM(waitlist_no IS NULL), SUM(waitlist_no IS NOT NULL) FROM applicants"
+        " WHERE status = 'submitted' AND pool = ?",
+        (pool,),
+    )
+    if row is None:
+        return 0, 0
+    return int(row[0] or 0), int(row[1] or 0)
