@@ -1,0 +1,95 @@
+"""build_application(): the one place where handlers, limits and start-up work are wired."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, Defaults, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.deps import DEPS_KEY, Deps
+from bot.i18n import catalog
+from bot.update_processor import PerChatUpdateProcessor
+from handlers import account, registration
+from handlers.common import load_locale
+from handlers.errors import on_error
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
+
+# Resident commands in menu order; the descriptions are catalog keys.
+RESIDENT_COMMANDS = (
+    "start", "daftar", "status", "ubah", "batal", "data", "hapus", "bahasa", "bantuan", "info",
+)  # fmt: skip
+
+
+def resident_commands(locale: str) -> list[BotCommand]:
+    cat = catalog(locale)
+    return [BotCommand(name, cat.gettext(f"cmd.{name}")) for name in RESIDENT_COMMANDS]
+
+
+async def set_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu per language; the default one is in DEFAULT_LOCALE."""
+    d: Deps = app.bot_data[DEPS_KEY]
+    try:
+        for locale in ("id", "en"):
+            await app.bot.set_my_commands(
+                resident_commands(locale), scope=BotCommandScopeDefault(), language_code=locale
+            )
+        await app.bot.set_my_commands(resident_commands(d.settings.default_locale))
+    except TelegramError as exc:  # a menu is a convenience: never a reason not to start
+        log.warning("could not set the command menu: %s", exc)
+
+
+def build_application(
+    d: Deps,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    rate_limiter: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    s = d.settings
+    assert s.bot_token is not None
+    builder = (
+        Application.builder()
+        .token(s.bot_token)
+        .base_url(base_url or s.telegram_api_base_url)
+        .base_file_url(base_file_url or s.telegram_file_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=s.timezone))
+        # trust_env=False: a proxy set in the environment must not catch loopback traffic.
+        .request(HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
+        .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
+        .concurrent_updates(PerChatUpdateProcessor(64))
+    )
+    if rate_limiter:
+        # Retries a 429 after retry_after and keeps under ~30 messages/s overall.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app = builder.build()
+    app.bot_data[DEPS_KEY] = d
+    app.bot_data["startup"] = [set_menus]
+    app.bot_data["shutdown"] = []
+
+    app.add_handler(TypeHandler(Update, load_locale), group=-1)
+    for handler in registration.handlers() + account.handlers():
+        app.add_handler(handler)
+    # Feature modules (staff, broadcasts, schedules) register here, before the fallbacks.
+    for handler in registration.message_handlers() + account.fallback_handlers():
+        app.add_handler(handler)
+    app.add_error_handler(on_error)
+    return app
+
+
+def add_hook(app: Application[Any, Any, Any, Any, Any, Any], when: str, hook: Hook) -> None:
+    app.bot_data[when].append(hook)
+
+
+async def run_hooks(app: Application[Any, Any, Any, Any, Any, Any], when: str) -> None:
+    """Start-up work (menus, resuming broadcasts, re-creating reminder jobs) and its undo."""
+    for hook in app.bot_data[when]:
+        await hook(app)

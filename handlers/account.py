@@ -1,0 +1,161 @@
+"""The resident's own data and settings: /status, /data, /hapus, /bahasa, /bantuan, /info."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.deps import deps
+from bot.domain import questionnaire as qn
+from bot.domain.dates import format_date
+from bot.i18n import _, get_locale, set_locale
+from bot.services import registration as reg
+from bot.storage import applicants as repo
+from bot.storage.applicants import Applicant
+from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
+from handlers.registration import current_view
+from handlers.views import answer_text, status_view
+
+
+async def status(update: Update, context: Context) -> None:
+    """/status: registration number, stage, verdict, place in the quota and the next step."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or not applicant.submitted:
+        text = _("status.none") if applicant is None or applicant.status != "interviewing" \
+            else _("status.in_progress")  # fmt: skip
+        await send(update, context, View(text))
+        return
+    await send(update, context, status_view(d, applicant))
+
+
+def data_text(applicant: Applicant) -> str:
+    """Everything stored about the person, in their language (UU PDP: the right to see it)."""
+    locale = get_locale()
+    lines = [_("data.title"), ""]
+    if applicant.consent_at:
+        consent_day = date.fromisoformat(applicant.consent_at[:10])
+        lines.append(_("data.consent").format(date=format_date(consent_day, locale),
+                                              version=applicant.consent_version))  # fmt: skip
+    if applicant.source:
+        lines.append(_("data.source").format(source=escape(applicant.source)))
+    if applicant.reg_no:
+        lines.append(_("data.reg_no").format(reg_no=applicant.reg_no))
+    lines.append(_("data.language").format(language=_(f"language.{applicant.locale}")))
+    answered = [q for q in qn.QUESTIONS if q.key in applicant.answers]
+    if answered:
+        lines.append("")
+        lines += [f"<b>{_(q.label)}</b>: {answer_text(q, applicant.answers)}" for q in answered]
+    if applicant.remind_on:
+        lines.append(_("data.remind_on").format(
+            date=format_date(date.fromisoformat(applicant.remind_on), locale)))  # fmt: skip
+    lines += ["", _("data.footer")]
+    return "\n".join(lines)
+
+
+async def data(update: Update, context: Context) -> None:
+    """/data: everything stored about me."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        await send(update, context, View(_("data.nothing")))
+        return
+    await send(update, context, View(data_text(applicant)))
+
+
+async def hapus(update: Update, context: Context) -> None:
+    """/hapus: delete my data, after a confirmation."""
+    d = deps(context)
+    if await repo.get(d.db, user_id(update)) is None:
+        await send(update, context, View(_("data.nothing")))
+        return
+    confirm = keyboard([button(_("btn.delete_yes"), "h:yes"), button(_("btn.cancel"), "h:no")])
+    await send(update, context, View(_("hapus.confirm"), confirm))
+
+
+async def on_hapus(update: Update, context: Context) -> None:
+    """h:yes / h:no."""
+    d = deps(context)
+    await answer_callback(update)
+    query = update.callback_query
+    assert query is not None
+    if query.data != "h:yes":
+        await show(update, context, View(_("hapus.cancelled")))
+        return
+    deleted = await repo.delete(d.db, user_id(update))
+    await show(update, context, View(_("hapus.done") if deleted else _("data.nothing")))
+
+
+async def bahasa(update: Update, context: Context) -> None:
+    """/bahasa: Indonesia / English."""
+    choices = [button("🇮🇩 Bahasa Indonesia", "l:id"), button("🇬🇧 English", "l:en")]
+    await send(update, context, View(_("bahasa.pick"), keyboard(choices, 2)))
+
+
+async def on_bahasa(update: Update, context: Context) -> None:
+    """l:<locale>."""
+    d = deps(context)
+    await answer_callback(update)
+    query = update.callback_query
+    assert query is not None
+    locale = (query.data or "l:id").split(":")[1]
+    if locale not in ("id", "en"):
+        return
+    set_locale(locale)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        applicant = await reg.begin(d, user_id(update), locale=locale, source=None)
+    else:
+        await repo.update(d.db, applicant, locale=locale)
+    await show(update, context, View(_("bahasa.done")))
+    if applicant.status == "consent" or applicant.step is not None:
+        await send(update, context, current_view(applicant))
+
+
+async def bantuan(update: Update, context: Context) -> None:
+    """/bantuan: the commands and how to reach people."""
+    s = deps(context).settings
+    await send(update, context, View(_("help.body").format(
+        bbpvp=escape(s.contact_bbpvp), disnaker=escape(s.contact_disnaker))))  # fmt: skip
+
+
+async def info(update: Update, context: Context) -> None:
+    """/info: the programme, the quotas and KUR PMI."""
+    d = deps(context)
+    used, _waiting = await repo.pool_usage(d.db, "kota_serang")
+    await send(update, context, View(_("info.body").format(
+        total=d.rules.total_quota, kota_serang=d.rules.kota_serang_quota,
+        left=max(d.rules.kota_serang_quota - used, 0), url=d.settings.siapkerja_url,
+    )))  # fmt: skip
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Any command nobody handles (staff commands included, for non-staff)."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    notice = _("error.unknown_command")
+    if applicant is not None and applicant.step is not None:
+        await send(update, context, current_view(applicant, notice))
+    else:
+        await send(update, context, View(notice))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("status", status, filters=private),
+        CommandHandler("data", data, filters=private),
+        CommandHandler("hapus", hapus, filters=private),
+        CommandHandler("bahasa", bahasa, filters=private),
+        CommandHandler(["bantuan", "help"], bantuan, filters=private),
+        CommandHandler("info", info, filters=private),
+        CallbackQueryHandler(on_hapus, pattern=r"^h:"),
+        CallbackQueryHandler(on_bahasa, pattern=r"^l:"),
+    ]
+
+
+def fallback_handlers() -> list[BaseHandler[Update, Context, None]]:
+    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)]

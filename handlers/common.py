@@ -1,0 +1,121 @@
+"""Small Telegram-facing helpers shared by the handler modules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.deps import deps
+from bot.i18n import set_locale
+from bot.storage import applicants as repo
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+Context = ContextTypes.DEFAULT_TYPE
+
+
+@dataclass(frozen=True)
+class View:
+    """A message to show: HTML text (user input already escaped) and its keyboard."""
+
+    text: str
+    markup: Markup = None
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def keyboard(
+    buttons: Sequence[InlineKeyboardButton],
+    columns: int = 1,
+    extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> InlineKeyboardMarkup:
+    rows = [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+    rows.extend(list(r) for r in extra_rows)
+    return InlineKeyboardMarkup(rows)
+
+
+async def send(update: Update, context: Context, view: View) -> Message:
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, view.text, reply_markup=view.markup)
+
+
+async def show(update: Update, context: Context, view: View) -> None:
+    """Answer a button press by editing its message in place (one Bot API call instead of
+    two); a new message when the view needs a reply keyboard, which edits cannot carry."""
+    query = update.callback_query
+    can_edit = (
+        query is not None
+        and query.message is not None
+        and (view.markup is None or isinstance(view.markup, InlineKeyboardMarkup))
+    )
+    if can_edit and query is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(view.text, reply_markup=view.markup)  # type: ignore[arg-type]
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            log.info("edit failed, sending instead: %s", exc)
+    await send(update, context, view)
+
+
+async def load_locale(update: Update, context: Context) -> None:
+    """Runs before every handler: the user's language for this update, and a resident who
+    writes again after blocking the bot becomes reachable again."""
+    user = update.effective_user
+    d = deps(context)
+    if user is None:
+        set_locale(d.settings.default_locale)
+        return
+    applicant = await repo.get(d.db, user.id)
+    if applicant is None:
+        from bot.i18n import locale_from_telegram
+
+        set_locale(locale_from_telegram(user.language_code, d.settings.default_locale))
+        return
+    set_locale(applicant.locale)
+    if applicant.inactive:
+        await repo.update(d.db, applicant, inactive=False)
+
+
+def callback_parts(update: Update) -> list[str]:
+    query = update.callback_query
+    return (query.data or "").split(":") if query is not None and query.data else []
+
+
+async def answer_callback(update: Update, text: str | None = None, alert: bool = False) -> None:
+    """Every button press is answered, or the button keeps spinning on the phone."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:  # too old: the press still gets handled
+        log.info("callback answer failed: %s", exc)
+
+
+def user_id(update: Update) -> int:
+    user = update.effective_user
+    assert user is not None
+    return user.id
+
+
+def first(values: Sequence[Any]) -> Any:
+    return values[0] if values else None

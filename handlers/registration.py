@@ -1,0 +1,502 @@
+"""The resident's registration: /start, consent, the interview, the summary and submission."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.deps import Deps, deps
+from bot.domain import questionnaire as qn
+from bot.domain.dates import format_date_short
+from bot.domain.validation import (
+    BirthDateDiffers,
+    Invalid,
+    Valid,
+    match_choice,
+    validate_phone,
+    validate_typed,
+)
+from bot.i18n import _, get_locale
+from bot.services import registration as reg
+from bot.storage import applicants as repo
+from bot.storage.applicants import Applicant
+from handlers.common import (
+    Context,
+    View,
+    answer_callback,
+    button,
+    callback_parts,
+    keyboard,
+    send,
+    show,
+    user_id,
+)
+from handlers.views import (
+    answered_line,
+    birth_date_query,
+    edit_menu_view,
+    labels_for,
+    question_view,
+    submitted_view,
+    summary_view,
+)
+
+log = logging.getLogger(__name__)
+
+# Telegram deep links: 1-64 characters of A-Za-z0-9_- (anything else is not a poster code).
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def consent_view() -> View:
+    return View(
+        _("consent.body"),
+        keyboard([button(_("btn.agree"), "c:yes"), button(_("btn.disagree"), "c:no")], 2),
+    )
+
+
+def current_view(applicant: Applicant, notice: str = "") -> View:
+    """Whatever the resident should see now, given where they are."""
+    if applicant.status == "consent":
+        return consent_view()
+    if applicant.step is None:
+        return View((notice + "\n\n" if notice else "") + _("interview.paused"))
+    if applicant.step == qn.SUMMARY:
+        return summary_view(applicant, notice)
+    return question_view(applicant, qn.BY_KEY[applicant.step], notice)
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start [payload]: welcome and consent, or an offer to continue what was begun."""
+    d = deps(context)
+    user = update.effective_user
+    assert user is not None
+    payload = context.args[0] if context.args else None
+    source = payload if payload and _PAYLOAD.match(payload) else None
+    applicant = await repo.get(d.db, user.id)
+    if applicant is None:
+        applicant = await reg.begin(d, user.id, locale=get_locale(), source=source)
+        await send(update, context, View(_("welcome")))
+        await send(update, context, consent_view())
+        return
+    await _resume_or_offer(update, context, d, applicant)
+
+
+async def daftar(update: Update, context: Context) -> None:
+    """/daftar: start or resume the registration."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        applicant = await reg.begin(d, user_id(update), locale=get_locale(), source=None)
+        await send(update, context, consent_view())
+        return
+    if applicant.status == "interviewing" and applicant.step is None:
+        applicant = await reg.move_on(d, applicant, applicant.answers)
+        await send(update, context, current_view(applicant, _("interview.resumed")))
+        return
+    await _resume_or_offer(update, context, d, applicant)
+
+
+async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applicant) -> None:
+    if a.status in ("consent", "declined"):
+        await send(update, context, consent_view())
+    elif a.status == "minor":
+        await send(update, context, View(_("minor.again")))
+    elif a.submitted:
+        await send(update, context, View(_("start.already_submitted").format(reg_no=a.reg_no)))
+    else:
+        offer = keyboard(
+            [button(_("btn.continue"), "r:continue"), button(_("btn.start_over"), "r:restart")]
+        )
+        await send(update, context, View(_("start.in_progress"), offer))
+
+
+async def on_consent(update: Update, context: Context) -> None:
+    """Setuju / Tidak setuju."""
+    d = deps(context)
+    await answer_callback(update)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or applicant.status != "consent":
+        # An old consent message pressed again: show where they are instead.
+        if applicant is not None:
+            await send(update, context, current_view(applicant, _("error.outdated_button")))
+        else:
+            await send(update, context, View(_("consent.gone")))
+        return
+    accepted = callback_parts(update)[1:] == ["yes"]
+    result = await reg.give_consent(d, applicant, accepted)
+    if result is None:
+        await show(update, context, View(_("consent.declined")))
+        return
+    await show(update, context, current_view(result, _("consent.thanks")))
+
+
+async def on_resume_choice(update: Update, context: Context) -> None:
+    """Lanjutkan / Mulai dari awal, offered by /start in the middle of the interview."""
+    d = deps(context)
+    await answer_callback(update)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or applicant.status != "interviewing":
+        await send(update, context, View(_("error.outdated_button")))
+        return
+    if callback_parts(update)[1:] == ["restart"]:
+        applicant = await reg.restart_interview(d, applicant)
+    else:
+        applicant = await reg.move_on(d, applicant, applicant.answers)
+    await show(update, context, current_view(applicant))
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+async def _after_answer(
+    update: Update, context: Context, applicant: Applicant | reg.AnswerResult, key: str
+) -> None:
+    """Show what comes after an answer: the next question, the summary, or a stop."""
+    d = deps(context)
+    if isinstance(applicant, reg.NikInUse):
+        a = await repo.get(d.db, user_id(update))
+        assert a is not None
+        notice = _("error.nik.taken").format(contact=d.settings.contact_bbpvp)
+        await show(update, context, current_view(a, notice))
+        return
+    if isinstance(applicant, reg.BecameMinor):
+        await _tell_minor(update, context, applicant.eligible_from)
+        return
+    notice = answered_line(qn.BY_KEY[key], applicant.answers)
+    if key == "siapkerja" and applicant.answers.get("siapkerja") == "belum":
+        notice += "\n" + _("siapkerja.howto").format(url=d.settings.siapkerja_url)
+    if key == "phone":
+        # The phone keyboard must go; an edit cannot remove a reply keyboard, a message can.
+        await send(update, context, View(notice, ReplyKeyboardRemove()))
+        notice = ""
+    await show(update, context, current_view(applicant, notice))
+
+
+async def _tell_minor(update: Update, context: Context, eligible_from: date) -> None:
+    text = _("minor.stop").format(date=format_date_short(eligible_from, get_locale()))
+    offer = keyboard([button(_("btn.remind_at_18"), "m18:yes")])
+    await show(update, context, View(text, offer))
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Typed text: the answer to the current question, if it is one."""
+    d = deps(context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        await send(update, context, View(_("hint.start")))
+        return
+    if applicant.step is None or applicant.step == qn.SUMMARY:
+        await _not_expecting_text(update, context, applicant)
+        return
+    question = qn.BY_KEY[applicant.step]
+    if question.kind in (qn.Kind.CHOICE, qn.Kind.MULTI, qn.Kind.RANKED):
+        value = match_choice(question, message.text, applicant.answers,
+                             labels_for(question, applicant.answers))  # fmt: skip
+        if value is not None and question.kind is qn.Kind.CHOICE:
+            result = await reg.answer(d, applicant, question.key, value)
+            await _after_answer(update, context, result, question.key)
+            return
+        await send(update, context, question_view(applicant, question, _("error.use_buttons")))
+        return
+    outcome = validate_typed(question, message.text, applicant.answers, d.today())
+    await _apply_typed(update, context, applicant, question, outcome)
+
+
+async def _apply_typed(
+    update: Update,
+    context: Context,
+    applicant: Applicant,
+    question: qn.Question,
+    outcome: Valid | Invalid | BirthDateDiffers,
+) -> None:
+    d = deps(context)
+    if isinstance(outcome, Invalid):
+        notice = _(outcome.problem).format(**outcome.params)
+        await send(update, context, question_view(applicant, question, notice))
+        return
+    if isinstance(outcome, BirthDateDiffers):
+        await send(update, context, birth_date_query(outcome.typed, outcome.from_nik))
+        return
+    extra = dict(outcome.extra)
+    result = await reg.answer(d, applicant, question.key, outcome.value, **extra)
+    await _after_answer(update, context, result, question.key)
+
+
+async def _not_expecting_text(update: Update, context: Context, applicant: Applicant) -> None:
+    if applicant.status == "consent":
+        await send(update, context, consent_view())
+    elif applicant.submitted and applicant.step is None:
+        await send(update, context, View(_("hint.submitted").format(reg_no=applicant.reg_no)))
+    elif applicant.status == "minor":
+        await send(update, context, View(_("minor.again")))
+    else:
+        await send(update, context, current_view(applicant, _("error.use_buttons")))
+
+
+async def on_contact(update: Update, context: Context) -> None:
+    """The "Bagikan nomor HP" button: only the sender's own number is taken."""
+    d = deps(context)
+    message = update.effective_message
+    assert message is not None and message.contact is not None
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or applicant.step != "phone":
+        await on_other(update, context)
+        return
+    question = qn.BY_KEY["phone"]
+    if message.contact.user_id != user_id(update):
+        await send(update, context, question_view(applicant, question, _("error.phone.not_own")))
+        return
+    await _apply_typed(update, context, applicant, question,
+                       validate_phone(message.contact.phone_number))  # fmt: skip
+
+
+async def on_other(update: Update, context: Context) -> None:
+    """Stickers, photos, voice, files, locations: say what is expected and ask again."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        await send(update, context, View(_("hint.start")))
+        return
+    if applicant.step is None or applicant.step == qn.SUMMARY:
+        await _not_expecting_text(update, context, applicant)
+        return
+    question = qn.BY_KEY[applicant.step]
+    typed = question.kind not in (qn.Kind.CHOICE, qn.Kind.MULTI, qn.Kind.RANKED)
+    notice = _("error.text_only") if typed else _("error.use_buttons")
+    await send(update, context, question_view(applicant, question, notice))
+
+
+# --- buttons ---------------------------------------------------------------------------
+
+
+async def _current_or_outdated(
+    update: Update, context: Context, key: str
+) -> tuple[Deps, Applicant] | None:
+    """The applicant if the pressed button belongs to the current question; otherwise the
+    press is answered as outdated and the current question is shown again."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is not None and applicant.step == key:
+        return d, applicant
+    await answer_callback(update, _("error.outdated_button"))
+    if applicant is None:
+        await send(update, context, View(_("hint.start")))
+    else:
+        await send(update, context, current_view(applicant, _("error.outdated_button")))
+    return None
+
+
+async def on_answer_button(update: Update, context: Context) -> None:
+    """a:<question>:<value> — a one-choice answer."""
+    _a, key, value = ([*callback_parts(update), "", ""])[:3]
+    found = await _current_or_outdated(update, context, key)
+    if found is None:
+        return
+    d, applicant = found
+    question = qn.BY_KEY[key]
+    await answer_callback(update)
+    if key == "birth_date":
+        allowed = {applicant.answers.get("_nik_birth_date")}
+        try:
+            typed_ok = date.fromisoformat(value) <= d.today()
+        except ValueError:
+            typed_ok = False
+        if not typed_ok:
+            await show(update, context, question_view(applicant, question))
+            return
+        extra = {"_birth_date_differs": value not in allowed}
+        result = await reg.answer(d, applicant, key, value, **extra)
+        await _after_answer(update, context, result, key)
+        return
+    if question.option(applicant.answers, value) is None:
+        await show(update, context, question_view(applicant, question))
+        return
+    extra = {}
+    if key == "sex" and applicant.answers.get("_nik_sex"):
+        extra["_sex_differs"] = value != applicant.answers["_nik_sex"]
+    result = await reg.answer(d, applicant, key, value, **extra)
+    await _after_answer(update, context, result, key)
+
+
+async def on_toggle(update: Update, context: Context) -> None:
+    """t:<question>:<value> — add or remove one choice of a multi or ranked question."""
+    _t, key, value = ([*callback_parts(update), "", ""])[:3]
+    found = await _current_or_outdated(update, context, key)
+    if found is None:
+        return
+    d, applicant = found
+    question = qn.BY_KEY[key]
+    if question.option(applicant.answers, value) is None:
+        await answer_callback(update)
+        return
+    if not await reg.toggle_choice(d, applicant, key, value):
+        await answer_callback(update, _("error.too_many").format(max=question.max_choices), True)
+        return
+    await answer_callback(update)
+    await show(update, context, question_view(applicant, question))
+
+
+async def on_reset(update: Update, context: Context) -> None:
+    """x:<question> — start the ranking again."""
+    key = ([*callback_parts(update), ""])[1]
+    found = await _current_or_outdated(update, context, key)
+    if found is None:
+        return
+    d, applicant = found
+    await answer_callback(update)
+    await reg.reset_choices(d, applicant, key)
+    await show(update, context, question_view(applicant, qn.BY_KEY[key]))
+
+
+async def on_done(update: Update, context: Context) -> None:
+    """k:<question> — "Selesai" on a multi or ranked question."""
+    key = ([*callback_parts(update), ""])[1]
+    found = await _current_or_outdated(update, context, key)
+    if found is None:
+        return
+    d, applicant = found
+    qn.BY_KEY[key]
+    if key != "languages" and not reg.picked(applicant, key):
+        await answer_callback(update, _("error.pick_one"), True)
+        return
+    await answer_callback(update)
+    result = await reg.finish_choices(d, applicant, key)
+    await _after_answer(update, context, result, key)
+
+
+async def on_back(update: Update, context: Context) -> None:
+    """b:<question> — back to the question before."""
+    key = ([*callback_parts(update), ""])[1]
+    found = await _current_or_outdated(update, context, key)
+    if found is None:
+        return
+    d, applicant = found
+    await answer_callback(update)
+    applicant = await reg.go_back(d, applicant)
+    await show(update, context, current_view(applicant))
+
+
+async def on_summary_menu(update: Update, context: Context) -> None:
+    """m:edit / m:summary — the list of answers to change, or back to the summary."""
+    found = await _current_or_outdated(update, context, qn.SUMMARY)
+    if found is None:
+        return
+    _d, applicant = found
+    await answer_callback(update)
+    if callback_parts(update)[1:] == ["edit"]:
+        await show(update, context, edit_menu_view(applicant))
+    else:
+        await show(update, context, summary_view(applicant))
+
+
+async def on_edit(update: Update, context: Context) -> None:
+    """e:<question> — change one answer from the summary."""
+    key = ([*callback_parts(update), ""])[1]
+    found = await _current_or_outdated(update, context, qn.SUMMARY)
+    if found is None or key not in qn.BY_KEY:
+        return
+    d, applicant = found
+    await answer_callback(update)
+    applicant = await reg.edit_from_summary(d, applicant, key)
+    await show(update, context, current_view(applicant))
+
+
+async def on_submit(update: Update, context: Context) -> None:
+    """s:submit — "Kirim pendaftaran": registration number and verdict."""
+    found = await _current_or_outdated(update, context, qn.SUMMARY)
+    if found is None:
+        return
+    d, applicant = found
+    await answer_callback(update)
+    if qn.current_question(applicant.answers) is not None:
+        applicant = await reg.move_on(d, applicant, applicant.answers)
+        await show(update, context, current_view(applicant))
+        return
+    result = await reg.submit(d, applicant)
+    await show(update, context, submitted_view(d, applicant, result))
+
+
+async def on_remind_at_18(update: Update, context: Context) -> None:
+    """m18:yes — a minor asks to be told when they may register."""
+    d = deps(context)
+    await answer_callback(update)
+    applicant = await repo.get(d.db, user_id(update))
+    when = await reg.remind_at_18(d, applicant) if applicant else None
+    if when is None:
+        await send(update, context, View(_("error.outdated_button")))
+        return
+    await show(update, context, View(_("minor.reminder_set").format(
+        date=format_date_short(when, get_locale()))))  # fmt: skip
+
+
+async def ubah(update: Update, context: Context) -> None:
+    """/ubah: change answers, until staff have verified the application."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or applicant.status in ("consent", "minor"):
+        await send(update, context, View(_("hint.start")))
+        return
+    if not reg.can_edit(applicant):
+        await send(update, context, View(_("ubah.locked").format(contact=d.settings.contact_bbpvp)))
+        return
+    if applicant.submitted or qn.current_question(applicant.answers) is None:
+        await repo.update(d.db, applicant, step=qn.SUMMARY, editing=False)
+        await send(update, context, edit_menu_view(applicant))
+        return
+    applicant = await reg.move_on(d, applicant, applicant.answers)
+    await send(update, context, current_view(applicant, _("ubah.not_yet")))
+
+
+async def batal(update: Update, context: Context) -> None:
+    """/batal: leave the current question; the answers are kept."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None or applicant.step is None:
+        await send(update, context, View(_("batal.nothing"), ReplyKeyboardRemove()))
+        return
+    await reg.pause(d, applicant)
+    text = _("batal.resubmit") if applicant.submitted else _("batal.paused")
+    await send(update, context, View(text, ReplyKeyboardRemove()))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", start, filters=private),
+        CommandHandler("daftar", daftar, filters=private),
+        CommandHandler("ubah", ubah, filters=private),
+        CommandHandler("batal", batal, filters=private),
+        CallbackQueryHandler(on_consent, pattern=r"^c:"),
+        CallbackQueryHandler(on_resume_choice, pattern=r"^r:"),
+        CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
+        CallbackQueryHandler(on_toggle, pattern=r"^t:"),
+        CallbackQueryHandler(on_reset, pattern=r"^x:"),
+        CallbackQueryHandler(on_done, pattern=r"^k:"),
+        CallbackQueryHandler(on_back, pattern=r"^b:"),
+        CallbackQueryHandler(on_summary_menu, pattern=r"^m:"),
+        CallbackQueryHandler(on_edit, pattern=r"^e:"),
+        CallbackQueryHandler(on_submit, pattern=r"^s:"),
+        CallbackQueryHandler(on_remind_at_18, pattern=r"^m18:"),
+    ]
+
+
+def message_handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Registered last: they catch what no command or feature handler took."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.CONTACT, on_contact),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
+        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other),
+    ]

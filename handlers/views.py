@@ -1,0 +1,254 @@
+"""What residents see: questions, the summary, the verdict and the status card.
+
+Every user-typed value is HTML-escaped here, once, because all messages use HTML parse mode.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup
+
+from bot.deps import Deps
+from bot.domain import questionnaire as qn
+from bot.domain.dates import format_date, format_date_short
+from bot.domain.eligibility import Outcome, Pool
+from bot.i18n import _, get_locale
+from bot.services.registration import Submitted, picked
+from bot.storage.applicants import Applicant
+from handlers.common import View, button, keyboard
+
+CHECK = "✅"
+
+
+def option_label(option: qn.Option) -> str:
+    return _(option.label) if option.translate else option.label
+
+
+def labels_for(question: qn.Question, answers: qn.Answers) -> dict[str, str]:
+    return {o.value: option_label(o) for o in question.options_given(answers)}
+
+
+def answer_text(question: qn.Question, answers: qn.Answers) -> str:
+    """An answer as the resident reads it back (escaped)."""
+    value = answers.get(question.key)
+    if value is None:
+        return "—"
+    labels = labels_for(question, answers)
+    match question.kind:
+        case qn.Kind.CHOICE:
+            return escape(labels.get(str(value), str(value)))
+        case qn.Kind.MULTI:
+            return escape(", ".join(labels.get(v, v) for v in value)) if value else _("lang.none")
+        case qn.Kind.RANKED:
+            return escape(", ".join(f"{i}. {labels.get(v, v)}" for i, v in enumerate(value, 1)))
+        case qn.Kind.DATE:
+            return format_date_short(date.fromisoformat(value), get_locale())
+        case _:
+            return escape(str(value))
+
+
+def _header(answers: qn.Answers, key: str) -> str:
+    number, total = qn.position(answers, key)
+    return f"<i>{number}/{total}</i>\n"
+
+
+def _back_row(answers: qn.Answers, key: str) -> list[list[Any]]:
+    if qn.previous_question(answers, key) is None:
+        return []
+    return [[button(_("btn.back"), f"b:{key}")]]
+
+
+def question_view(applicant: Applicant, question: qn.Question, notice: str = "") -> View:
+    """The question as a message; ``notice`` goes above it (a confirmation or an error)."""
+    answers = applicant.answers
+    locale = get_locale()
+    text = (notice + "\n\n" if notice else "") + _header(answers, question.key)
+    back = _back_row(answers, question.key)
+    options = question.options_given(answers)
+
+    if question.key == "birth_date" and answers.get("_nik_birth_date"):
+        from_nik = date.fromisoformat(answers["_nik_birth_date"])
+        text += _("q.birth_date_from_nik").format(date=format_date_short(from_nik, locale))
+        confirm = button(CHECK + " " + format_date_short(from_nik, locale),
+                         f"a:birth_date:{from_nik.isoformat()}")  # fmt: skip
+        return View(text, keyboard([confirm], extra_rows=back))
+
+    if question.key == "sex" and answers.get("_nik_sex") in ("L", "P"):
+        suggested = answers["_nik_sex"]
+        text += _("q.sex_from_nik").format(sex=_(f"sex.{suggested}"))
+        ordered = sorted(options, key=lambda o: o.value != suggested)
+        buttons = [
+            button(
+                (CHECK + " " if o.value == suggested else "") + option_label(o), f"a:sex:{o.value}"
+            )
+            for o in ordered
+        ]
+        return View(text, keyboard(buttons, question.columns, back))
+
+    if question.key == "kelurahan":
+        kecamatan = next(
+            (o for o in qn.BY_KEY["kecamatan"].options_given(answers)
+             if o.value == answers.get("kecamatan")), None,
+        )  # fmt: skip
+        text += _("q.kelurahan").format(kecamatan=kecamatan.label if kecamatan else "")
+    else:
+        text += _(question.prompt)
+
+    match question.kind:
+        case qn.Kind.CHOICE:
+            buttons = [button(option_label(o), f"a:{question.key}:{o.value}") for o in options]
+            return View(text, keyboard(buttons, question.columns, back))
+        case qn.Kind.MULTI | qn.Kind.RANKED:
+            chosen = picked(applicant, question.key)
+            buttons = []
+            for o in options:
+                mark = ""
+                if o.value in chosen:
+                    mark = (
+                        f"{chosen.index(o.value) + 1}. "
+                        if question.kind is qn.Kind.RANKED
+                        else CHECK + " "
+                    )
+                buttons.append(button(mark + option_label(o), f"t:{question.key}:{o.value}"))
+            controls = [button(_("btn.done"), f"k:{question.key}")]
+            if question.kind is qn.Kind.RANKED and chosen:
+                controls.insert(0, button(_("btn.reset"), f"x:{question.key}"))
+            return View(text, keyboard(buttons, question.columns, [controls, *back]))
+        case qn.Kind.PHONE:
+            share = KeyboardButton(_("btn.share_phone"), request_contact=True)
+            markup = ReplyKeyboardMarkup(
+                [[share]], resize_keyboard=True, one_time_keyboard=True,
+                input_field_placeholder="08xx xxxx xxxx",
+            )  # fmt: skip
+            return View(text, markup)
+        case _:
+            return View(text, keyboard([], extra_rows=back) if back else None)
+
+
+def birth_date_query(typed: date, from_nik: date) -> View:
+    locale = get_locale()
+    text = _("q.birth_date_differs").format(
+        typed=format_date_short(typed, locale), nik=format_date_short(from_nik, locale)
+    )
+    return View(
+        text,
+        keyboard(
+            [
+                button(format_date_short(from_nik, locale) + " " + _("btn.as_in_nik"),
+                       f"a:birth_date:{from_nik.isoformat()}"),
+                button(format_date_short(typed, locale) + " " + _("btn.as_typed"),
+                       f"a:birth_date:{typed.isoformat()}"),
+            ]
+        ),
+    )  # fmt: skip
+
+
+def answered_line(question: qn.Question, answers: qn.Answers) -> str:
+    return f"✓ {_(question.label)}: {answer_text(question, answers)}"
+
+
+def summary_text(applicant: Applicant) -> str:
+    lines = [_("summary.title"), ""]
+    for question in qn.applicable(applicant.answers):
+        lines.append(f"<b>{_(question.label)}</b>: {answer_text(question, applicant.answers)}")
+    return "\n".join(lines)
+
+
+def summary_view(applicant: Applicant, notice: str = "") -> View:
+    text = (notice + "\n\n" if notice else "") + summary_text(applicant)
+    submit_label = _("btn.save_changes") if applicant.submitted else _("btn.submit")
+    text += "\n\n" + (_("summary.hint_resubmit") if applicant.submitted else _("summary.hint"))
+    return View(
+        text,
+        keyboard([button(submit_label, "s:submit"), button(_("btn.edit_answers"), "m:edit")]),
+    )
+
+
+def edit_menu_view(applicant: Applicant) -> View:
+    buttons = [
+        button(_(q.label), f"e:{q.key}")
+        for q in qn.applicable(applicant.answers)
+        if q.key not in ("kelurahan",) or "kecamatan" not in applicant.answers
+    ]
+    return View(
+        summary_text(applicant) + "\n\n" + _("summary.pick_to_edit"),
+        keyboard(buttons, 2, [[button(_("btn.back_to_summary"), "m:summary")]]),
+    )
+
+
+def _reasons_text(d: Deps, reasons: list[str], eligible_from: date | None) -> list[str]:
+    lines = []
+    for reason in reasons:
+        text = _(f"verdict.reason.{reason}")
+        if reason == "too_young" and eligible_from is not None:
+            text = text.format(date=format_date_short(eligible_from, get_locale()))
+        elif reason == "too_old":
+            text = text.format(max_age=d.rules.max_age or "")
+        elif reason == "education":
+            text = text.format(education=_(f"education.{d.rules.min_education.value}"))
+        lines.append("• " + text)
+    return lines
+
+
+def verdict_lines(d: Deps, applicant: Applicant, eligible_from: date | None = None) -> list[str]:
+    outcome = applicant.outcome or ""
+    lines = [_(f"verdict.{outcome}")]
+    if outcome == Outcome.NOT_ELIGIBLE.value:
+        lines += _reasons_text(d, applicant.reasons, eligible_from)
+        lines.append(_("verdict.not_eligible_next"))
+    elif outcome == Outcome.INCOMPLETE.value:
+        lines += ["• " + _(f"verdict.missing.{m}").format(url=d.settings.siapkerja_url)
+                  for m in applicant.missing]  # fmt: skip
+    return lines
+
+
+def place_line(applicant: Applicant, quota: int | None) -> str:
+    if applicant.pool is None:
+        return ""
+    pool_name = _(f"pool.{applicant.pool}")
+    if applicant.waitlist_no is not None:
+        return _("place.waitlist").format(pool=pool_name, position=applicant.waitlist_no)
+    return _("place.holds").format(pool=pool_name, quota=quota or "")
+
+
+def submitted_view(d: Deps, applicant: Applicant, result: Submitted) -> View:
+    lines = [
+        _("submitted.title").format(reg_no=applicant.reg_no),
+        "",
+        *verdict_lines(d, applicant, result.verdict.eligible_from),
+    ]
+    place = place_line(applicant, result.quota)
+    if place:
+        lines += ["", place]
+    lines += ["", _("submitted.next_steps").format(url=d.settings.siapkerja_url)]
+    return View("\n".join(lines))
+
+
+def pool_quota(d: Deps, pool: str | None) -> int | None:
+    if pool == Pool.KOTA_SERANG.value:
+        return d.rules.kota_serang_quota
+    if pool == Pool.REGION.value:
+        return d.rules.total_quota - d.rules.kota_serang_quota
+    return None
+
+
+def status_view(d: Deps, applicant: Applicant) -> View:
+    locale = get_locale()
+    submitted_on = date.fromisoformat((applicant.submitted_at or "")[:10])
+    lines = [
+        _("status.title"),
+        "",
+        _("status.reg_no").format(reg_no=applicant.reg_no),
+        _("status.submitted_on").format(date=format_date(submitted_on, locale)),
+        _("status.stage").format(stage=_(f"stage.{applicant.stage}")),
+        "",
+        *verdict_lines(d, applicant),
+    ]
+    place = place_line(applicant, pool_quota(d, applicant.pool))
+    if place:
+        lines += ["", place]
+    lines += ["", _(f"stage.{applicant.stage}.next")]
+    return View("\n".join(lines))
