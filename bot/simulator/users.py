@@ -1,0 +1,328 @@
+"""Simulated Telegram users: they write to the bot, press its buttons and read its replies."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import Any
+
+from bot.simulator.html_check import utf16_len
+from bot.simulator.models import CallbackQueryRecord, SentMessage, pick_button
+from bot.simulator.state import TINY_PNG, SimState, photo_sizes
+from bot.simulator.transcript import user_line
+from bot.simulator.validation import keyboard_rows
+
+# tdlib's bot-command pattern, anchored at the start of the text: "/cmd" or "/cmd@botname".
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/<>])")
+_TINY_WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11"
+_TINY_OGG = b"OggS\x00\x02" + bytes(22)
+
+
+class SimUser:
+    """One person in a private chat with the bot (chat id == user id)."""
+
+    def __init__(
+        self,
+        state: SimState,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "id",
+        phone_number: str | None = None,
+    ) -> None:
+        if user_id <= 0:
+            raise ValueError("a user id is a positive integer")
+        self._state = state
+        self.id = user_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.username = username
+        self.language_code = language_code
+        self.phone_number = phone_number or f"+62812{user_id % 10**7:07d}"
+        state.user_info[user_id] = self.as_json()
+        self.chat = state.chat(user_id)
+        self.chat.first_name = first_name
+        self.chat.username = username
+
+    def __repr__(self) -> str:
+        return f"SimUser({self.id}, {self.first_name!r})"
+
+    def as_json(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            user["last_name"] = self.last_name
+        if self.username:
+            user["username"] = self.username
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    # reading ------------------------------------------------------------------------------
+    @property
+    def messages(self) -> list[SentMessage]:
+        """The bot's messages in this chat, current versions (deleted ones included)."""
+        return self.chat.messages
+
+    @property
+    def last_message(self) -> SentMessage | None:
+        """The bot's latest message that is still there, as it is now."""
+        for message in reversed(self.chat.messages):
+            if not message.deleted:
+                return message
+        return None
+
+    def transcript(self) -> str:
+        return self.chat.transcript()
+
+    def reply_keyboard(self) -> list[list[dict[str, Any]]]:
+        """Buttons of the reply keyboard on screen now ([] when none), e.g. request_contact."""
+        markup = self.chat.reply_keyboard
+        return keyboard_rows(markup) if markup else []
+
+    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109 (as wait_idle)
+        """The next bot message or edit in this chat after the last action, in order."""
+        chat = self.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while chat.cursor >= len(chat.events):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"{self!r}: no message from the bot within {timeout:g}s.\n"
+                    f"Transcript:\n{self.transcript()}"
+                )
+            await chat.wait_changed(remaining)
+        event = chat.events[chat.cursor]
+        chat.cursor += 1
+        return event.message
+
+    async def wait_idle(
+        self,
+        quiet: float = 0.3,
+        timeout: float = 5.0,  # noqa: ASYNC109 (a bound on the assertion, not a cancel scope)
+    ) -> list[SentMessage]:
+        """Everything the bot sends or edits until it has had this user's updates and stays
+        quiet for `quiet` seconds."""
+        chat = self.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        last_activity = loop.time()
+        collected: list[SentMessage] = []
+        while True:
+            while chat.cursor < len(chat.events):
+                collected.append(chat.events[chat.cursor].message)
+                chat.cursor += 1
+            now = loop.time()
+            if chat.pending_updates == 0 and now - last_activity >= quiet:
+                return collected
+            if now >= deadline:
+                raise AssertionError(
+                    f"{self!r}: the bot did not go quiet within {timeout:g}s "
+                    f"({chat.pending_updates} update(s) not yet fetched).\n"
+                    f"Transcript:\n{self.transcript()}"
+                )
+            if chat.pending_updates:
+                wait = deadline - now
+            else:
+                wait = min(deadline - now, quiet - (now - last_activity))
+            if await chat.wait_changed(max(wait, 0.001)):
+                last_activity = loop.time()
+
+    # writing ------------------------------------------------------------------------------
+    def _new_message(self, **content: Any) -> dict[str, Any]:
+        chat = self.chat
+        if chat.status in ("deactivated", "missing"):
+            raise AssertionError(f"{self!r} cannot write: the chat is {chat.status}")
+        if chat.status == "blocked":
+            chat.status = "ok"  # writing to a blocked bot means unblocking it first
+            chat.log.append("> (unblocked the bot)")
+        message_id = chat.new_message_id()
+        chat.user_message_ids.add(message_id)
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.chat_json(),
+            "from": self.as_json(),
+            **content,
+        }
+
+    async def _post(self, message: dict[str, Any], line: str) -> dict[str, Any]:
+        chat = self.chat
+        chat.log.append(user_line(line))
+        chat.cursor = len(chat.events)
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+        self._state.enqueue("message", message, chat.id)
+        await asyncio.sleep(0)
+        return message
+
+    async def send(self, text: str) -> dict[str, Any]:
+        """Send a text; a leading /command gets its bot_command entity, as Telegram adds it."""
+        content: dict[str, Any] = {"text": text}
+        match = _COMMAND.match(text)
+        if match:
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
+            ]
+        return await self._post(self._new_message(**content), text)
+
+    async def send_contact(
+        self,
+        phone_number: str | None = None,
+        user_id: int | None = None,
+        *,
+        first_name: str | None = None,
+        include_user_id: bool = True,
+    ) -> dict[str, Any]:
+        """Share a contact: by default one's own (user_id = sender); pass another user_id to
+        share someone else's, or include_user_id=False for a contact not on Telegram."""
+        phone = phone_number or self.phone_number
+        owner = self.id if user_id is None else user_id
+        contact: dict[str, Any] = {
+            "phone_number": phone,
+            "first_name": first_name or (self.first_name if owner == self.id else "Kontak"),
+        }
+        if include_user_id:
+            contact["user_id"] = owner
+        if not include_user_id:
+            whose = " of someone not on Telegram"
+        else:
+            whose = "" if owner == self.id else f" of user {owner}"
+        return await self._post(self._new_message(contact=contact), f"[contact {phone}{whose}]")
+
+    async def send_photo(
+        self, caption: str | None = None, data: bytes = TINY_PNG
+    ) -> dict[str, Any]:
+        stored = self._state.store_file(data, "photos", None, "image/png")
+        content: dict[str, Any] = {"photo": photo_sizes(stored)}
+        if caption:
+            content["caption"] = caption
+        line = f"[photo] {caption}" if caption else "[photo]"
+        return await self._post(self._new_message(**content), line)
+
+    async def send_document(
+        self,
+        filename: str,
+        data: bytes,
+        caption: str | None = None,
+        mime_type: str = "text/csv",
+    ) -> dict[str, Any]:
+        stored = self._state.store_file(data, "documents", filename, mime_type)
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": filename,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+        line = f"[document {filename}] {caption}" if caption else f"[document {filename}]"
+        return await self._post(self._new_message(**content), line)
+
+    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+        stored = self._state.store_file(_TINY_WEBP, "stickers", None, "image/webp")
+        sticker = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+            "file_size": len(_TINY_WEBP),
+        }
+        return await self._post(self._new_message(sticker=sticker), f"[sticker {emoji}]")
+
+    async def send_voice(self, duration: int = 3) -> dict[str, Any]:
+        stored = self._state.store_file(_TINY_OGG, "voice", None, "audio/ogg")
+        voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(_TINY_OGG),
+        }
+        return await self._post(self._new_message(voice=voice), f"[voice {duration}s]")
+
+    async def send_location(
+        self, latitude: float = -6.1201, longitude: float = 106.1503
+    ) -> dict[str, Any]:
+        location = {"latitude": latitude, "longitude": longitude}
+        return await self._post(
+            self._new_message(location=location), f"[location {latitude}, {longitude}]"
+        )
+
+    async def press(self, label: str) -> dict[str, Any]:
+        """Press a reply-keyboard button: it sends its text, or the contact/location it asks."""
+        rows = self.reply_keyboard()
+        buttons = [button for row in rows for button in row]
+        button = pick_button(buttons, label)
+        if button is None:
+            shown = [str(b.get("text")) for b in buttons]
+            raise AssertionError(
+                f'{self!r}: no reply-keyboard button "{label}"; on screen: {shown}\n'
+                f"Transcript:\n{self.transcript()}"
+            )
+        if button.get("request_contact"):
+            return await self.send_contact()
+        if button.get("request_location"):
+            return await self.send_location()
+        return await self.send(str(button["text"]))
+
+    # buttons ------------------------------------------------------------------------------
+    async def tap(self, label: str) -> CallbackQueryRecord:
+        """Press the inline button labelled `label` on the latest message with a keyboard."""
+        for message in reversed(self.chat.messages):
+            if not message.deleted and message.inline_keyboard:
+                return await self.tap_on(message, label)
+        raise AssertionError(
+            f'{self!r}: no bot message with inline buttons to tap "{label}" on.\n'
+            f"Transcript:\n{self.transcript()}"
+        )
+
+    async def tap_on(self, message: SentMessage, label: str) -> CallbackQueryRecord:
+        """Press an inline button on a given (possibly older) bot message, as it is now."""
+        chat = self.chat
+        current = chat.message(message.message_id)
+        if current is None or current.deleted:
+            raise AssertionError(f"{self!r}: message #{message.message_id} is not in the chat")
+        buttons = [button for row in current.inline_keyboard for button in row]
+        button = pick_button(buttons, label)
+        if button is None:
+            raise AssertionError(
+                f'{self!r}: no single button matching "{label}" on message '
+                f"#{current.message_id}; buttons: {current.buttons}\n"
+                f"Transcript:\n{self.transcript()}"
+            )
+        data = button.get("callback_data")
+        if not isinstance(data, str):
+            raise AssertionError(
+                f'{self!r}: button "{button.get("text")}" sends no callback_data: {button}'
+            )
+        record = CallbackQueryRecord(
+            id=self._state.new_callback_id(),
+            chat_id=chat.id,
+            user_id=self.id,
+            message_id=current.message_id,
+            data=data,
+            at=time.monotonic(),
+        )
+        self._state.callback_queries[record.id] = record
+        payload = {
+            "id": record.id,
+            "from": self.as_json(),
+            "message": self._state.message_json(chat, current),
+            "chat_instance": f"{chat.id * 7919 % 10**12}",
+            "data": data,
+        }
+        chat.log.append(user_line(f"[tap: {button.get('text')}]"))
+        chat.cursor = len(chat.events)
+        self._state.enqueue("callback_query", payload, chat.id)
+        await asyncio.sleep(0)
+        return record
