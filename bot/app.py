@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from types import ModuleType
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
@@ -20,6 +21,13 @@ from handlers.common import load_locale
 from handlers.errors import on_error
 
 log = logging.getLogger(__name__)
+
+# Feature modules, each with handlers() and optionally setup(app). Order matters only for
+# overlapping patterns; the catch-all message handlers are added after all of them.
+FEATURES: tuple[ModuleType, ...] = (
+    registration,
+    account,
+)
 
 Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
 
@@ -76,9 +84,13 @@ def build_application(
     app.bot_data["shutdown"] = []
 
     app.add_handler(TypeHandler(Update, load_locale), group=-1)
-    for handler in registration.handlers() + account.handlers():
-        app.add_handler(handler)
-    # Feature modules (staff, broadcasts, schedules) register here, before the fallbacks.
+    for feature in FEATURES:
+        for handler in feature.handlers():
+            app.add_handler(handler)
+        setup = getattr(feature, "setup", None)
+        if setup is not None:  # start-up and shut-down hooks: add_hook(app, "startup", ...)
+            setup(app)
+    # Last: plain text, contacts, stickers... and commands nobody else took.
     for handler in registration.message_handlers() + account.fallback_handlers():
         app.add_handler(handler)
     app.add_error_handler(on_error)

@@ -17,6 +17,7 @@ from bot.app import build_application, run_hooks
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,9 @@ class BotRunner:
         base_file_url: str | None = None,
         rate_limiter: bool = True,
         poll_timeout: int = 10,
+        rules: ProgrammeRules | None = None,
     ) -> None:
+        self.rules = rules or DEFAULT_RULES
         self.settings = settings
         self.clock = clock or SystemClock()
         self.base_url = base_url
@@ -44,7 +47,7 @@ class BotRunner:
 
     async def start(self) -> Application[Any, Any, Any, Any, Any, Any]:
         db = await Database.open(self.settings.database_path)
-        self.deps = Deps(settings=self.settings, db=db, clock=self.clock)
+        self.deps = Deps(settings=self.settings, db=db, clock=self.clock, rules=self.rules)
         app = build_application(
             self.deps,
             base_url=self.base_url,

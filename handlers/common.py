@@ -65,14 +65,21 @@ async def show(update: Update, context: Context, view: View) -> None:
         and query.message is not None
         and (view.markup is None or isinstance(view.markup, InlineKeyboardMarkup))
     )
-    if can_edit and query is not None and isinstance(query.message, Message):
+    message = query.message if query is not None else None
+    if can_edit and isinstance(message, Message):
         try:
-            await query.message.edit_text(view.text, reply_markup=view.markup)  # type: ignore[arg-type]
+            await message.edit_text(view.text, reply_markup=view.markup)  # type: ignore[arg-type]
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return
             log.info("edit failed, sending instead: %s", exc)
+    elif isinstance(message, Message) and message.reply_markup is not None:
+        # The buttons of the pressed message would stay on screen, stale: take them away.
+        try:
+            await message.edit_reply_markup(None)
+        except BadRequest as exc:
+            log.info("could not clear old buttons: %s", exc)
     await send(update, context, view)
 
 

@@ -1,0 +1,75 @@
+"""Shared fixtures: the Bot API simulator on 127.0.0.1 and the real bot against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock, FixedClock
+from bot.config import Settings
+from bot.domain.eligibility import ProgrammeRules
+from bot.runner import BotRunner
+from bot.simulator import BotApiSimulator
+
+ADMIN_ID = 900_001
+STAFF_ID = 900_002
+# 10:00 WIB on 28 November 2026: ages and dates in the tests are computed from this.
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        bot_token="123456:TEST-TOKEN",
+        database_path=tmp_path / "bot.sqlite3",
+        admin_ids=frozenset({ADMIN_ID}),
+    )
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[BotApiSimulator]:
+    simulator = BotApiSimulator(flood_limit=False)
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+RunnerFactory = Callable[..., BotRunner]
+
+
+@pytest.fixture
+def make_runner(sim: BotApiSimulator, settings: Settings, clock: FixedClock) -> RunnerFactory:
+    """A bot runner against the simulator; call it again to "restart" over the same file.
+    Keyword arguments override settings; ``clock=`` and ``rules=`` replace those parts."""
+    fixed_clock = clock
+
+    def make(
+        *, clock: Clock | None = None, rules: ProgrammeRules | None = None, **overrides: object
+    ) -> BotRunner:
+        chosen = Settings(**{**settings.__dict__, **overrides}) if overrides else settings
+        return BotRunner(
+            chosen,
+            clock=clock or fixed_clock,
+            rules=rules,
+            base_url=sim.base_url,
+            base_file_url=sim.base_file_url,
+            poll_timeout=1,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def bot(make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
+    runner = make_runner()
+    await runner.start()
+    yield runner
+    await runner.stop()

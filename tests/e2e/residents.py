@@ -1,0 +1,90 @@
+"""A scripted resident: reads the bot's last message and answers as a person would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.simulator import BotApiSimulator, SentMessage, SimUser
+
+
+@dataclass
+class Person:
+    """Answers for one registration. The defaults make an eligible Kota Serang resident."""
+
+    name: str = "Siti Aminah"
+    nik: str = "3673055512980001"  # Cipocok Jaya, woman, born 15-12-1998
+    domicile: str = "Kota Serang"
+    kecamatan: str | None = "Cipocok Jaya"
+    kelurahan: str | None = "Karundang"
+    education: str = "SMK"
+    marital: str = "Belum kawin"
+    family: str = "Ya, bisa"
+    health: str = "Ya, sehat"
+    phone: str = "0812-3456-7890"
+    siapkerja: str = "Sudah"
+    passport: str = "Sudah"
+    worked_abroad: str = "Belum pernah"
+    languages: list[str] = field(default_factory=lambda: ["Inggris"])
+    interests: list[str] = field(default_factory=lambda: ["Las", "Listrik"])
+    destinations: list[str] = field(default_factory=lambda: ["Jepang", "Korea Selatan"])
+
+
+async def say(user: SimUser, text: str) -> SentMessage:
+    """Send text and return the bot's last reply once it has gone quiet."""
+    await user.send(text)
+    return await last(user)
+
+
+async def tap(user: SimUser, label: str) -> SentMessage:
+    await user.tap(label)
+    return await last(user)
+
+
+async def last(user: SimUser) -> SentMessage:
+    messages = await user.wait_idle(quiet=0.05, timeout=10)
+    assert messages, f"the bot said nothing.\n{user.transcript()}"
+    return messages[-1]
+
+
+async def answer_interview(user: SimUser, p: Person) -> SentMessage:
+    """From the first question (name) to the summary; returns the summary message."""
+    await say(user, p.name)
+    await say(user, p.nik)
+    await tap(user, "✅")  # the birth date read from the NIK
+    await tap(user, "✅")  # the sex read from the NIK
+    await tap(user, p.domicile)
+    if p.kecamatan:
+        await tap(user, p.kecamatan)
+        await tap(user, p.kelurahan or "")
+    await tap(user, p.education)
+    await tap(user, p.marital)
+    await tap(user, p.family)
+    await tap(user, p.health)
+    await say(user, p.phone)
+    await tap(user, p.siapkerja)
+    await tap(user, p.passport)
+    await tap(user, p.worked_abroad)
+    for language in p.languages:
+        await tap(user, language)
+    await tap(user, "Selesai")
+    for interest in p.interests:
+        await tap(user, interest)
+    await tap(user, "Selesai")
+    for destination in p.destinations:
+        await tap(user, destination)
+    return await tap(user, "Selesai")
+
+
+async def register(
+    sim: BotApiSimulator, user_id: int, person: Person | None = None, *, source: str = ""
+) -> str:
+    """A whole registration in Indonesian; returns the registration number."""
+    user = sim.user(user_id, first_name="Warga", language_code="id")
+    await say(user, f"/start {source}".strip())
+    await tap(user, "Setuju")
+    await answer_interview(user, person or Person())
+    done = await tap(user, "Kirim pendaftaran")
+    for word in done.text.split():
+        if word.startswith("SRG-"):
+            return word.strip(".,")
+    raise AssertionError(f"no registration number in: {done.text}")
