@@ -78,7 +78,8 @@ async def running_app(simulator: BotApiSimulator) -> AsyncIterator[Application]:
 
 
 async def test_ptb_application_talks_to_simulated_user(
-    simulator: BotApiSimulator, running_app: Application  # type: ignore[type-arg]
+    simulator: BotApiSimulator,
+    running_app: Application,  # type: ignore[type-arg]
 ) -> None:
     assert running_app.bot.username == "serang_pmi_bot"
     user = simulator.user(user_id=1001, first_name="Siti", language_code="id")
