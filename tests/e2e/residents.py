@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
@@ -27,6 +29,26 @@ class Person:
     languages: list[str] = field(default_factory=lambda: ["Inggris"])
     interests: list[str] = field(default_factory=lambda: ["Las", "Listrik"])
     destinations: list[str] = field(default_factory=lambda: ["Jepang", "Korea Selatan"])
+    done: str = "Selesai"
+
+
+ENGLISH = Person(
+    name="John Pratama",
+    nik="3673041203950002",  # Curug, man, born 12-03-1995
+    kecamatan="Curug",
+    kelurahan="Cilaku",
+    education="Vocational high (SMK)",
+    marital="Married",
+    family="Yes, I can",
+    health="Yes, healthy",
+    siapkerja="Not yet",
+    passport="Not yet",
+    worked_abroad="Yes, I have",
+    languages=["English", "Malay"],
+    interests=["Welding"],
+    destinations=["South Korea"],
+    done="Done",
+)
 
 
 async def say(user: SimUser, text: str) -> SentMessage:
@@ -41,9 +63,11 @@ async def tap(user: SimUser, label: str) -> SentMessage:
 
 
 async def last(user: SimUser) -> SentMessage:
-    messages = await user.wait_idle(quiet=0.05, timeout=10)
-    assert messages, f"the bot said nothing.\n{user.transcript()}"
-    return messages[-1]
+    """The bot's last message after an action: waits for the first reply (slow machines take
+    longer than any fixed quiet time), then for the bot to go quiet."""
+    first = await user.next_message(timeout=10)
+    rest = await user.wait_idle(quiet=0.05, timeout=10)
+    return rest[-1] if rest else first
 
 
 async def answer_interview(user: SimUser, p: Person) -> SentMessage:
@@ -64,15 +88,17 @@ async def answer_interview(user: SimUser, p: Person) -> SentMessage:
     await tap(user, p.siapkerja)
     await tap(user, p.passport)
     await tap(user, p.worked_abroad)
+    if p.worked_abroad in ("Pernah", "Yes, I have"):
+        await say(user, "Malaysia, pekerja pabrik")
     for language in p.languages:
         await tap(user, language)
-    await tap(user, "Selesai")
+    await tap(user, p.done)
     for interest in p.interests:
         await tap(user, interest)
-    await tap(user, "Selesai")
+    await tap(user, p.done)
     for destination in p.destinations:
         await tap(user, destination)
-    return await tap(user, "Selesai")
+    return await tap(user, p.done)
 
 
 async def register(
@@ -88,3 +114,21 @@ async def register(
         if word.startswith("SRG-"):
             return word.strip(".,")
     raise AssertionError(f"no registration number in: {done.text}")
+
+
+async def at_first_question(sim: BotApiSimulator, user_id: int, language: str = "id") -> SimUser:
+    """A resident who has agreed and is looking at the first question (the name)."""
+    user = sim.user(user_id, first_name="Warga", language_code=language)
+    await say(user, "/start")
+    await tap(user, "Setuju" if language == "id" else "I agree")
+    return user
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for something the bot does without sending a message (answering a button)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
