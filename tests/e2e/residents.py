@@ -124,10 +124,10 @@ async def at_first_question(sim: BotApiSimulator, user_id: int, language: str = 
     return user
 
 
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], within: float = 5.0) -> None:
     """Wait for something the bot does without sending a message (answering a button)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
