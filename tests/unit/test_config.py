@@ -1,0 +1,64 @@
+"""Settings: defaults, parsing, and a one-line error naming the setting for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+
+def test_defaults() -> None:
+    s = load_settings({}, env_file=None)
+    assert s.bot_token is None
+    assert s.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert s.database_path == Path("data/bot.sqlite3")
+    assert s.timezone.key == "Asia/Jakarta" and s.default_locale == "id"
+    assert s.reminder_offsets == (3 * 86400, 86400, 7200) and s.reminder_hour == 8
+    assert s.broadcast_rate == 25.0
+
+
+def test_values_are_parsed() -> None:
+    s = load_settings(
+        {
+            "BOT_TOKEN": "123:abc",
+            "ADMIN_IDS": "1, 2;3",
+            "TIMEZONE": "Asia/Pontianak",
+            "DEFAULT_LOCALE": "en",
+            "REMINDER_OFFSETS": "20s,10s",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+        },
+        env_file=None,
+    )
+    assert s.admin_ids == frozenset({1, 2, 3})
+    assert s.reminder_offsets == (20, 10)
+    assert s.telegram_file_base_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("BOT_TOKEN=1:fromfile\nDEFAULT_LOCALE=en\n")
+    s = load_settings({"DEFAULT_LOCALE": "id"}, env_file=env_file)
+    assert s.bot_token == "1:fromfile" and s.default_locale == "id"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("DEFAULT_LOCALE", "fr"),
+        ("REMINDER_OFFSETS", "3x"),
+        ("REMINDER_HOUR", "25"),
+        ("BROADCAST_RATE", "-1"),
+        ("BOT_TOKEN", "nocolon"),
+        ("TELEGRAM_API_BASE_URL", "ftp://x"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_values_name_the_setting(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings({name: value}, env_file=None)
+    message = str(error.value)
+    assert message.startswith(f"{name}:") and "\n" not in message
