@@ -1,28 +1,16 @@
-# Two commands matter: `make run` (the bot; the local demo when BOT_TOKEN is unset)
-# and `make test` (ruff, mypy, pytest). Both create .venv on first use.
+# Shortcuts for people who like make; dev.py is the one place that knows how.
 PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+run:
+	$(PYTHON) dev.py run $(ARGS)
 
-run: $(STAMP)
-	$(BIN)/python -m bot $(ARGS)
+test:
+	$(PYTHON) dev.py test
 
-test: $(STAMP)
-	$(BIN)/ruff check bot handlers tests scripts
-	$(BIN)/mypy
-	$(BIN)/pytest -q
-
-bench: $(STAMP)
-	$(BIN)/python -m scripts.bench $(ARGS)
+bench:
+	$(PYTHON) dev.py bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf .venv .mypy_cache .pytest_cache .ruff_cache
