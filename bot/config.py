@@ -31,8 +31,9 @@ class Settings:
     reminder_hour: int = 8
     siapkerja_url: str = "https://siapkerja.kemnaker.go.id"
     karirhub_url: str = "https://karirhub.kemnaker.go.id"
-    contact_bbpvp: str = "BBPVP Serang, Jl. Raya Serang Km. 2, Serang — (0254) 200 200"
-    contact_disnaker: str = "Disnakertrans Kota Serang, Jl. Jenderal Sudirman, Serang"
+    # The real addresses and phone numbers are set per deployment: none is invented here.
+    contact_bbpvp: str = "BBPVP Serang (Balai Besar Pelatihan Vokasi dan Produktivitas Serang)"
+    contact_disnaker: str = "Disnakertrans Kota Serang"
     log_level: str = "INFO"
 
     @property
