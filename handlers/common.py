@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -19,7 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
-from bot.i18n import set_locale
+from bot.i18n import locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 
 log = logging.getLogger(__name__)
@@ -93,8 +92,6 @@ async def load_locale(update: Update, context: Context) -> None:
         return
     applicant = await repo.get(d.db, user.id)
     if applicant is None:
-        from bot.i18n import locale_from_telegram
-
         set_locale(locale_from_telegram(user.language_code, d.settings.default_locale))
         return
     set_locale(applicant.locale)
@@ -122,7 +119,3 @@ def user_id(update: Update) -> int:
     user = update.effective_user
     assert user is not None
     return user.id
-
-
-def first(values: Sequence[Any]) -> Any:
-    return values[0] if values else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
+from bot.domain.dates import date_turning
 from bot.domain.eligibility import (
     Education,
     EligibilityInput,
@@ -121,8 +122,6 @@ async def _stop_for_minor(d: Deps, applicant: Applicant, birth: date) -> BecameM
         d.db, applicant, status="minor", step=None, nik=None, editing=False,
         answers={"birth_date": birth.isoformat()},
     )  # fmt: skip
-    from bot.domain.dates import date_turning
-
     return BecameMinor(eligible_from=date_turning(birth, d.rules.min_age))
 
 
@@ -130,8 +129,6 @@ async def remind_at_18(d: Deps, applicant: Applicant) -> date | None:
     birth = applicant.answers.get("birth_date")
     if applicant.status != "minor" or not birth:
         return None
-    from bot.domain.dates import date_turning
-
     when = date_turning(date.fromisoformat(birth), d.rules.min_age)
     await repo.update(d.db, applicant, remind_on=when.isoformat())
     return when
@@ -276,10 +273,3 @@ async def submit(d: Deps, applicant: Applicant) -> Submitted:
     )
     log.info("application submitted: %s outcome=%s", placement.reg_no, verdict.outcome.value)
     return Submitted(verdict=verdict, placement=placement, quota=quota_for(d, pool))
-
-
-def stored_verdict(applicant: Applicant, d: Deps) -> Verdict | None:
-    """The verdict as it stands now (recomputed: an 17-year-old on the list turns 18)."""
-    if not applicant.submitted or "birth_date" not in applicant.answers:
-        return None
-    return evaluate(eligibility_input(applicant.answers), today=d.today(), rules=d.rules)
