@@ -1,0 +1,239 @@
+"""Recipient filters: typed filters as tables, and the SQL agreeing with the Python rule."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.recipients import (
+    DESTINATION_VALUES,
+    INTEREST_VALUES,
+    KECAMATAN_SLUGS,
+    OUTCOMES,
+    STAGES,
+    FilterError,
+    RecipientFilter,
+    parse_filter,
+)
+from bot.storage.db import Database
+from bot.storage.recipients import count_recipients, filter_sql, recipient_ids
+
+F = RecipientFilter
+fs = frozenset
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("", F()),
+        ("semua", F()),
+        ("ALL", F()),
+        ("tujuan:jepang", F(destinations=fs({"jepang"}))),
+        ("Tujuan:JEPANG,Korea", F(destinations=fs({"jepang", "korea"}))),
+        ("tujuan : jepang , korea", F(destinations=fs({"jepang", "korea"}))),
+        ("tujuan1:korea", F(first_choice=fs({"korea"}))),
+        ("destination1:south_korea", F(first_choice=fs({"korea"}))),
+        ("destination:japan", F(destinations=fs({"jepang"}))),
+        ("tujuan:jepang tujuan:taiwan", F(destinations=fs({"jepang", "taiwan"}))),
+        ("kecamatan:taktakan", F(kecamatan=fs({"taktakan"}))),
+        ("kecamatan:Cipocok-Jaya", F(kecamatan=fs({"cipocok_jaya"}))),
+        ("kecamatan:cipocokjaya", F(kecamatan=fs({"cipocok_jaya"}))),
+        ("tahap:terverifikasi", F(stages=fs({"terverifikasi"}))),
+        ("tahap:pemetaan-minat", F(stages=fs({"pemetaan_minat"}))),
+        ("stage:wawancara,pelatihan", F(stages=fs({"wawancara", "pelatihan"}))),
+        ("status:memenuhi_syarat", F(outcomes=fs({"memenuhi_syarat"}))),
+        ("status:perlu_dilengkapi,eligible",
+         F(outcomes=fs({"perlu_dilengkapi", "memenuhi_syarat"}))),
+        ("wilayah:kota_serang", F(kota_serang=True)),
+        ("wilayah:banten", F(provinces=fs({"36"}))),
+        ("wilayah:sumsel,lampung,kalbar", F(provinces=fs({"16", "18", "61"}))),
+        ("wilayah:kalimantan_barat", F(provinces=fs({"61"}))),
+        ("wilayah:kota_serang,lampung", F(kota_serang=True, provinces=fs({"18"}))),
+        ("wilayah:luar_kota_serang", F(kota_serang=False)),
+        ("wilayah:banten,luar_kota_serang", F(kota_serang=False, provinces=fs({"36"}))),
+        ("minat:las", F(interests=fs({"las"}))),
+        ("minat:welding,TIK", F(interests=fs({"las", "tik"}))),
+        ("tujuan:jepang kecamatan:taktakan tahap:terverifikasi",
+         F(destinations=fs({"jepang"}), kecamatan=fs({"taktakan"}),
+           stages=fs({"terverifikasi"}))),
+    ],
+)  # fmt: skip
+def test_parse_filter(typed: str, expected: RecipientFilter) -> None:
+    assert parse_filter(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "params"),
+    [
+        ("jepang", "filter.error.malformed", {"token": "jepang"}),
+        ("Besok ada pelatihan", "filter.error.malformed", {"token": "Besok"}),
+        ("negara:jepang", "filter.error.unknown_field", {"field": "negara"}),
+        (":jepang", "filter.error.malformed", {"token": ":jepang"}),
+        ("tujuan:", "filter.error.no_value", {"field": "tujuan"}),
+        ("tujuan:,", "filter.error.no_value", {"field": "tujuan"}),
+        ("tujuan:mars", "filter.error.unknown_value", {"field": "tujuan", "value": "mars"}),
+        ("kecamatan:cilegon", "filter.error.unknown_value", {"field": "kecamatan"}),
+        ("tahap:lulus", "filter.error.unknown_value", {"field": "tahap", "value": "lulus"}),
+        ("status:lolos", "filter.error.unknown_value", {"field": "status"}),
+        ("wilayah:jakarta", "filter.error.unknown_value", {"field": "wilayah"}),
+        ("minat:memasak", "filter.error.unknown_value", {"field": "minat"}),
+        ("wilayah:kota_serang,luar_kota_serang", "filter.error.conflict", {}),
+        ("wilayah:luar_kota_serang kecamatan:curug", "filter.error.conflict", {}),
+        ("tujuan:jepang semua", "filter.error.malformed", {"token": "semua"}),
+    ],
+)
+def test_malformed_filters_name_the_problem(typed: str, key: str, params: dict[str, str]) -> None:
+    with pytest.raises(FilterError) as raised:
+        parse_filter(typed)
+    assert raised.value.key == key
+    assert params.items() <= raised.value.params.items()
+
+
+def test_unknown_values_list_the_valid_ones() -> None:
+    with pytest.raises(FilterError) as raised:
+        parse_filter("tahap:lulus")
+    assert raised.value.params["valid"].split(", ") == list(STAGES)
+    with pytest.raises(FilterError) as raised:
+        parse_filter("kecamatan:x")
+    assert "cipocok_jaya" in raised.value.params["valid"]
+
+
+def test_stages_are_the_stage_service_ones() -> None:
+    casework = pytest.importorskip("bot.services.casework")
+    assert tuple(casework.STAGES) == STAGES
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["semua", "tujuan:jepang,korea kecamatan:taktakan", "wilayah:banten,luar_kota_serang",
+     "wilayah:kota_serang,kalbar tujuan1:taiwan minat:las,tik tahap:pelatihan "
+     "status:perlu_dilengkapi"],
+)  # fmt: skip
+def test_text_and_json_round_trip(typed: str) -> None:
+    f = parse_filter(typed)
+    assert parse_filter(f.to_text()) == f
+    assert RecipientFilter.from_json(f.to_json()) == f
+
+
+# --- the SQL agrees with the Python rule ---------------------------------------------------
+
+
+def applicant_row(
+    user_id: int,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    outcome: str = "memenuhi_syarat",
+    stage: str = "terdaftar",
+    status: str = "submitted",
+    opted_out: bool = False,
+    inactive: bool = False,
+    locale: str = "id",
+) -> tuple[object, ...]:
+    """A row for insert_applicants: a submitted application with these answers."""
+    now = "2026-11-28T03:00:00+00:00"
+    reg_no = f"SRG-2026-{user_id % 100000:05d}" if status == "submitted" else None
+    return (
+        user_id, locale, status, json.dumps(dict(answers or {})), reg_no,
+        now if status == "submitted" else None, outcome if status == "submitted" else None,
+        stage if status == "submitted" else None, int(opted_out), int(inactive), now, now,
+    )  # fmt: skip
+
+
+async def insert_applicants(db: Database, rows: Iterable[tuple[object, ...]]) -> None:
+    """Straight into SQLite: hundreds of applicants without going through the interview."""
+    await db.write_many(
+        "INSERT INTO applicants (user_id, locale, status, answers, reg_no, submitted_at,"
+        " outcome, stage, opted_out, inactive, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def random_answers(rng: random.Random) -> dict[str, Any]:
+    domicile = rng.choice(["kota_serang", "kota_serang", "banten", "sumsel", "lampung",
+                           "kalbar", "other"])  # fmt: skip
+    answers: dict[str, Any] = {"domicile": domicile}
+    if domicile == "kota_serang":
+        answers["kecamatan"] = rng.choice(KECAMATAN_SLUGS)
+    if rng.random() < 0.9:  # some older rows lack the lists altogether
+        answers["interests"] = rng.sample(INTEREST_VALUES, rng.randint(0, 3))
+        answers["destinations"] = rng.sample(DESTINATION_VALUES, rng.randint(0, 3))
+    return answers
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Any:
+    database = await Database.open(tmp_path / "recipients.sqlite3")
+    yield database
+    await database.close()
+
+
+FILTERS = [
+    "semua", "tujuan:jepang", "tujuan1:jepang", "tujuan:jepang,korea tujuan1:korea",
+    "kecamatan:taktakan", "kecamatan:curug,kasemen status:memenuhi_syarat",
+    "wilayah:kota_serang", "wilayah:banten", "wilayah:luar_kota_serang",
+    "wilayah:banten,luar_kota_serang", "wilayah:kota_serang,lampung", "wilayah:kalbar",
+    "minat:las,tik", "tahap:terverifikasi,wawancara", "status:perlu_dilengkapi",
+    "tujuan:jepang kecamatan:taktakan tahap:terverifikasi",
+    "wilayah:sumsel minat:caregiver tujuan:hongkong,taiwan status:belum_memenuhi_syarat",
+]  # fmt: skip
+
+
+async def test_sql_selects_what_the_rule_says(db: Database) -> None:
+    rng = random.Random(7)
+    people: dict[int, tuple[str, str, dict[str, Any], bool, bool, str]] = {}
+    rows = []
+    for user_id in range(1, 801):
+        answers = random_answers(rng)
+        outcome, stage = rng.choice(OUTCOMES), rng.choice(STAGES)
+        opted_out, inactive = rng.random() < 0.1, rng.random() < 0.1
+        status = "submitted" if rng.random() < 0.9 else "interviewing"
+        people[user_id] = (outcome, stage, answers, opted_out, inactive, status)
+        rows.append(applicant_row(
+            user_id, answers=answers, outcome=outcome, stage=stage, status=status,
+            opted_out=opted_out, inactive=inactive))  # fmt: skip
+    await insert_applicants(db, rows)
+
+    for typed in FILTERS:
+        f = parse_filter(typed)
+        expected = {
+            uid for uid, (outcome, stage, answers, _o, _i, status) in people.items()
+            if status == "submitted" and f.matches(outcome=outcome, stage=stage, answers=answers)
+        }  # fmt: skip
+        where, params = filter_sql(f)
+        found = {r[0] for r in await db.fetchall(
+            f"SELECT user_id FROM applicants WHERE {where}", params)}  # fmt: skip
+        assert found == expected, typed
+        assert expected or typed.startswith("wilayah:sumsel"), f"{typed} selects nobody"
+
+        count = await count_recipients(db, f)
+        reachable = {u for u in expected if not people[u][3] and not people[u][4]}
+        assert count.reachable == len(reachable), typed
+        assert count.opted_out == sum(people[u][3] for u in expected), typed
+        assert count.inactive == sum(not people[u][3] and people[u][4] for u in expected)
+        assert count.matched == len(expected)
+        assert await recipient_ids(db, f) == sorted(reachable)
+
+
+async def test_the_fragment_composes_with_other_conditions(db: Database) -> None:
+    await insert_applicants(db, [
+        applicant_row(1, answers={"domicile": "kota_serang", "kecamatan": "taktakan",
+                                  "destinations": ["jepang"]}),
+        applicant_row(2, answers={"domicile": "kota_serang", "kecamatan": "taktakan",
+                                  "destinations": ["korea", "jepang"]}, opted_out=True),
+        applicant_row(3, answers={"domicile": "lampung", "destinations": ["jepang"]},
+                      status="interviewing"),
+    ])  # fmt: skip
+    where, params = filter_sql(parse_filter("tujuan:jepang"))
+    rows = await db.fetchall(
+        f"SELECT user_id FROM applicants WHERE {where} AND opted_out = 0 ORDER BY user_id",
+        params,
+    )
+    assert [r[0] for r in rows] == [1]
+    assert await count_recipients(db, parse_filter("tujuan1:jepang")) == (1, 0, 0)
+    assert await count_recipients(db, parse_filter("kecamatan:taktakan")) == (1, 1, 0)
