@@ -8,6 +8,7 @@ bot through simulated users: `user = sim.user(1001, "Siti")`, `await user.send("
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,7 @@ from bot.simulator.state import SimState
 from bot.simulator.users import SimUser
 from bot.simulator.validation import command_scope_key
 
+_LOGGER = logging.getLogger(__name__)
 _DEFAULT_DESCRIPTIONS = {
     400: "Bad Request: injected error",
     403: "Forbidden: bot was blocked by the user",
@@ -316,17 +318,14 @@ class BotApiSimulator:
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         found = self._methods.lookup(request.match_info["method"])
         if found is None:
-            return _error_response(ApiError(404, "Not Found"))
+            return self._finish(request.match_info["method"], None, ApiError(404, "Not Found"))
         name, handler = found
-        key = name.lower()
-        params: Params | None = None
-        chat_id: int | None = None
         try:
             params = await Params.from_request(request)
-            chat_id = params.peek_chat_id()
         except ApiError as err:
             return self._finish(name, None, err)
-        fault = self._take_fault(key, chat_id)
+        chat_id = params.peek_chat_id()
+        fault = self._take_fault(name.lower(), chat_id)
         if fault is not None and fault.drop and not fault.after_processing:
             return self._drop(request, name, chat_id)
         if fault is not None and not fault.drop:
@@ -336,6 +335,9 @@ class BotApiSimulator:
             result = await handler(params)
         except ApiError as err:
             return self._finish(name, chat_id, err)
+        except Exception as err:  # a simulator bug: say so loudly, still answer like Telegram
+            _LOGGER.exception("simulator failed in %s", name)
+            return self._finish(name, chat_id, ApiError(500, f"Internal Server Error: {err!r}"))
         if fault is not None:  # dropped after the call took effect
             return self._drop(request, name, chat_id)
         self.calls.append(ApiCall(time.monotonic(), name, chat_id, True))
