@@ -55,17 +55,15 @@ async def send(update: Update, context: Context, view: View) -> Message:
     return await context.bot.send_message(chat.id, view.text, reply_markup=view.markup)
 
 
-async def show(update: Update, context: Context, view: View) -> None:
+async def show(update: Update, context: Context, view: View, *, keep: bool = False) -> None:
     """Answer a button press by editing its message in place (one Bot API call instead of
-    two); a new message when the view needs a reply keyboard, which edits cannot carry."""
+    two). A new message instead when the view needs a reply keyboard, which edits cannot
+    carry, or with ``keep=True`` for messages worth keeping in the chat (the consent text,
+    the summary that was sent): their buttons are taken away, their text stays."""
     query = update.callback_query
-    can_edit = (
-        query is not None
-        and query.message is not None
-        and (view.markup is None or isinstance(view.markup, InlineKeyboardMarkup))
-    )
     message = query.message if query is not None else None
-    if can_edit and isinstance(message, Message):
+    editable = view.markup is None or isinstance(view.markup, InlineKeyboardMarkup)
+    if isinstance(message, Message) and editable and not keep:
         try:
             await message.edit_text(view.text, reply_markup=view.markup)  # type: ignore[arg-type]
             return

@@ -137,7 +137,7 @@ async def on_consent(update: Update, context: Context) -> None:
     if result is None:
         await show(update, context, View(_("consent.declined")))
         return
-    await show(update, context, current_view(result, _("consent.thanks")))
+    await show(update, context, current_view(result, _("consent.thanks")), keep=True)
 
 
 async def on_resume_choice(update: Update, context: Context) -> None:
@@ -425,7 +425,7 @@ async def on_submit(update: Update, context: Context) -> None:
         await show(update, context, current_view(applicant))
         return
     result = await reg.submit(d, applicant)
-    await show(update, context, submitted_view(d, applicant, result))
+    await show(update, context, submitted_view(d, applicant, result), keep=True)
 
 
 async def on_remind_at_18(update: Update, context: Context) -> None:

@@ -17,6 +17,10 @@ async def test_complete_registration_in_indonesian(sim: BotApiSimulator, bot: Bo
     assert final is not None
     assert "Memenuhi syarat" in final.text
     assert "kuota prioritas warga Kota Serang" in final.text
+    # What the resident agreed to and what they sent stay readable, without stale buttons.
+    consent = next(m for m in user.messages if "Persetujuan penggunaan data" in m.text)
+    summary = next(m for m in user.messages if "Ringkasan jawaban Anda" in m.text)
+    assert consent.buttons == [] and summary.buttons == []
     assert bot.deps is not None
     stored = await repo.get(bot.deps.db, 1001)
     assert stored is not None
