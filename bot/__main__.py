@@ -1,4 +1,10 @@
-"""`python -m bot`: run the bot (the local demo when BOT_TOKEN is not set)."""
+"""`python -m bot`: the bot with BOT_TOKEN set, otherwise the local demo in this terminal.
+
+    python -m bot                      run (BOT_TOKEN set) or demo (no token)
+    python -m bot run                  the real bot, long polling (needs BOT_TOKEN)
+    python -m bot demo [--reset] [--seed N] [--reminder-offsets 30s,10s]
+    python -m bot seed --applicants N [--random-seed S] [--database PATH]
+"""
 
 from __future__ import annotations
 
@@ -6,45 +12,121 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.runner import BotRunner
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+def configure_logging(level: str, *, file: Path | None = None) -> None:
+    handler: logging.Handler
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot with long polling (default)")
-    args = parser.parse_args(argv)
+    sub.add_parser("run", help="run the bot with long polling (needs BOT_TOKEN)")
 
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal (no token needed)")
+    from bot.demo import add_arguments
+
+    add_arguments(demo)
+
+    seed = sub.add_parser("seed", help="write synthetic applicants into a database")
+    seed.add_argument("--applicants", type=int, required=True, metavar="N")
+    seed.add_argument("--random-seed", type=int, default=1, metavar="S")
+    seed.add_argument(
+        "--database", type=Path, default=None, help="SQLite file (default: DATABASE_PATH)"
+    )
+    seed.add_argument(
+        "--now",
+        type=datetime.fromisoformat,
+        default=None,
+        metavar="ISO",
+        help="pretend it is this time (UTC if no offset), for byte-identical re-runs",
+    )
+    return parser
+
+
+async def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.seed import seed
+    from bot.storage.db import Database
+
+    now = args.now
+    if now is not None and now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    db = await Database.open(args.database or settings.database_path)
+    try:
+        report = await seed(
+            db, args.applicants, random_seed=args.random_seed, now=now, tz=settings.timezone
+        )
+    except ValueError as exc:
+        print(f"seed: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    print(f"{db.path}: " + "\n".join(report.lines()))
+    return 0
+
+
+_COMMANDS = ("run", "demo", "seed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    wants_help = bool(argv) and argv[0] in ("-h", "--help")
+    if not wants_help and (not argv or argv[0] not in _COMMANDS):
+        # No command: the bot with a token; without one there is nothing to connect to,
+        # so the demo is the useful thing to show (`python -m bot --reset` works too).
+        argv = ["run" if settings.bot_token else "demo", *argv]
+    args = _parser().parse_args(argv)
+    command = args.command
 
-    if args.command in (None, "run"):
-        if settings.bot_token is None:
-            print(
-                "BOT_TOKEN is not set. Get a token from @BotFather and put it in .env"
-                " (see .env.example), or export BOT_TOKEN=123456:ABC...",
-                file=sys.stderr,
-            )
+    if command == "seed":
+        configure_logging("WARNING")
+        if args.applicants < 0:
+            print("seed: --applicants must be 0 or more", file=sys.stderr)
             return 2
-        asyncio.run(BotRunner(settings).run_until_signal())
-        return 0
-    parser.print_help()
-    return 2
+        return asyncio.run(_seed(settings, args))
+
+    if command == "demo":
+        from bot.demo import log_file
+        from bot.demo import main as demo_main
+
+        configure_logging(settings.log_level, file=log_file(args))
+        return demo_main(settings, args)
+
+    configure_logging(settings.log_level)
+    if settings.bot_token is None:
+        print(
+            "BOT_TOKEN is not set. Get a token from @BotFather and put it in .env"
+            " (see .env.example), or export BOT_TOKEN=123456:ABC...\n"
+            "Without a token, `python -m bot` opens the local demo.",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(BotRunner(settings).run_until_signal())
+    return 0
 
 
 if __name__ == "__main__":
