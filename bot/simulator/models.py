@@ -20,6 +20,7 @@ class ApiCall:
     chat_id: int | None
     ok: bool
     error_code: int | None = None
+    description: str | None = None
 
 
 @dataclass(slots=True)

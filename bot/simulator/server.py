@@ -345,7 +345,9 @@ class BotApiSimulator:
         return web.Response(text=body, content_type="application/json")
 
     def _finish(self, name: str, chat_id: int | None, err: ApiError) -> web.Response:
-        self.calls.append(ApiCall(time.monotonic(), name, chat_id, False, err.status))
+        self.calls.append(
+            ApiCall(time.monotonic(), name, chat_id, False, err.status, err.description)
+        )
         self._state.counters[str(err.status)] += 1
         return _error_response(err)
 
