@@ -17,6 +17,9 @@ from bot.deps import DEPS_KEY, Deps
 from bot.i18n import catalog
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import account, registration
+from handlers import export as export_handlers
+from handlers import staff as staff_handlers
+from handlers import stats as stats_handlers
 from handlers.common import load_locale
 from handlers.errors import on_error
 
@@ -27,6 +30,9 @@ log = logging.getLogger(__name__)
 FEATURES: tuple[ModuleType, ...] = (
     registration,
     account,
+    staff_handlers,
+    stats_handlers,
+    export_handlers,
 )
 
 Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]

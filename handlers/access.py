@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Update
 
@@ -11,7 +12,8 @@ from bot.deps import deps
 from bot.services.roles import Role, role_of
 from handlers.common import Context
 
-Callback = Callable[[Update, Context], Awaitable[None]]
+# Coroutine, not Awaitable: PTB's handler classes are typed to take coroutine functions.
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def requires(role: Role) -> Callable[[Callback], Callback]:

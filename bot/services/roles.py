@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+import re
+from datetime import UTC
+from enum import IntEnum, StrEnum
 
 from bot.deps import Deps
 from bot.storage import staff as staff_repo
@@ -29,3 +31,54 @@ async def is_staff(d: Deps, user_id: int) -> bool:
 
 async def is_admin(d: Deps, user_id: int) -> bool:
     return await role_of(d, user_id) is Role.ADMIN
+
+
+def now_iso(d: Deps) -> str:
+    """The injected clock's time as stored timestamps are written (UTC, ISO 8601)."""
+    return d.clock.now().astimezone(UTC).isoformat(timespec="seconds")
+
+
+async def audit(
+    d: Deps, actor_id: int, action: str, target: str | None = None, detail: str | None = None
+) -> None:
+    """One staff action in the audit log, at the injected clock's time (never a NIK or phone
+    number in ``detail``)."""
+    await staff_repo.audit(d.db, actor_id, action, target, detail, at=now_iso(d))
+
+
+# Telegram user ids are positive and, today, below 2**52 (the Bot API documents 52 bits).
+_USER_ID = re.compile(r"^[1-9][0-9]{0,15}$")
+
+
+def parse_user_id(text: str) -> int | None:
+    value = text.strip()
+    if not _USER_ID.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number < 2**52 else None
+
+
+class RoleChange(StrEnum):
+    ADDED = "added"
+    ALREADY_STAFF = "already_staff"
+    IS_ADMIN = "is_admin"  # admins come from ADMIN_IDS: no command can add or remove them
+    REMOVED = "removed"
+    NOT_STAFF = "not_staff"
+
+
+async def grant_staff(d: Deps, actor_id: int, user_id: int) -> RoleChange:
+    if user_id in d.settings.admin_ids:
+        return RoleChange.IS_ADMIN
+    if not await staff_repo.add(d.db, user_id, actor_id, at=now_iso(d)):
+        return RoleChange.ALREADY_STAFF
+    await audit(d, actor_id, "role", str(user_id), "add")
+    return RoleChange.ADDED
+
+
+async def revoke_staff(d: Deps, actor_id: int, user_id: int) -> RoleChange:
+    if user_id in d.settings.admin_ids:
+        return RoleChange.IS_ADMIN
+    if not await staff_repo.remove(d.db, user_id):
+        return RoleChange.NOT_STAFF
+    await audit(d, actor_id, "role", str(user_id), "remove")
+    return RoleChange.REMOVED

@@ -8,13 +8,20 @@ from bot.storage.applicants import utcnow
 from bot.storage.db import Database
 
 
-async def add(db: Database, user_id: int, added_by: int) -> bool:
+@dataclass(frozen=True)
+class StaffMember:
+    user_id: int
+    added_by: int
+    added_at: str
+
+
+async def add(db: Database, user_id: int, added_by: int, *, at: str | None = None) -> bool:
     """Grant the staff role; False when they already had it."""
     before = await is_staff(db, user_id)
     await db.write(
         "INSERT INTO staff (user_id, added_by, added_at) VALUES (?, ?, ?)"
         " ON CONFLICT (user_id) DO NOTHING",
-        (user_id, added_by, utcnow()),
+        (user_id, added_by, at or utcnow()),
     )
     return not before
 
@@ -30,8 +37,12 @@ async def is_staff(db: Database, user_id: int) -> bool:
 
 
 async def all_staff(db: Database) -> list[int]:
-    rows = await db.fetchall("SELECT user_id FROM staff ORDER BY added_at, user_id")
-    return [int(row["user_id"]) for row in rows]
+    return [member.user_id for member in await members(db)]
+
+
+async def members(db: Database) -> list[StaffMember]:
+    rows = await db.fetchall("SELECT * FROM staff ORDER BY added_at, user_id")
+    return [StaffMember(**dict(row)) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,18 @@ class AuditEntry:
 
 
 async def audit(
-    db: Database, actor_id: int, action: str, target: str | None = None, detail: str | None = None
+    db: Database,
+    actor_id: int,
+    action: str,
+    target: str | None = None,
+    detail: str | None = None,
+    *,
+    at: str | None = None,
 ) -> None:
     """Record one staff action. ``detail`` must never hold a NIK or a phone number."""
     await db.write(
         "INSERT INTO audit_log (at, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-        (utcnow(), actor_id, action, target, detail),
+        (at or utcnow(), actor_id, action, target, detail),
     )
 
 

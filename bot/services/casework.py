@@ -1,0 +1,221 @@
+"""Staff work on one applicant: finding them, moving them through the stages, notes.
+
+Knows nothing of Telegram: the handlers render the results and send the notifications.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.deps import Deps
+from bot.domain.recipients import STAGES as RECIPIENT_STAGES
+from bot.services.roles import audit, now_iso
+from bot.storage import applicants as repo
+from bot.storage import notes as notes_repo
+from bot.storage.applicants import Applicant
+from bot.storage.notes import MAX_NOTE_LENGTH, Note
+
+# The path of an application, in order; the last two end it. Catalog keys stage.<name> and
+# stage.<name>.next tell the applicant what a stage means and what to do next. One list for
+# the stage command and the recipient filters (tahap:...).
+STAGES: tuple[str, ...] = RECIPIENT_STAGES
+
+REG_NO = re.compile(r"^SRG-\d{4}-\d{5}$", re.IGNORECASE)
+_REG_SUFFIX = re.compile(r"^\d{1,5}$")
+_NIK = re.compile(r"^\d{16}$")
+MIN_NAME_QUERY = 3
+MAX_QUERY_LENGTH = 100
+
+
+def normalize_stage(text: str) -> str | None:
+    """A stage code as staff may type it ("Pemetaan-Minat" too), or None if unknown."""
+    value = text.strip().lower().replace("-", "_")
+    return value if value in STAGES else None
+
+
+def normalize_reg_no(text: str) -> str | None:
+    value = text.strip().upper()
+    return value if REG_NO.fullmatch(value) else None
+
+
+class QueryKind(StrEnum):
+    REG_NO = "reg_no"
+    REG_SUFFIX = "reg_suffix"  # "42" finds SRG-<any year>-00042
+    NIK = "nik"
+    NAME = "name"
+
+
+class QueryProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_SHORT = "too_short"
+    DIGITS = "digits"  # digits that are neither a registration number nor a whole NIK
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: QueryKind
+    value: str
+
+
+def parse_query(text: str) -> Query | QueryProblem:
+    value = " ".join(text.split())
+    if not value:
+        return QueryProblem.EMPTY
+    if len(value) > MAX_QUERY_LENGTH:
+        return QueryProblem.TOO_LONG
+    reg_no = normalize_reg_no(value)
+    if reg_no:
+        return Query(QueryKind.REG_NO, reg_no)
+    compact = value.replace(" ", "").replace(".", "").replace("-", "")
+    if compact.isdigit():
+        if _NIK.fullmatch(compact):
+            return Query(QueryKind.NIK, compact)
+        if _REG_SUFFIX.fullmatch(compact):
+            return Query(QueryKind.REG_SUFFIX, f"{int(compact):05d}")
+        return QueryProblem.DIGITS
+    if len(value) < MIN_NAME_QUERY:
+        return QueryProblem.TOO_SHORT
+    return Query(QueryKind.NAME, value)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    matches: list[Applicant]
+    total: int
+
+
+# Submitted applications first, then by number; in-progress ones (no number yet) last.
+_ORDER = "ORDER BY reg_no IS NULL, reg_no, user_id"
+
+
+async def search(d: Deps, query: Query, limit: int = 10) -> SearchResult:
+    """At most ``limit`` applicants and how many matched in all.
+
+    A name search scans the answers of every row (a substring cannot use a B-tree index):
+    about 9 ms at 10,000 applicants, so no extra column or full-text index is kept."""
+    if query.kind is QueryKind.REG_NO:
+        where, params = "reg_no = ?", [query.value]
+    elif query.kind is QueryKind.REG_SUFFIX:
+        where, params = "reg_no LIKE ?", [f"SRG-____-{query.value}"]
+    elif query.kind is QueryKind.NIK:
+        where, params = "nik = ?", [query.value]
+    else:
+        where = "json_extract(answers, '$.name') LIKE ? ESCAPE '\\'"
+        params = [_like_pattern(query.value)]
+    rows = await d.db.fetchall(
+        f"SELECT user_id, COUNT(*) OVER () AS total FROM applicants WHERE {where} {_ORDER} LIMIT ?",
+        (*params, limit),
+    )
+    matches = []
+    for row in rows:
+        applicant = await repo.get(d.db, int(row["user_id"]))
+        if applicant is not None:
+            matches.append(applicant)
+    return SearchResult(matches=matches, total=int(rows[0]["total"]) if rows else 0)
+
+
+async def record_lookup(d: Deps, actor_id: int, query: Query, result: SearchResult) -> None:
+    """Who looked at whom (UU PDP). The typed text is not kept: it may be a NIK."""
+    targets = ",".join(a.reg_no or f"user:{a.user_id}" for a in result.matches)
+    await audit(d, actor_id, "lookup", targets or None, f"{query.kind.value}, {result.total}")
+
+
+async def record_card_view(d: Deps, actor_id: int, applicant: Applicant) -> None:
+    await audit(d, actor_id, "lookup", applicant.reg_no or f"user:{applicant.user_id}", "card")
+
+
+@dataclass(frozen=True)
+class Card:
+    """What staff see about one applicant."""
+
+    applicant: Applicant
+    notes: list[Note]
+    notes_total: int
+
+
+async def card(d: Deps, applicant: Applicant, notes_shown: int = 5) -> Card:
+    return Card(
+        applicant=applicant,
+        notes=await notes_repo.latest(d.db, applicant.user_id, notes_shown),
+        notes_total=await notes_repo.count(d.db, applicant.user_id),
+    )
+
+
+class StageProblem(StrEnum):
+    UNKNOWN_REG_NO = "unknown_reg_no"
+    UNKNOWN_STAGE = "unknown_stage"
+    SAME_STAGE = "same_stage"
+    NOTE_TOO_LONG = "note_too_long"
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    applicant: Applicant
+    old: str | None
+    new: str
+    note: Note | None
+    # A stage change is personal service, sent also to those who stopped announcements
+    # (/berhenti); only a chat that blocked the bot is not written to.
+    notify: bool
+
+
+async def change_stage(
+    d: Deps, actor_id: int, reg_no: str, stage: str, note: str = ""
+) -> StageChanged | StageProblem:
+    new = normalize_stage(stage)
+    if new is None:
+        return StageProblem.UNKNOWN_STAGE
+    number = normalize_reg_no(reg_no)
+    applicant = await repo.get_by_reg_no(d.db, number) if number else None
+    if applicant is None:
+        return StageProblem.UNKNOWN_REG_NO
+    if applicant.stage == new:
+        return StageProblem.SAME_STAGE
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        return StageProblem.NOTE_TOO_LONG
+    old = applicant.stage
+    await repo.update(d.db, applicant, stage=new, stage_changed_at=now_iso(d))
+    saved = None
+    if note:
+        saved = await notes_repo.add(
+            d.db, applicant.user_id, actor_id, f"[{new}] {note}", at=now_iso(d)
+        )
+    await audit(
+        d, actor_id, "stage", applicant.reg_no, f"{old} -> {new}" + (", note" if note else "")
+    )
+    return StageChanged(applicant, old, new, saved, notify=not applicant.inactive)
+
+
+class NoteProblem(StrEnum):
+    UNKNOWN_REG_NO = "unknown_reg_no"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
+async def add_note(d: Deps, actor_id: int, reg_no: str, text: str) -> Note | NoteProblem:
+    number = normalize_reg_no(reg_no)
+    applicant = await repo.get_by_reg_no(d.db, number) if number else None
+    if applicant is None:
+        return NoteProblem.UNKNOWN_REG_NO
+    text = text.strip()
+    if not text:
+        return NoteProblem.EMPTY
+    if len(text) > MAX_NOTE_LENGTH:
+        return NoteProblem.TOO_LONG
+    note = await notes_repo.add(d.db, applicant.user_id, actor_id, text, at=now_iso(d))
+    await audit(d, actor_id, "note", applicant.reg_no)
+    return note
+
+
+async def mark_unreachable(d: Deps, applicant: Applicant) -> None:
+    """Telegram said the chat blocked the bot or is gone: skip it until they write again."""
+    await repo.update(d.db, applicant, inactive=True)
