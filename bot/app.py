@@ -18,6 +18,7 @@ from bot.i18n import catalog
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import account, registration
 from handlers import export as export_handlers
+from handlers import schedule as schedule_handlers
 from handlers import staff as staff_handlers
 from handlers import stats as stats_handlers
 from handlers.common import load_locale
@@ -33,6 +34,7 @@ FEATURES: tuple[ModuleType, ...] = (
     staff_handlers,
     stats_handlers,
     export_handlers,
+    schedule_handlers,
 )
 
 Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]

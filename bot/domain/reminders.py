@@ -108,12 +108,14 @@ def triage(pending: Iterable[Pending], now: datetime) -> dict[int, StartupAction
     return actions
 
 
-def retry_delay(attempts: int, retry_after: float | None = None) -> float:
+def retry_delay(
+    attempts: int, retry_after: float | None = None, *, base: float = 15.0, cap: float = 600.0
+) -> float:
     """Seconds before trying a failed reminder again: Telegram's retry_after when it gave one
-    (plus a second of slack), else 15 s doubling to at most 10 minutes."""
+    (plus a second of slack), else ``base`` doubling per failure, to at most ``cap``."""
     if retry_after is not None:
         return max(float(retry_after), 0.0) + 1.0
-    return float(min(15 * 2 ** max(attempts - 1, 0), 600))
+    return float(min(base * 2 ** max(attempts - 1, 0), cap))
 
 
 def relative_day(event_day: date, today: date) -> int | None:

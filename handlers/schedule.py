@@ -1,0 +1,547 @@
+"""Schedules: /jadwalkan, /agenda and /jadwal for staff, /jadwal and Hadir / Tidak bisa
+hadir for residents, and the start-up hook that re-creates the reminder jobs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.deps import DEPS_KEY, Deps, deps
+from bot.domain.dates import format_date, format_time
+from bot.domain.reminders import KINDS
+from bot.domain.schedule_csv import (
+    MAX_BYTES,
+    MAX_ROWS,
+    FieldError,
+    Problem,
+    RowError,
+    check_place,
+    check_reg_no,
+    event_start,
+    parse_day,
+    parse_kind,
+    template_csv,
+)
+from bot.i18n import _, get_locale, use_locale
+from bot.services import reminders as rs
+from bot.services import schedules as svc
+from bot.services.reminders import (
+    Delivery,
+    ReminderService,
+    answer_label,
+    answer_markup,
+    capitalised,
+    kind_label,
+    notice_text,
+    when_text,
+)
+from bot.services.roles import is_staff
+from bot.storage import applicants as applicants_repo
+from bot.storage import schedules as store
+from bot.storage import staff as staff_repo
+from bot.storage.applicants import Applicant
+from bot.storage.schedules import Event
+from handlers.access import staff_only
+from handlers.common import (
+    Context,
+    View,
+    answer_callback,
+    button,
+    keyboard,
+    load_locale,
+    send,
+    show,
+    user_id,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 3800  # under Telegram's 4096, with room for a heading
+MAX_ERRORS_SHOWN = 60
+_CALLBACK = re.compile(r"^ev:(\d{1,18}):([hts])$")
+
+
+def _kinds() -> str:
+    return ", ".join(KINDS)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A user-typed value quoted back: escaped and cut short."""
+    text = " ".join(text.split())
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def problem_text(problem: Problem, params: dict[str, Any] | None = None) -> str:
+    values = {"kinds": _kinds(), "kind": "", "reg_no": "", "other": ""}
+    values.update({k: _short(str(v)) for k, v in (params or {}).items()})
+    return _(f"schedule.err.{problem.value}").format(**values)
+
+
+def _name(applicant: Applicant) -> str:
+    return escape(str(applicant.answers.get("name") or "—"))
+
+
+def chunks(lines: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
+    """Pack lines into as few messages as fit Telegram's length limit."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        messages.append(current)
+    return messages
+
+
+async def send_lines(update: Update, context: Context, lines: Sequence[str]) -> None:
+    for text in chunks(lines):
+        await send(update, context, View(text))
+
+
+def _service(d: Deps) -> ReminderService:
+    service = rs.reminder_service(d)
+    assert service is not None, "handlers.schedule.setup() registers the reminder service"
+    return service
+
+
+# --- /jadwalkan ----------------------------------------------------------------------
+
+
+@staff_only
+async def jadwalkan(update: Update, context: Context) -> None:
+    """/jadwalkan <reg no> <kind> <date> <time> <place...>, batal, templat."""
+    args = list(context.args or [])
+    if not args:
+        await send(update, context, View(_("schedule.usage").format(kinds=_kinds())))
+        return
+    first = args[0].lower()
+    if first in ("templat", "template"):
+        await _send_template(update, context)
+    elif first in ("batal", "cancel"):
+        await _cancel(update, context, args[1:])
+    else:
+        await _schedule(update, context, args)
+
+
+async def _send_template(update: Update, context: Context) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_document(
+        chat.id,
+        InputFile(template_csv(), filename="jadwal_templat.csv"),
+        caption=_("schedule.template_caption").format(kinds=_kinds()),
+    )
+    await staff_repo.audit(deps(context).db, user_id(update), "schedule_template")
+
+
+def _parse_single(
+    d: Deps, args: list[str]
+) -> tuple[str, str, Any, str] | str:  # (reg_no, kind, starts_at, place) or an error text
+    if len(args) < 5:
+        return _("schedule.usage").format(kinds=_kinds())
+    try:
+        reg_no = check_reg_no(args[0])
+    except FieldError as exc:
+        return problem_text(exc.problem, {"reg_no": args[0]})
+    kind = parse_kind(args[1])
+    if kind is None:
+        return problem_text(Problem.KIND_UNKNOWN, {"kind": args[1]})
+    try:
+        starts_at = event_start(args[2], args[3], d.settings.timezone, d.clock.now())
+        place = check_place(" ".join(args[4:]))
+    except FieldError as exc:
+        return problem_text(exc.problem)
+    return reg_no, kind, starts_at, place
+
+
+async def _schedule(update: Update, context: Context, args: list[str]) -> None:
+    d = deps(context)
+    parsed = _parse_single(d, args)
+    if isinstance(parsed, str):
+        await send(update, context, View(parsed))
+        return
+    reg_no, kind, starts_at, place = parsed
+    result = await svc.schedule_one(d, user_id(update), reg_no, kind, starts_at, place)
+    if isinstance(result, Problem):
+        await send(update, context, View(problem_text(result, {"reg_no": reg_no})))
+        return
+    delivery = await _service(d).send_notice(result.event.id)
+    locale = get_locale()
+    lines = [
+        _("schedule.staff.saved").format(
+            kind=kind_label(kind), reg_no=result.applicant.reg_no, name=_name(result.applicant),
+            when=when_text(d, result.event.starts_at, locale), place=escape(place),
+        )
+    ]  # fmt: skip
+    if result.replaced is not None:
+        lines.append(_("schedule.staff.replaces").format(
+            when=when_text(d, result.replaced.starts_at, locale)))  # fmt: skip
+    if result.reminder_times:
+        times = "; ".join(when_text(d, t, locale) for t in result.reminder_times)
+        lines.append(_("schedule.staff.reminders").format(count=len(result.reminder_times),
+                                                          times=times))  # fmt: skip
+    else:
+        lines.append(_("schedule.staff.no_reminders"))
+    lines.append(_(f"schedule.staff.notice.{(delivery or Delivery.FAILED).value}"))
+    await send(update, context, View("\n".join(lines)))
+
+
+async def _cancel(update: Update, context: Context, args: list[str]) -> None:
+    d = deps(context)
+    if len(args) < 2:
+        await send(update, context, View(_("schedule.usage").format(kinds=_kinds())))
+        return
+    try:
+        reg_no = check_reg_no(args[0])
+    except FieldError as exc:
+        await send(update, context, View(problem_text(exc.problem, {"reg_no": args[0]})))
+        return
+    kind = parse_kind(" ".join(args[1:]))
+    if kind is None:
+        await send(update, context, View(problem_text(Problem.KIND_UNKNOWN, {"kind": args[1]})))
+        return
+    result = await svc.cancel(d, user_id(update), reg_no, kind)
+    if isinstance(result, Problem):
+        await send(update, context, View(problem_text(result, {"reg_no": reg_no})))
+        return
+    if result is None:
+        await send(update, context, View(_("schedule.staff.nothing_to_cancel").format(
+            kind=kind_label(kind), reg_no=reg_no)))  # fmt: skip
+        return
+    event, applicant = result.event, result.applicant
+    with use_locale(applicant.locale):
+        text = rs.cancelled_text(d, event, applicant.locale)
+    delivery = await _service(d).deliver(applicant.user_id, text)
+    if delivery.outcome is Delivery.BLOCKED and not applicant.inactive:
+        await applicants_repo.update(d.db, applicant, inactive=True)
+    lines = [
+        _("schedule.staff.cancelled").format(
+            kind=kind_label(kind), reg_no=applicant.reg_no, name=_name(applicant),
+            when=when_text(d, event.starts_at, get_locale()),
+        ),
+        _(f"schedule.staff.notice.{delivery.outcome.value}"),
+    ]  # fmt: skip
+    await send(update, context, View("\n".join(lines)))
+
+
+# --- a CSV list ------------------------------------------------------------------------
+
+
+@staff_only
+async def on_csv(update: Update, context: Context) -> None:
+    """A document with caption /jadwalkan: check every row, apply all or nothing."""
+    d = deps(context)
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    if document.file_size is not None and document.file_size > MAX_BYTES:
+        await send(update, context, View(_("schedule.csv.too_big").format(max_rows=MAX_ROWS)))
+        return
+    file = await context.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    outcome = await svc.apply_csv(d, user_id(update), data)
+    checked = outcome.checked
+    if checked.file_problem is not None:
+        params = {"max_rows": MAX_ROWS, "line": "", "missing": "", "expected": "", "rows": ""}
+        params.update({k: escape(str(v)) for k, v in checked.file_params.items()})
+        await send(update, context, View(_(f"schedule.csv.{checked.file_problem.value}")
+                                         .format(**params)))  # fmt: skip
+        return
+    if outcome.saved is None:
+        await send_lines(update, context, _csv_errors(outcome.errors))
+        return
+    saved = outcome.saved
+    await send(update, context, View(_("schedule.csv.applied").format(
+        count=len(saved.events), replaced=len(saved.replaced),
+        reminders=len(saved.reminders))))  # fmt: skip
+    _service(d).send_notices_later(
+        [event.id for event in saved.events], report_to=(user_id(update), get_locale())
+    )
+
+
+def _csv_errors(errors: Sequence[RowError]) -> list[str]:
+    lines = [_("schedule.csv.rejected").format(count=len(errors)), ""]
+    for error in errors[:MAX_ERRORS_SHOWN]:
+        lines.append(_("schedule.csv.row").format(
+            line=error.line, problem=problem_text(error.problem, error.params)))  # fmt: skip
+    if len(errors) > MAX_ERRORS_SHOWN:
+        lines.append(_("schedule.csv.more").format(count=len(errors) - MAX_ERRORS_SHOWN))
+    return lines
+
+
+# --- /agenda and /jadwal ---------------------------------------------------------------
+
+
+def _answer_text(event: Event) -> str:
+    text = answer_label(event.answer)
+    if event.answer == "tidak_bisa" and event.reason:
+        text += " — " + _("schedule.reason_is").format(reason=escape(event.reason))
+    return text
+
+
+@staff_only
+async def agenda(update: Update, context: Context) -> None:
+    """/agenda [YYYY-MM-DD]: the day's events and each applicant's answer."""
+    d = deps(context)
+    day = d.today()
+    if context.args:
+        try:
+            day = parse_day(context.args[0])
+        except FieldError:
+            await send(update, context, View(_("schedule.agenda.usage")))
+            return
+    items = await svc.agenda(d, user_id(update), day)
+    locale = get_locale()
+    if not items:
+        await send(update, context, View(_("schedule.agenda.empty").format(
+            date=format_date(day, locale))))  # fmt: skip
+        return
+    lines = [_("schedule.agenda.title").format(date=format_date(day, locale), count=len(items))]
+    counts = {"hadir": 0, "tidak_bisa": 0, "none": 0}
+    for item in items:
+        event = item.event
+        counts[event.answer or "none"] += 1
+        local = event.starts_at.astimezone(d.settings.timezone)
+        lines.append("")
+        lines.append(_("schedule.agenda.item").format(
+            time=format_time(local, locale), kind=capitalised(kind_label(event.kind)),
+            reg_no=item.reg_no or "—", name=escape(item.name or "—"),
+            place=escape(event.place), answer=_answer_text(event),
+        ))  # fmt: skip
+    lines.append("")
+    lines.append(_("schedule.agenda.totals").format(
+        hadir=counts["hadir"], tidak_bisa=counts["tidak_bisa"], none=counts["none"]))  # fmt: skip
+    await send_lines(update, context, lines)
+
+
+def _event_lines(d: Deps, events: Sequence[Event], locale: str) -> list[str]:
+    now = d.clock.now()
+    lines = []
+    for event in events:
+        lines.append("")
+        lines.append(_("schedule.list.item").format(
+            kind=capitalised(kind_label(event.kind)),
+            when=when_text(d, event.starts_at, locale), place=escape(event.place),
+            answer=_answer_text(event),
+        ))  # fmt: skip
+        if event.note:
+            lines.append(_("schedule.note").format(note=escape(event.note)))
+        if event.starts_at <= now:
+            lines.append(_("schedule.list.past"))
+    return lines
+
+
+async def jadwal(update: Update, context: Context) -> None:
+    """/jadwal: my upcoming events; staff: /jadwal <reg no> for an applicant's events."""
+    d = deps(context)
+    me = user_id(update)
+    locale = get_locale()
+    staff = await is_staff(d, me)
+    if context.args and staff:
+        try:
+            reg_no = check_reg_no(context.args[0])
+        except FieldError as exc:
+            await send(update, context, View(problem_text(exc.problem)))
+            return
+        found = await svc.events_of_reg_no(d, me, reg_no)
+        if found is None:
+            await send(update, context, View(problem_text(Problem.REG_NO_UNKNOWN,
+                                                          {"reg_no": reg_no})))  # fmt: skip
+            return
+        applicant, events = found
+        head = _("schedule.list.staff_title").format(reg_no=applicant.reg_no, name=_name(applicant))
+        if not events:
+            await send(update, context, View(head + "\n" + _("schedule.list.staff_empty")))
+            return
+        await send_lines(update, context, [head, *_event_lines(d, events, locale)])
+        return
+    events = await svc.my_upcoming(d, me)
+    if not events:
+        text = _("schedule.list.empty")
+        if staff:
+            text += "\n\n" + _("schedule.list.staff_hint")
+        await send(update, context, View(text))
+        return
+    await send_lines(update, context, [_("schedule.list.title"), *_event_lines(d, events, locale)])
+
+
+# --- Hadir / Tidak bisa hadir ------------------------------------------------------------
+
+
+async def _card(d: Deps, event: Event) -> View:
+    """The notice with the current answer, to replace the pressed message."""
+    previous = await store.replaced_event(d.db, event.id)
+    return View(notice_text(d, event, get_locale(), previous), answer_markup(event))
+
+
+async def _drop_buttons(update: Update) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # already without buttons, or too old to edit
+        log.info("could not remove buttons: %s", exc)
+
+
+async def on_answer(update: Update, context: Context) -> None:
+    """ev:<event>:h (Hadir), ev:<event>:t (Tidak bisa hadir), ev:<event>:s (no reason)."""
+    d = deps(context)
+    query = update.callback_query
+    assert query is not None
+    match = _CALLBACK.match(query.data or "")
+    if match is None:
+        await answer_callback(update)
+        return
+    event_id, action = int(match[1]), match[2]
+    if action == "s":
+        await _skip_reason(update, context, event_id)
+        return
+    value = "hadir" if action == "h" else "tidak_bisa"
+    result = await svc.answer(d, user_id(update), event_id, value)
+    state = result.state
+    if state is svc.AnswerState.NOT_FOUND:
+        await answer_callback(update, _("schedule.answer_gone"), True)
+        await _drop_buttons(update)
+        return
+    if state is svc.AnswerState.CANCELLED:
+        await answer_callback(update)
+        await _drop_buttons(update)
+        assert result.event is not None
+        await send(update, context, View(_("schedule.answer_cancelled").format(
+            kind=kind_label(result.event.kind))))  # fmt: skip
+        return
+    if state is svc.AnswerState.RESCHEDULED:
+        await answer_callback(update)
+        await _drop_buttons(update)
+        assert result.event is not None
+        if result.current is None:
+            await send(update, context, View(_("schedule.answer_cancelled").format(
+                kind=kind_label(result.event.kind))))  # fmt: skip
+            return
+        card = await _card(d, result.current)
+        notice = _("schedule.answer_rescheduled").format(kind=kind_label(result.event.kind))
+        await send(update, context, View(notice + "\n\n" + card.text, card.markup))
+        return
+    if state is svc.AnswerState.BEGUN:
+        await answer_callback(update, _("schedule.answer_begun"), True)
+        await _drop_buttons(update)
+        return
+    assert result.event is not None
+    event = result.event
+    if state is svc.AnswerState.UNCHANGED:
+        await answer_callback(update, _("schedule.thanks_hadir"))
+        return
+    if value == "hadir":
+        await answer_callback(update, _("schedule.thanks_hadir"))
+        await show(update, context, await _card(d, event))
+        if result.changed_from == "tidak_bisa":
+            await notify_staff(context, d, event, "schedule.staff.comes_after_all")
+        return
+    await answer_callback(update)
+    await show(update, context, await _card(d, event))
+    skip = keyboard([button(_("schedule.btn.skip_reason"), f"ev:{event.id}:s")])
+    await send(update, context, View(_("schedule.ask_reason"), skip))
+
+
+async def _skip_reason(update: Update, context: Context, event_id: int) -> None:
+    d = deps(context)
+    await answer_callback(update)
+    event = await store.get_event(d.db, event_id)
+    if event is None or event.user_id != user_id(update) or not event.awaiting_reason:
+        await show(update, context, View(_("schedule.reason_not_needed")))
+        return
+    event = await svc.give_reason(d, event, None)
+    await notify_staff(context, d, event, "schedule.staff.declined")
+    await show(update, context, View(_("schedule.reason_skipped")))
+
+
+async def on_reason_text(update: Update, context: Context) -> None:
+    """Typed text while a reason for not coming is expected (runs before other handlers)."""
+    d = deps(context)
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_user is None:
+        return
+    event = await svc.awaiting_reason(d, update.effective_user.id)
+    if event is None:
+        return  # not a reason: the other handlers take this text
+    await load_locale(update, context)
+    reason = " ".join(message.text.split())
+    if len(reason) > svc.MAX_REASON:
+        await send(update, context, View(_("schedule.reason_too_long").format(max=svc.MAX_REASON)))
+        raise ApplicationHandlerStop
+    event = await svc.give_reason(d, event, reason)
+    await notify_staff(context, d, event, "schedule.staff.declined")
+    await send(update, context, View(_("schedule.reason_thanks")))
+    raise ApplicationHandlerStop
+
+
+async def notify_staff(context: Context, d: Deps, event: Event, key: str) -> None:
+    """Tell the staff member who scheduled it (or the admins) about a resident's answer."""
+    applicant = await applicants_repo.get(d.db, event.user_id)
+    if applicant is None:
+        return
+    service = _service(d)
+    for staff_id in await svc.decline_recipients(d, event):
+        locale = await svc.staff_locale(d, staff_id)
+        with use_locale(locale):
+            text = _(key).format(
+                reg_no=applicant.reg_no, name=_name(applicant), kind=kind_label(event.kind),
+                when=when_text(d, event.starts_at, locale),
+                reason=escape(event.reason) if event.reason else _("schedule.no_reason"),
+            )  # fmt: skip
+        await service.deliver(staff_id, text)
+
+
+# --- wiring ------------------------------------------------------------------------------
+
+
+async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start-up hook: pending reminders become jobs again; missed ones go out once."""
+    await rs.service(app).restore()
+
+
+def setup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    from bot.app import add_hook  # bot.app imports this module: import when called
+
+    d: Deps = app.bot_data[DEPS_KEY]
+    d.extras[rs.SERVICE_KEY] = ReminderService(app)
+    add_hook(app, "startup", startup)
+    # A typed reason must reach us before the registration's catch-all text handler, and
+    # whether one is expected is in SQLite, which a (synchronous) filter cannot ask. So this
+    # handler runs in its own earlier group and stops the others only when it took the text.
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                       on_reason_text),
+        group=-2,
+    )  # fmt: skip
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    private = filters.ChatType.PRIVATE
+    caption = filters.CaptionRegex(r"^/jadwalkan(@\w+)?(\s|$)")
+    return [
+        CommandHandler("jadwalkan", jadwalkan, filters=private),
+        MessageHandler(private & filters.Document.ALL & caption, on_csv),
+        CommandHandler("agenda", agenda, filters=private),
+        CommandHandler("jadwal", jadwal, filters=private),
+        CallbackQueryHandler(on_answer, pattern=r"^ev:"),
+    ]
