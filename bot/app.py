@@ -16,7 +16,8 @@ from telegram.request import HTTPXRequest
 from bot.deps import DEPS_KEY, Deps
 from bot.i18n import catalog
 from bot.update_processor import PerChatUpdateProcessor
-from handlers import account, registration
+from handlers import account, optout, registration
+from handlers import broadcast as broadcast_handlers
 from handlers import export as export_handlers
 from handlers import schedule as schedule_handlers
 from handlers import staff as staff_handlers
@@ -34,6 +35,8 @@ FEATURES: tuple[ModuleType, ...] = (
     staff_handlers,
     stats_handlers,
     export_handlers,
+    broadcast_handlers,
+    optout,
     schedule_handlers,
 )
 

@@ -136,7 +136,7 @@ def applicant_row(
 ) -> tuple[object, ...]:
     """A row for insert_applicants: a submitted application with these answers."""
     now = "2026-11-28T03:00:00+00:00"
-    reg_no = f"SRG-2026-{user_id % 100000:05d}" if status == "submitted" else None
+    reg_no = f"SRG-TEST-{user_id}" if status == "submitted" else None
     return (
         user_id, locale, status, json.dumps(dict(answers or {})), reg_no,
         now if status == "submitted" else None, outcome if status == "submitted" else None,

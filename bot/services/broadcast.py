@@ -1,0 +1,441 @@
+"""The broadcast sender: works through the outbox at BROADCAST_RATE, durably.
+
+- Pace: one shared Pacer spaces every announcement message evenly at ``rate`` per second
+  (default 25), whatever number of broadcasts run, so replies to residents keep the rest of
+  Telegram's ~30/s. A few sends are in flight at once (enough for slow round trips); the
+  outbox row is marked in the same step that sends it, so a kill repeats at most those.
+- Errors: bot/services/delivery.py decides (429 pauses the whole pacer for retry_after,
+  403 marks the resident inactive, 400 fails the row, network errors and 5xx back off and
+  retry up to ``max_attempts``).
+- Restarts: ``start()`` resumes every broadcast still "sending" and re-arms the scheduled ones;
+  ``stop()`` lets the messages in flight finish, so a clean stop repeats nothing.
+- Progress: every few seconds the figures go to a Reporter (the Telegram side renders and
+  edits one message). A creator who lost the staff role while it runs: the broadcast still
+  finishes (residents should not get half an announcement campaign, and an admin can cancel
+  it from /umumkan riwayat), but progress stops going to them and the report goes to admins.
+
+Telegram is behind two small interfaces, SendFn and Reporter, given by the handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.deps import Deps
+from bot.services.delivery import Outcome, backoff, classify
+from bot.services.roles import is_staff
+from bot.storage import broadcasts as store
+from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
+
+log = logging.getLogger(__name__)
+
+EXTRAS_KEY = "broadcaster"
+
+SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
+
+
+class Reporter(Protocol):
+    """How figures reach people; implemented over Telegram in handlers/broadcast.py."""
+
+    async def started(self, broadcast: Broadcast) -> None:
+        """A scheduled broadcast began: open its progress message."""
+
+    async def progress(
+        self, broadcast: Broadcast, figures: OutboxCounts, eta_seconds: float | None
+    ) -> None:
+        """Update the progress message (never with the text it already shows)."""
+
+    async def finished(
+        self, broadcast: Broadcast, figures: OutboxCounts, seconds: float, *, to_admins: bool
+    ) -> None:
+        """The final report: done or cancelled (``broadcast.status`` says which)."""
+
+    async def creator_removed(self, broadcast: Broadcast) -> None:
+        """Tell the admins that the broadcast of a removed staff member goes on."""
+
+
+def default_in_flight(rate: float) -> int:
+    """Sends in flight at once: enough for 400 ms round trips at full rate, at least 2."""
+    return max(2, min(32, math.ceil(rate * 0.4)))
+
+
+class Pacer:
+    """Evenly spaced turns at ``rate`` per second, shared by all broadcasts, at most
+    ``max_in_flight`` at once; a 429 pauses every turn for retry_after."""
+
+    def __init__(self, rate: float, max_in_flight: int) -> None:
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.max_in_flight = max_in_flight
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._next = 0.0
+        self._resume_at = 0.0
+
+    async def turn(self) -> None:
+        """Wait for a free slot and the next turn; the caller must release() the slot."""
+        await self._slots.acquire()
+        try:
+            loop = asyncio.get_running_loop()
+            while True:
+                now = loop.time()
+                # No catching up after a pause or an idle spell: a burst would trip the limit.
+                at = max(self._next, now, self._resume_at)
+                self._next = at + self.interval
+                if at > now:
+                    await asyncio.sleep(at - now)
+                if loop.time() + 0.001 >= self._resume_at:
+                    return
+                # A 429 arrived while waiting: queue again behind the pause.
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def release(self) -> None:
+        self._slots.release()
+
+    def pause(self, seconds: float) -> None:
+        resume = asyncio.get_running_loop().time() + seconds
+        self._resume_at = max(self._resume_at, resume)
+
+
+@dataclass
+class SenderStats:
+    """Counters since start-up, for logs and benchmarks."""
+
+    attempts: int = 0
+    sent: int = 0
+    throttled: int = 0  # 429s that reached the sender (the rate limiter retries some first)
+    retried: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+@dataclass
+class _Run:
+    broadcast_id: int
+    started: float  # loop time
+    stop_reason: str | None = None  # cancelled, shutdown, fatal
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    handled: int = 0  # rows handled in this run (for the estimate of time left)
+    orphaned: bool = False
+    task: asyncio.Task[None] | None = None
+
+    def stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self.wake.set()
+
+
+class Broadcaster:
+    """Owns the running and scheduled broadcasts of this process."""
+
+    def __init__(
+        self,
+        d: Deps,
+        send: SendFn,
+        reporter: Reporter,
+        *,
+        rate: float | None = None,
+        max_in_flight: int | None = None,
+        max_attempts: int = 5,
+        progress_every: float = 3.0,
+        schedule_check_every: float = 30.0,
+        batch: int = 50,
+    ) -> None:
+        self.d = d
+        self.send = send
+        self.reporter = reporter
+        chosen_rate = rate or d.settings.broadcast_rate
+        self.pacer = Pacer(chosen_rate, max_in_flight or default_in_flight(chosen_rate))
+        self.max_attempts = max_attempts
+        self.progress_every = progress_every
+        self.schedule_check_every = schedule_check_every
+        self.batch = batch
+        self.stats = SenderStats()
+        self._runs: dict[int, _Run] = {}
+        self._timers: dict[int, asyncio.Task[None]] = {}
+        self._closing = False
+
+    # life cycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Resume what a stop or a crash interrupted; re-arm the scheduled ones."""
+        for broadcast in await store.with_status(self.d.db, Status.SENDING):
+            log.info("resuming broadcast %s", broadcast.id)
+            self.launch(broadcast.id)
+        for broadcast in await store.with_status(self.d.db, Status.SCHEDULED):
+            self.arm(broadcast)
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop taking rows, let the sends in flight finish (up to ``grace`` s), then cancel."""
+        self._closing = True
+        for timer in self._timers.values():
+            timer.cancel()
+        tasks = [run.task for run in self._runs.values() if run.task is not None]
+        for run in self._runs.values():
+            run.stop("shutdown")
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        await asyncio.gather(*self._timers.values(), return_exceptions=True)
+        self._timers.clear()
+
+    def running(self, broadcast_id: int) -> bool:
+        return broadcast_id in self._runs
+
+    async def join(self, broadcast_id: int) -> None:
+        """Wait until this broadcast's sender ends (tests, benchmarks)."""
+        run = self._runs.get(broadcast_id)
+        if run is not None and run.task is not None:
+            await asyncio.shield(run.task)
+
+    # starting and stopping one broadcast --------------------------------------------------
+    def launch(self, broadcast_id: int) -> None:
+        """Send a broadcast that is in status "sending" (idempotent)."""
+        if self._closing or broadcast_id in self._runs:
+            return
+        run = _Run(broadcast_id, started=asyncio.get_running_loop().time())
+        self._runs[broadcast_id] = run
+        run.task = asyncio.create_task(self._run(run), name=f"broadcast-{broadcast_id}")
+        run.task.add_done_callback(lambda task: self._ended(broadcast_id, task))
+
+    def _ended(self, broadcast_id: int, task: asyncio.Task[None]) -> None:
+        self._runs.pop(broadcast_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            # It stays "sending" in SQLite: the next start resumes it.
+            log.error("broadcast %s sender failed", broadcast_id, exc_info=task.exception())
+
+    def arm(self, broadcast: Broadcast) -> None:
+        """Start a scheduled broadcast when its time comes (idempotent)."""
+        if self._closing or broadcast.id in self._timers or broadcast.send_at is None:
+            return
+        send_at = datetime.fromisoformat(broadcast.send_at)
+        task = asyncio.create_task(
+            self._at(broadcast.id, send_at), name=f"broadcast-at-{broadcast.id}"
+        )
+        self._timers[broadcast.id] = task
+        task.add_done_callback(lambda _t: self._timers.pop(broadcast.id, None))
+
+    async def _at(self, broadcast_id: int, send_at: datetime) -> None:
+        # Sleep in short steps against the clock, not one long sleep: the clock is the
+        # truth (it may be moved in tests, or jump after a suspended machine wakes up).
+        while True:
+            left = (send_at - self.d.clock.now()).total_seconds()
+            if left <= 0:
+                break
+            await asyncio.sleep(min(left, self.schedule_check_every))
+        await self.begin_scheduled(broadcast_id)
+
+    async def begin_scheduled(self, broadcast_id: int) -> bool:
+        """Its time came: fill the outbox with the recipients of now, and send."""
+        total = await store.start_sending(self.d.db, broadcast_id, from_status=Status.SCHEDULED)
+        if total is None:
+            return False  # cancelled meanwhile, or started by another path
+        broadcast = await store.get(self.d.db, broadcast_id)
+        assert broadcast is not None
+        log.info("scheduled broadcast %s started: %d recipients", broadcast_id, total)
+        with contextlib.suppress(Exception):
+            await self.reporter.started(broadcast)
+        self.launch(broadcast_id)
+        return True
+
+    async def cancel(self, broadcast_id: int, by: int) -> str | None:
+        """Cancel a draft, scheduled or running broadcast; its status before, or None."""
+        before = await store.cancel(self.d.db, broadcast_id, by)
+        if before == Status.SCHEDULED:
+            timer = self._timers.pop(broadcast_id, None)
+            if timer is not None:
+                timer.cancel()
+        run = self._runs.get(broadcast_id)
+        if run is not None:
+            run.stop("cancelled")  # the run reports the figures once its sends are back
+        elif before == Status.SENDING:
+            await self._report_end(broadcast_id, None)
+        return before
+
+    # the sender ---------------------------------------------------------------------------
+    async def _run(self, run: _Run) -> None:
+        db = self.d.db
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        queue: deque[OutboxItem] = deque()
+        broadcast = await store.get(db, run.broadcast_id)
+        if broadcast is None or broadcast.status != Status.SENDING:
+            return
+        progress = asyncio.create_task(self._progress_loop(run))
+        try:
+            while run.stop_reason is None:
+                if not queue:
+                    queue.extend(
+                        await store.pending_batch(
+                            db,
+                            run.broadcast_id,
+                            limit=self.batch,
+                            now=time.time(),
+                            exclude=set(in_flight),
+                        )
+                    )
+                if not queue:
+                    if in_flight:
+                        await asyncio.wait(
+                            in_flight.values(), return_when=asyncio.FIRST_COMPLETED
+                        )
+                        continue
+                    due = await store.next_retry_at(db, run.broadcast_id)
+                    if due is None:
+                        break  # every row handled
+                    await self._sleep(run, max(0.05, due - time.time()))
+                    continue
+                await self.pacer.turn()
+                if run.stop_reason is not None:
+                    self.pacer.release()
+                    break
+                item = queue.popleft()
+                task = asyncio.create_task(self._deliver(run, broadcast, item))
+                in_flight[item.id] = task
+                task.add_done_callback(functools.partial(self._sent, in_flight, item.id))
+            if in_flight:  # let the sends in flight come back and be marked
+                await asyncio.wait(in_flight.values())
+        finally:
+            progress.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await progress
+        if run.stop_reason in ("shutdown", "fatal"):
+            return  # still "sending": the next start resumes it
+        await self._report_end(run.broadcast_id, run)
+
+    def _sent(
+        self, in_flight: dict[int, asyncio.Task[None]], key: int, task: asyncio.Task[None]
+    ) -> None:
+        in_flight.pop(key, None)
+        self.pacer.release()
+        if not task.cancelled() and task.exception() is not None:
+            # A storage failure: the row stays pending and comes round again.
+            log.error("broadcast delivery failed", exc_info=task.exception())
+
+    async def _sleep(self, run: _Run, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(run.wake.wait(), seconds)
+
+    async def _deliver(self, run: _Run, broadcast: Broadcast, item: OutboxItem) -> None:
+        """Send to one person and mark the row in the same step."""
+        db = self.d.db
+        if item.opted_out:  # /berhenti after the outbox was filled
+            await store.mark_skipped(db, item, "opted out")
+            run.handled += 1
+            return
+        if item.inactive:  # blocked the bot during another broadcast meanwhile
+            await store.mark_blocked(db, item, "inactive")
+            run.handled += 1
+            return
+        self.stats.attempts += 1
+        try:
+            await self.send(broadcast, item)
+        except asyncio.CancelledError:
+            raise  # in flight at shutdown: the row stays pending and goes out after restart
+        except Exception as exc:  # every failure goes through the table
+            verdict = classify(exc)
+        else:
+            await store.mark_sent(db, item)
+            self.stats.sent += 1
+            run.handled += 1
+            return
+        outcome = verdict.outcome
+        if outcome is Outcome.THROTTLED:
+            self.stats.throttled += 1
+            log.info("429 from Telegram: pausing announcements for %.0f s", verdict.retry_after)
+            self.pacer.pause(verdict.retry_after)  # the row stays pending and comes round again
+        elif outcome is Outcome.BLOCKED:
+            self.stats.blocked += 1
+            await store.mark_blocked(db, item, verdict.error)
+            run.handled += 1
+        elif outcome is Outcome.FAILED:
+            self.stats.failed += 1
+            await store.mark_failed(db, item, verdict.error, attempted=True)
+            run.handled += 1
+        elif outcome is Outcome.RETRY:
+            if item.attempts + 1 >= self.max_attempts:
+                self.stats.failed += 1
+                await store.mark_failed(db, item, verdict.error, attempted=True)
+                run.handled += 1
+            else:
+                self.stats.retried += 1
+                retry_at = time.time() + backoff(item.attempts + 1)
+                await store.mark_retry(db, item, verdict.error, retry_at)
+        else:  # STOP: the bot cannot send at all; keep every row for the next start
+            log.error("broadcast %s stopped: %s", run.broadcast_id, verdict.error)
+            run.stop("fatal")
+
+    # figures ------------------------------------------------------------------------------
+    def eta(self, run: _Run, figures: OutboxCounts) -> float | None:
+        """Seconds left: pending rows at the rate seen in this run (or the set rate)."""
+        if figures.pending == 0:
+            return 0.0
+        elapsed = asyncio.get_running_loop().time() - run.started
+        rate = self.pacer.rate
+        if elapsed >= 2.0 and run.handled > 0:
+            rate = min(rate, run.handled / elapsed)
+        return figures.pending / rate if rate > 0 else None
+
+    async def _progress_loop(self, run: _Run) -> None:
+        while True:
+            await asyncio.sleep(self.progress_every)
+            try:
+                await self._progress(run)
+            except Exception:  # a report is never a reason to stop sending
+                log.exception("broadcast %s: progress report failed", run.broadcast_id)
+
+    async def _progress(self, run: _Run) -> None:
+        broadcast = await store.get(self.d.db, run.broadcast_id)
+        if broadcast is None:
+            return
+        if not run.orphaned and not await is_staff(self.d, broadcast.created_by):
+            run.orphaned = True
+            log.info("broadcast %s: its creator is no longer staff", broadcast.id)
+            await self.reporter.creator_removed(broadcast)
+        if run.orphaned:
+            return
+        figures = await store.counts(self.d.db, run.broadcast_id)
+        await self.reporter.progress(broadcast, figures, self.eta(run, figures))
+
+    async def _report_end(self, broadcast_id: int, run: _Run | None) -> None:
+        db = self.d.db
+        figures = await store.counts(db, broadcast_id)
+        if run is not None and run.stop_reason is None:
+            if not await store.finish(db, broadcast_id, figures):
+                await store.record_figures(db, broadcast_id, figures)  # cancelled meanwhile
+        else:
+            await store.record_figures(db, broadcast_id, figures)
+        broadcast = await store.get(db, broadcast_id)
+        if broadcast is None:
+            return
+        log.info(
+            "broadcast %s %s: %d sent, %d blocked, %d failed, %d skipped, %d not sent",
+            broadcast_id, broadcast.status, figures.sent, figures.blocked, figures.failed,
+            figures.skipped, figures.pending,
+        )  # fmt: skip
+        to_admins = (run is not None and run.orphaned) or not await is_staff(
+            self.d, broadcast.created_by
+        )
+        try:
+            await self.reporter.finished(
+                broadcast, figures, _seconds_since(broadcast.started_at), to_admins=to_admins
+            )
+        except Exception:
+            log.exception("broadcast %s: final report failed", broadcast_id)
+
+
+def _seconds_since(iso: str | None) -> float:
+    if not iso:
+        return 0.0
+    return max(0.0, (datetime.now(UTC) - datetime.fromisoformat(iso)).total_seconds())

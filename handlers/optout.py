@@ -1,0 +1,72 @@
+"""/berhenti and /lanjut: a resident turns announcements and reminders off and on again.
+
+Only announcements (/umumkan) and reminders stop. Stage changes and schedule notices are
+personal service about the resident's own application and still go out; the confirmation
+says so before anything changes.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.deps import deps
+from bot.i18n import _
+from bot.storage import applicants as repo
+from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
+
+
+async def berhenti(update: Update, context: Context) -> None:
+    """/berhenti: what stops and what does not, then a confirm button."""
+    applicant = await repo.get(deps(context).db, user_id(update))
+    if applicant is None:
+        await send(update, context, View(_("optout.not_registered")))
+        return
+    if applicant.opted_out:
+        await send(update, context, View(_("optout.already")))
+        return
+    confirm = keyboard(
+        [button(_("optout.btn.stop"), "oo:stop"), button(_("optout.btn.keep"), "oo:keep")]
+    )
+    await send(update, context, View(_("optout.confirm"), confirm))
+
+
+async def on_optout(update: Update, context: Context) -> None:
+    """oo:stop / oo:keep."""
+    d = deps(context)
+    await answer_callback(update)
+    query = update.callback_query
+    assert query is not None
+    if query.data != "oo:stop":
+        await show(update, context, View(_("optout.kept")))
+        return
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:  # deleted their data meanwhile
+        await show(update, context, View(_("optout.not_registered")))
+        return
+    if not applicant.opted_out:
+        await repo.update(d.db, applicant, opted_out=True)
+    await show(update, context, View(_("optout.done")))
+
+
+async def lanjut(update: Update, context: Context) -> None:
+    """/lanjut: announcements and reminders on again."""
+    d = deps(context)
+    applicant = await repo.get(d.db, user_id(update))
+    if applicant is None:
+        await send(update, context, View(_("optout.not_registered")))
+        return
+    if not applicant.opted_out:
+        await send(update, context, View(_("optout.not_stopped")))
+        return
+    await repo.update(d.db, applicant, opted_out=False)
+    await send(update, context, View(_("optout.resumed")))
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler(["berhenti", "stop"], berhenti, filters=private),
+        CommandHandler(["lanjut", "resume"], lanjut, filters=private),
+        CallbackQueryHandler(on_optout, pattern=r"^oo:"),
+    ]
