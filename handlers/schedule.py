@@ -527,11 +527,13 @@ def setup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     add_hook(app, "startup", startup)
     # A typed reason must reach us before the registration's catch-all text handler, and
     # whether one is expected is in SQLite, which a (synchronous) filter cannot ask. So this
-    # handler runs in its own earlier group and stops the others only when it took the text.
+    # handler runs in an early group of its own and stops the others only when it took the
+    # text. -3: within one group only the first matching handler runs, and -2 is the
+    # broadcast drafts' (-1 loads the locale).
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                        on_reason_text),
-        group=-2,
+        group=-3,
     )  # fmt: skip
 
 

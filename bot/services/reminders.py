@@ -205,6 +205,7 @@ class ReminderService:
         self._in_flight: set[int] = set()
         self._batches = 0
         self.retry_base = 15.0  # seconds before the first retry of a failed send
+        self.last_restore: RestoreStats | None = None  # for the start-up benchmark
 
     @property
     def d(self) -> Deps:
@@ -287,6 +288,7 @@ class ReminderService:
             notices=len(notices),
             seconds=_time.perf_counter() - started,
         )
+        self.last_restore = stats
         log.info(
             "reminders restored: %d scheduled, %d due now, %d skipped, %d notices, in %.3fs",
             stats.scheduled, stats.send_now, stats.skipped, stats.notices, stats.seconds,

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 
 from bot.domain.schedule_csv import template_csv
 from bot.runner import BotRunner
+from bot.services import schedules as svc
 from bot.services.reminders import ReminderService, reminder_service
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.storage.db import Database
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, RunnerFactory
 from tests.e2e.residents import last, register, say, tap, until
 
 # --- helpers shared with test_reminders.py ------------------------------------------------
@@ -315,3 +316,46 @@ async def test_csv_lists_all_or_nothing(sim: BotApiSimulator, bot: BotRunner) ->
     assert await db.fetchval("SELECT COUNT(*) FROM reminders WHERE status = 'pending'") == 9
     audit = await db.fetchval("SELECT detail FROM audit_log WHERE action = 'schedule_csv'")
     assert audit == "3 rows, 0 rescheduled"
+
+
+async def test_notices_left_pending_go_out_after_a_restart_once(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    runner = make_runner()
+    await runner.start()
+    db = db_of(runner)
+    await seed_applicant(db, 1501, "SRG-2026-00041")
+    resident = sim.user(1501, first_name="Siti")
+    assert runner.deps is not None
+    # Saved, then the bot stops before the notice goes out (as in the middle of a long list).
+    departs = datetime(2026, 12, 20, 5, 0, tzinfo=UTC)
+    result = await svc.schedule_one(
+        runner.deps, ADMIN_ID, "SRG-2026-00041", "keberangkatan", departs, "Bandara Soetta"
+    )
+    assert not isinstance(result, svc.Problem)
+    await runner.stop()
+    assert resident.messages == []
+    for _ in range(2):  # started twice: told once
+        runner = make_runner()
+        await runner.start()
+        try:
+            await until(lambda: len(resident.messages) == 1)
+            await resident.wait_idle(quiet=0.3)
+        finally:
+            await runner.stop()
+    assert len(resident.messages) == 1
+    assert resident.messages[0].text.startswith(
+        "📅 Anda dijadwalkan keberangkatan pada Minggu, 20 Desember 2026 pukul 12.00 WIB"
+    )
+
+    # /hapus removes the person's appointments and reminders with the rest of their data.
+    runner = make_runner()
+    await runner.start()
+    try:
+        await say(resident, "/hapus")
+        await tap(resident, "Ya, hapus data saya")
+        db = db_of(runner)
+        assert await db.fetchval("SELECT COUNT(*) FROM events") == 0
+        assert await db.fetchval("SELECT COUNT(*) FROM reminders") == 0
+    finally:
+        await runner.stop()
