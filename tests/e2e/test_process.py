@@ -1,0 +1,70 @@
+"""`python -m bot run` as a real process: settings errors, answering, and a clean SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.simulator import BotApiSimulator
+from bot.storage import applicants as repo
+from bot.storage.db import Database
+from tests.e2e.residents import last, say, tap
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bot_env(sim: BotApiSimulator, db_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
+    env.update(
+        BOT_TOKEN="123456:PROCESS-TEST",
+        TELEGRAM_API_BASE_URL=sim.base_url,
+        DATABASE_PATH=str(db_path),
+        LOG_LEVEL="INFO",
+        **extra,
+    )
+    return env
+
+
+async def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_TOKEN": "1:x", "TIMEZONE": "Mars/Base", "DATABASE_PATH": "x.db"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await process.communicate()
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "Configuration error: TIMEZONE: 'Mars/Base' is not an IANA time zone"
+    ]
+
+
+async def test_sigterm_stops_cleanly_and_nothing_is_lost(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "process.sqlite3"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=bot_env(sim, db_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        user = sim.user(4001)
+        await user.send("/start")
+        await user.next_message(timeout=30)  # the process has started and answers
+        await last(user)
+        await tap(user, "Setuju")
+        await say(user, "Ahmad Fauzi")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert "bot stopped" in log
+    assert "Ahmad" not in log and "Traceback" not in log
+
+    db = await Database.open(db_path)
+    stored = await repo.get(db, 4001)
+    await db.close()
+    assert stored is not None and stored.answers["name"] == "Ahmad Fauzi"
