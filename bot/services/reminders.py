@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import logging
 import time as _time
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.deps import DEPS_KEY, Deps
@@ -38,6 +37,8 @@ from bot.domain.reminders import (
     triage,
 )
 from bot.i18n import _, use_locale
+from bot.services import delivery
+from bot.services.delivery import Outcome
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
@@ -63,9 +64,9 @@ def notice_job_id(event_id: int) -> str:
 
 class Delivery(StrEnum):
     SENT = "sent"
-    BLOCKED = "blocked"  # 403, or the chat is gone: this person cannot be reached
+    BLOCKED = "blocked"  # 403: blocked or deleted, this person cannot be reached
     RETRY = "retry"  # 429 after the limiter's own retries, network trouble: try again later
-    FAILED = "failed"  # Telegram refused this message (a bug on our side): do not repeat it
+    FAILED = "failed"  # refused for good (no such chat, a malformed message): do not repeat
 
 
 @dataclass(frozen=True)
@@ -75,24 +76,23 @@ class DeliveryResult:
     message_id: int | None = None
 
 
-_GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+# The project's one Bot API error table (bot/services/delivery.py, shared with broadcasts),
+# read for a single personal message: a throttle or a stopped bot waits, never drops it.
+_FROM_VERDICT: dict[Outcome, Delivery] = {
+    Outcome.SENT: Delivery.SENT,
+    Outcome.THROTTLED: Delivery.RETRY,
+    Outcome.RETRY: Delivery.RETRY,
+    Outcome.STOP: Delivery.RETRY,
+    Outcome.BLOCKED: Delivery.BLOCKED,
+    Outcome.FAILED: Delivery.FAILED,
+}
 
 
-def classify(exc: TelegramError) -> DeliveryResult:
-    """Telegram errors -> what to do about the message."""
-    if isinstance(exc, RetryAfter):
-        with warnings.catch_warnings():  # PTB 22 warns about int vs timedelta here
-            warnings.simplefilter("ignore")
-            value = exc.retry_after
-        seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-        return DeliveryResult(Delivery.RETRY, retry_after=seconds)
-    if isinstance(exc, Forbidden):
-        return DeliveryResult(Delivery.BLOCKED)
-    if isinstance(exc, BadRequest):  # before NetworkError: BadRequest subclasses it
-        if any(text in exc.message.lower() for text in _GONE):
-            return DeliveryResult(Delivery.BLOCKED)
-        return DeliveryResult(Delivery.FAILED)
-    return DeliveryResult(Delivery.RETRY)  # TimedOut, NetworkError, other server trouble
+def classify(exc: BaseException) -> DeliveryResult:
+    """A failed send -> what to do about the message."""
+    verdict = delivery.classify(exc)
+    retry_after = verdict.retry_after if verdict.outcome is Outcome.THROTTLED else None
+    return DeliveryResult(_FROM_VERDICT[verdict.outcome], retry_after=retry_after)
 
 
 # --- what residents read ----------------------------------------------------------------
@@ -355,7 +355,7 @@ class ReminderService:
             await store.finish_reminder(d.db, reminder_id, "skipped", now, "blocked")
             await self._mark_unreachable(applicant)
         elif result.outcome is Delivery.FAILED:
-            await store.finish_reminder(d.db, reminder_id, "skipped", now, "error")
+            await store.finish_reminder(d.db, reminder_id, "skipped", now, "failed")
         else:
             attempts = await store.count_attempt(d.db, reminder_id)
             delay = retry_delay(attempts, result.retry_after, base=self.retry_base)

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.config import parse_offsets
 from bot.domain.reminders import (
+    KINDS,
     Pending,
     StartupAction,
     due_time,
@@ -19,6 +21,7 @@ from bot.domain.reminders import (
     retry_delay,
     triage,
 )
+from bot.services.reminders import Delivery, classify
 
 WIB = ZoneInfo("Asia/Jakarta")
 DEFAULT = parse_offsets("REMINDER_OFFSETS", "3d,1d,2h")
@@ -170,3 +173,37 @@ def test_daily_run(now: datetime, hour: int, expected_local: datetime, past: boo
     assert next_daily_run(now, hour, WIB) == expected_local.astimezone(UTC)
     assert past_daily_hour(now, hour, WIB) is past
     assert next_daily_run(now, hour, WIB) - now <= timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome", "retry_after"),
+    [
+        (RetryAfter(3), Delivery.RETRY, 3.0),  # after the limiter's own retries: later
+        (Forbidden("Forbidden: bot was blocked by the user"), Delivery.BLOCKED, None),
+        (Forbidden("Forbidden: user is deactivated"), Delivery.BLOCKED, None),
+        (BadRequest("Bad Request: chat not found"), Delivery.FAILED, None),
+        (BadRequest("Bad Request: can't parse entities"), Delivery.FAILED, None),
+        (TimedOut(), Delivery.RETRY, None),
+        (NetworkError("Bad Gateway"), Delivery.RETRY, None),
+        (InvalidToken(), Delivery.RETRY, None),  # the bot cannot send: keep it pending
+    ],
+)
+def test_send_errors_map_to_what_a_reminder_does(
+    error: Exception, outcome: Delivery, retry_after: float | None
+) -> None:
+    result = classify(error)
+    assert (result.outcome, result.retry_after) == (outcome, retry_after)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_word_a_reminder_needs_is_translated(locale: str) -> None:
+    from bot.i18n import load_catalog
+
+    catalog = load_catalog(locale)
+    keys = [f"schedule.kind.{k}" for k in KINDS]
+    keys += [f"schedule.answer.{a}" for a in ("hadir", "tidak_bisa", "none")]
+    keys += [f"schedule.rel.{n}" for n in (0, 1, 2)]
+    keys += [f"schedule.staff.notice.{o.value}" for o in Delivery]
+    keys += [f"schedule.notice.{k}" for k in ("new", "changed", "changed_place", "cancelled")]
+    keys += ["schedule.staff.declined", "schedule.staff.comes_after_all", "minor.turned_18"]
+    assert [k for k in keys if k not in catalog.singular] == []

@@ -202,3 +202,13 @@ def test_dates_and_times_parse() -> None:
     assert parse_day("29/02/2028").isoformat() == "2028-02-29"
     assert parse_clock("7.05").strftime("%H:%M") == "07:05"
     assert event_start("2026-11-28", "10:01", WIB, NOW) == datetime(2026, 11, 28, 10, 1, tzinfo=WIB)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_problem_has_a_message(locale: str) -> None:
+    from bot.i18n import load_catalog
+
+    catalog = load_catalog(locale)
+    keys = [f"schedule.err.{p.value}" for p in Problem]
+    keys += [f"schedule.csv.{p.value}" for p in FileProblem]
+    assert [k for k in keys if k not in catalog.singular] == []
