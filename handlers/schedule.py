@@ -50,10 +50,9 @@ from bot.services.reminders import (
     notice_text,
     when_text,
 )
-from bot.services.roles import is_staff
+from bot.services.roles import audit, is_staff
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
-from bot.storage import staff as staff_repo
 from bot.storage.applicants import Applicant
 from bot.storage.schedules import Event
 from handlers.access import staff_only
@@ -149,7 +148,7 @@ async def _send_template(update: Update, context: Context) -> None:
         InputFile(template_csv(), filename="jadwal_templat.csv"),
         caption=_("schedule.template_caption").format(kinds=_kinds()),
     )
-    await staff_repo.audit(deps(context).db, user_id(update), "schedule_template")
+    await audit(deps(context), user_id(update), "schedule_template")
 
 
 def _parse_single(

@@ -20,10 +20,9 @@ from bot.domain.schedule_csv import (
     parse_schedule_csv,
 )
 from bot.services.reminders import reminder_service
-from bot.services.roles import Role, role_of
+from bot.services.roles import Role, audit, role_of
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
-from bot.storage import staff as staff_repo
 from bot.storage.applicants import Applicant
 from bot.storage.schedules import AgendaItem, Event, NewEvent, Saved
 
@@ -76,7 +75,7 @@ async def schedule_one(
     event = saved.events[0]
     replaced = saved.replaced.get(event.id)
     detail = f"{kind} {store.iso(starts_at)}" + (" reschedule" if replaced else "")
-    await staff_repo.audit(d.db, actor_id, "schedule", applicant.reg_no, detail)
+    await audit(d, actor_id, "schedule", applicant.reg_no, detail)
     return Scheduled(event, applicant, replaced, [r.due_at for r in saved.reminders])
 
 
@@ -97,7 +96,7 @@ async def cancel(d: Deps, actor_id: int, reg_no: str, kind: str) -> Cancelled | 
     service = reminder_service(d)
     if service is not None:
         service.remove_reminder_jobs(cancelled)
-    await staff_repo.audit(d.db, actor_id, "schedule_cancel", applicant.reg_no, kind)
+    await audit(d, actor_id, "schedule_cancel", applicant.reg_no, kind)
     return Cancelled(event, applicant)
 
 
@@ -136,7 +135,7 @@ async def apply_csv(d: Deps, actor_id: int, data: bytes) -> CsvOutcome:
     outcome.saved = await store.save_events(d.db, items, now)
     _apply_jobs(d, outcome.saved)
     detail = f"{len(items)} rows, {len(outcome.saved.replaced)} rescheduled"
-    await staff_repo.audit(d.db, actor_id, "schedule_csv", None, detail)
+    await audit(d, actor_id, "schedule_csv", None, detail)
     return outcome
 
 
@@ -156,7 +155,7 @@ def day_bounds(d: Deps, day: date) -> tuple[datetime, datetime]:
 async def agenda(d: Deps, actor_id: int, day: date) -> list[AgendaItem]:
     start, end = day_bounds(d, day)
     items = await store.agenda(d.db, start, end)
-    await staff_repo.audit(d.db, actor_id, "agenda", day.isoformat(), f"{len(items)} events")
+    await audit(d, actor_id, "agenda", day.isoformat(), f"{len(items)} events")
     return items
 
 
@@ -168,7 +167,7 @@ async def events_of_reg_no(
     if applicant is None:
         return None
     events = await store.events_of(d.db, applicant.user_id)
-    await staff_repo.audit(d.db, actor_id, "schedule_view", applicant.reg_no, None)
+    await audit(d, actor_id, "schedule_view", applicant.reg_no, None)
     return applicant, events
 
 

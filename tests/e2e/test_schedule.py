@@ -167,8 +167,10 @@ async def test_schedule_answer_reschedule_and_cancel(sim: BotApiSimulator, bot: 
     assert "sudah dibatalkan, jadi jawaban tidak diperlukan" in gone.text
     assert "belum punya jadwal" in (await say(resident, "/jadwal")).text
 
-    actions = [r["action"] for r in await db.fetchall("SELECT action FROM audit_log ORDER BY id")]
-    assert [a for a in actions if a.startswith(("schedule", "agenda"))] == [
+    audit = await db.fetchall("SELECT action, at FROM audit_log ORDER BY id")
+    ours = [r for r in audit if r["action"].startswith(("schedule", "agenda"))]
+    assert {r["at"] for r in ours} == {"2026-11-28T03:00:00+00:00"}  # the injected clock
+    assert [r["action"] for r in ours] == [
         "schedule", "agenda", "schedule", "agenda", "schedule_view", "schedule_cancel",
     ]  # fmt: skip
     assert sim.unanswered_callbacks() == []
