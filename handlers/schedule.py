@@ -456,7 +456,8 @@ async def on_answer(update: Update, context: Context) -> None:
             await notify_staff(context, d, event, "schedule.staff.comes_after_all")
         return
     await answer_callback(update)
-    await show(update, context, await _card(d, event))
+    if result.changed_from != value:  # pressed again: the card already says so
+        await show(update, context, await _card(d, event))
     skip = keyboard([button(_("schedule.btn.skip_reason"), f"ev:{event.id}:s")])
     await send(update, context, View(_("schedule.ask_reason"), skip))
 

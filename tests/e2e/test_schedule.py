@@ -207,6 +207,11 @@ async def test_english_resident_and_staff_member_who_scheduled(
     assert "tidak bisa hadir pada pelatihan Senin, 30 November 2026" in told.text
     assert "Alasan: (tidak disebutkan)" in told.text
     assert admin_of(sim).messages == []
+    # Pressed again: asked for the reason again (the card already shows the answer).
+    await resident.tap_on(notice, "❌ I cannot attend")
+    assert "short reason" in (await last(resident)).text
+    await say(resident, "My mother is ill")
+    assert "Alasan: My mother is ill" in newest(staff).text
     # Changing their mind tells the staff member too.
     await resident.tap_on(notice, "✅ I will attend")
     await until(lambda: "sekarang menjawab <b>hadir</b>" in newest(staff).html)
