@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.config import parse_offsets
+from bot.clock import FixedClock
+from bot.config import Settings, parse_offsets
+from bot.deps import Deps
 from bot.domain.reminders import (
     KINDS,
     Pending,
@@ -21,7 +24,9 @@ from bot.domain.reminders import (
     retry_delay,
     triage,
 )
-from bot.services.reminders import Delivery, classify
+from bot.services.reminders import Delivery, classify, reminder_text
+from bot.storage.db import Database
+from bot.storage.schedules import Event
 
 WIB = ZoneInfo("Asia/Jakarta")
 DEFAULT = parse_offsets("REMINDER_OFFSETS", "3d,1d,2h")
@@ -207,3 +212,38 @@ def test_every_word_a_reminder_needs_is_translated(locale: str) -> None:
     keys += [f"schedule.notice.{k}" for k in ("new", "changed", "changed_place", "cancelled")]
     keys += ["schedule.staff.declined", "schedule.staff.comes_after_all", "minor.turned_18"]
     assert [k for k in keys if k not in catalog.singular] == []
+
+
+def _event_at(starts_at: datetime) -> Event:
+    return Event(
+        id=1, user_id=1, kind="wawancara", starts_at=starts_at.astimezone(UTC),
+        place="BBPVP Serang", note=None, status="active", replaced_by=None, answer=None,
+        reason=None, awaiting_reason=False, answered_at=None, notice="sent", created_by=1,
+        created_at="", updated_at="",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("locale", "days", "expected"),
+    [
+        ("id", 0, "⏰ Pengingat: wawancara Anda hari ini pukul 09.00 WIB di BBPVP Serang."),
+        ("id", 1, "⏰ Pengingat: wawancara Anda besok pukul 09.00 WIB di BBPVP Serang."),
+        ("id", 2, "⏰ Pengingat: wawancara Anda lusa pukul 09.00 WIB di BBPVP Serang."),
+        ("id", 3, "⏰ Pengingat: wawancara Anda pada Selasa, 1 Desember 2026 pukul 09.00 WIB"
+                  " di BBPVP Serang."),
+        ("en", 1, "⏰ Reminder: your interview is tomorrow at 09.00 WIB. Place: BBPVP Serang."),
+        ("en", 3, "⏰ Reminder: your interview is on Tuesday, 1 December 2026 at 09.00 WIB."
+                  " Place: BBPVP Serang."),
+    ],
+)  # fmt: skip
+def test_reminder_text_says_besok_lusa_or_the_date(locale: str, days: int, expected: str) -> None:
+    from bot.i18n import use_locale
+    from bot.simulator import parse_html
+
+    # Saturday 28 November 2026, 07:00 WIB; the event at 09:00, ``days`` later.
+    d = Deps(settings=Settings(), db=cast(Database, None),
+             clock=FixedClock(wib(28, 7, month=11)))  # fmt: skip
+    event = _event_at(wib(28, 9, month=11) + timedelta(days=days))
+    with use_locale(locale):
+        text = reminder_text(d, event, locale)
+    assert parse_html(text).text.split("\n")[0] == expected
