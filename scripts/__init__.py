@@ -1,0 +1,1 @@
+"""Operational scripts (benchmarks, one-off jobs); run as `python -m scripts.<name>`."""

@@ -1,0 +1,97 @@
+"""`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
+
+Names: interactive, rush, broadcast, reminders, staff, memory (default: all). `--quick`
+runs small sizes to check the machinery (a few minutes in all); the full sizes are the
+ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shlex
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from scripts.bench import broadcast, interactive, memory, reminders, rush, staff
+from scripts.bench.harness import ROOT, machine
+from scripts.bench.report import Result, table, write_json
+
+NAMES = ("interactive", "rush", "broadcast", "reminders", "staff", "memory")
+
+
+def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]:
+    quick = args.quick
+    return {
+        "interactive": lambda: interactive.run(
+            residents=args.residents or (8 if quick else 20),
+            registrations=2 if quick else 5,
+        ),
+        "rush": lambda: rush.run(
+            residents=args.rush_residents or (60 if quick else 1000),
+            window=20.0 if quick else 60.0,
+            limiter=args.limiter,
+        ),
+        "broadcast": lambda: broadcast.run(
+            recipients=300 if quick else 3000, askers=5 if quick else 20
+        ),
+        "reminders": lambda: reminders.run(pending=1000 if quick else 10_000),
+        "staff": lambda: staff.run(applicants=1000 if quick else 10_000),
+        "memory": lambda: memory.run(applicants=1000 if quick else 10_000),
+    }
+
+
+async def run_all(names: list[str], args: argparse.Namespace) -> list[Result]:
+    jobs = plan(args)
+    results = []
+    for name in names:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        began = time.monotonic()
+        try:
+            result = await jobs[name]()
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            logging.getLogger("bench").exception("%s failed", name)
+            result = Result(name, available=False)
+            result.add("status", "failed")
+            result.notes.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
+        result.seconds = time.monotonic() - began
+        print(f"  {name}: {result.seconds:.1f} s", file=sys.stderr, flush=True)
+        results.append(result)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"one or more of {', '.join(NAMES)} (default: all)")
+    parser.add_argument("--quick", action="store_true", help="small sizes")
+    parser.add_argument("--residents", type=int, default=None,
+                        help="interactive: concurrent residents")
+    parser.add_argument("--rush-residents", type=int, default=None)
+    parser.add_argument("--limiter", choices=("as-built", "smooth"), default="as-built",
+                        help="rush: the bot's rate limiter as built, or the smooth one "
+                        "proposed (an experiment patched into the bench's bot process)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")  # fmt: skip
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in NAMES]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    names = list(dict.fromkeys(args.names)) or list(NAMES)
+    info = machine()
+    print(f"{info['cores']} cores on this machine", file=sys.stderr, flush=True)
+    results = asyncio.run(run_all(names, args))
+    print(table(results, info))
+    command = "python -m scripts.bench " + shlex.join(argv)
+    path = write_json(results, info, args.out, command.strip())
+    print(f"\nJSON: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Tiny runs of each benchmark: they complete and their counts are right (never timings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scripts.bench import interactive, memory, rush
+from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
+from scripts.bench.report import Result, not_available, table, write_json
+
+
+async def test_calibration_counts_every_step() -> None:
+    counts = await calibrate()
+    assert len(counts) == len(interview_script(nik_for(0)))
+    assert all(c >= 1 for c in counts)  # every step gets an answer
+    assert counts[0] == 2  # /start: the welcome and the consent question
+
+
+async def test_interactive_smoke() -> None:
+    result = await interactive.run(residents=2, registrations=1)
+    steps = len(interview_script(nik_for(0)))
+    real, echo, mirror = (result.data[k] for k in ("real", "echo", "mirror"))
+    assert real["completed"] == real["submitted_in_db"] == 2 and real["failed"] == 0
+    assert real["updates"] == echo["updates"] == mirror["updates"] == 2 * steps
+    assert echo["failed"] == mirror["failed"] == 0
+    assert result.row("registrations completed").ok is True
+    assert real["messages_per_registration"] >= steps - 1
+    assert result.row("real / echo").value is not None
+
+
+async def test_rush_smoke() -> None:
+    result = await rush.run(residents=3, window=0.5, think=(0.01, 0.03))
+    assert result.data["completed"] == result.data["submitted_in_db"] == 3
+    assert result.row("residents completed").ok is True
+    assert result.data["messages"] >= 3 * 26
+
+
+async def test_memory_smoke() -> None:
+    result = await memory.run(applicants=50, idle=0.1)
+    assert result.data["applicants"] == 50
+    assert result.data["seeded_mb"] > 0 and result.data["empty_mb"] > 0
+
+
+def test_table_and_json(tmp_path: Path) -> None:
+    done = Result("x")
+    done.add("replies", 12.5, "/s", ">= 10", True)
+    missing = not_available("y", "the feature is not in the code yet")
+    info = machine()
+    text = table([done, missing], info)
+    assert f"{info['cores']} cores" in text
+    assert "12.5 /s" in text and "not available" in text and "ok" in text
+    path = write_json([done, missing], info, tmp_path, "python -m scripts.bench x y")
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    assert [r["name"] for r in payload["results"]] == ["x", "y"]
+    assert payload["results"][1]["available"] is False
+    assert (tmp_path / "latest.json").exists()
+
+
+def test_percentile() -> None:
+    assert percentile([], 50) == 0.0
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile(list(map(float, range(1, 101))), 95) == 95.0
