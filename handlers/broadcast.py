@@ -454,12 +454,10 @@ async def preview_view(d: Deps, b: Broadcast) -> View:
         _("broadcast.recipients_are").format(recipients=describe(f)),
         _("broadcast.preview.count").format(n=num(count.reachable)),
     ]
-    if count.opted_out or count.inactive:
-        lines.append(
-            _("broadcast.preview.left_out").format(
-                opted_out=num(count.opted_out), inactive=num(count.inactive)
-            )
-        )
+    if count.opted_out:
+        lines.append(_("broadcast.preview.opted_out").format(n=num(count.opted_out)))
+    if count.inactive:
+        lines.append(_("broadcast.preview.inactive").format(n=num(count.inactive)))
     if b.send_at:
         lines.append(_("broadcast.preview.at").format(when=long_time(d, b.send_at, get_locale())))
         lines.append(_("broadcast.preview.recount"))

@@ -148,6 +148,7 @@ class Broadcaster:
         rate: float | None = None,
         max_in_flight: int | None = None,
         max_attempts: int = 5,
+        retry_base: float = 2.0,
         progress_every: float = 3.0,
         schedule_check_every: float = 30.0,
         batch: int = 50,
@@ -158,6 +159,7 @@ class Broadcaster:
         chosen_rate = rate or d.settings.broadcast_rate
         self.pacer = Pacer(chosen_rate, max_in_flight or default_in_flight(chosen_rate))
         self.max_attempts = max_attempts
+        self.retry_base = retry_base
         self.progress_every = progress_every
         self.schedule_check_every = schedule_check_every
         self.batch = batch
@@ -287,9 +289,7 @@ class Broadcaster:
                     )
                 if not queue:
                     if in_flight:
-                        await asyncio.wait(
-                            in_flight.values(), return_when=asyncio.FIRST_COMPLETED
-                        )
+                        await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                         continue
                     due = await store.next_retry_at(db, run.broadcast_id)
                     if due is None:
@@ -370,7 +370,7 @@ class Broadcaster:
                 run.handled += 1
             else:
                 self.stats.retried += 1
-                retry_at = time.time() + backoff(item.attempts + 1)
+                retry_at = time.time() + backoff(item.attempts + 1, base=self.retry_base)
                 await store.mark_retry(db, item, verdict.error, retry_at)
         else:  # STOP: the bot cannot send at all; keep every row for the next start
             log.error("broadcast %s stopped: %s", run.broadcast_id, verdict.error)

@@ -119,8 +119,8 @@ async def test_a_few_hundred_recipients_each_get_it_exactly_once(
     assert "Siapa penerimanya?" in reply
     preview = await tap(admin, "Semua pendaftar")
     assert "Jumlah penerima: <b>300</b> orang." in preview.html
-    assert "4 orang berhenti berlangganan" in preview.text
-    assert "3 orang memblokir bot" in preview.text
+    assert "berhenti berlangganan (/berhenti): 4 orang" in preview.text
+    assert "memblokir bot atau akunnya tidak aktif: 3 orang" in preview.text
     # Two 429s as the sending starts: the sender waits them out and carries on.
     sim.inject_error("sendMessage", 429, retry_after=1, times=2)
     await send_now(admin, 1)
@@ -149,7 +149,7 @@ async def test_a_few_hundred_recipients_each_get_it_exactly_once(
     await compose(admin, "Pengumuman kedua")
     preview = await tap(admin, "Semua pendaftar")
     assert "Jumlah penerima: <b>292</b> orang." in preview.html  # "chat not found" stays
-    assert "11 orang memblokir bot" in preview.text  # 3 before + 8 from the 403s
+    assert "akunnya tidak aktif: 11 orang" in preview.text  # 3 before + 8 from the 403s
     resident = sim.user(blocked[0])
     await say(resident, "/status")  # writing to the bot again (unblocks it first)
     inactive = await db_of(runner).fetchval(
@@ -175,7 +175,8 @@ async def test_typed_filter_preview_counts_exactly(sim: BotApiSimulator, runner:
     preview = await compose(admin, command="/umumkan Tujuan:Jepang kecamatan:taktakan "
                                            "tahap:terverifikasi")  # fmt: skip
     assert "Jumlah penerima: 6 orang." in preview
-    assert "1 orang berhenti berlangganan" in preview
+    assert "berhenti berlangganan (/berhenti): 1 orang" in preview
+    assert "akunnya tidak aktif" not in preview
     assert "Tujuan (salah satu pilihan): Jepang" in preview
     assert "Kecamatan: Taktakan" in preview
     assert "Tahap: Terverifikasi" in preview

@@ -237,3 +237,22 @@ async def test_the_fragment_composes_with_other_conditions(db: Database) -> None
     assert [r[0] for r in rows] == [1]
     assert await count_recipients(db, parse_filter("tujuan1:jepang")) == (1, 0, 0)
     assert await count_recipients(db, parse_filter("kecamatan:taktakan")) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_filter_value_has_a_label(locale: str) -> None:
+    from bot.domain.recipients import FIELDS, REGIONS
+    from bot.i18n import use_locale
+    from handlers.broadcast import describe, value_label
+
+    values = {"status": OUTCOMES, "wilayah": REGIONS, "kecamatan": KECAMATAN_SLUGS,
+              "tujuan": DESTINATION_VALUES, "tujuan1": DESTINATION_VALUES,
+              "minat": INTEREST_VALUES, "tahap": STAGES}  # fmt: skip
+    assert set(values) == set(FIELDS)
+    with use_locale(locale):
+        for name, valid in values.items():
+            for value in valid:
+                label = value_label(name, value)
+                assert label and "." not in label, (name, value, label)
+        text = describe(parse_filter("status:memenuhi_syarat wilayah:banten tujuan1:jepang"))
+    assert "filter." not in text and "verdict." not in text
