@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
+import re
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -128,13 +130,17 @@ def charts(f: Figures) -> list[Chart]:
             _("stats.chart.quota"),
             [
                 Bars(
-                    _("stats.quota.title_chart"),
+                    plain(_("stats.quota.title_chart")),
                     [_("stats.pool.kota_serang"), _("stats.pool.region"), _("stats.pool.all")],
                     [p.used for p in pools],
                     limits=[p.quota for p in pools],
                     extra=[p.waiting for p in pools],
-                    extra_label=_("stats.chart.waiting"),
-                    value_labels=[f"{number(p.used)} / {number(p.quota)}" for p in pools],
+                    value_labels=[
+                        _("stats.chart.quota_label").format(
+                            used=number(p.used), quota=number(p.quota), waiting=number(p.waiting)
+                        )
+                        for p in pools
+                    ],
                 )
             ],
         ),
@@ -157,7 +163,7 @@ def charts(f: Figures) -> list[Chart]:
             _("stats.chart.funnel"),
             [
                 Bars(
-                    _("stats.funnel"),
+                    plain(_("stats.funnel")),
                     [step_name(step) for step, _n, _s in funnel],
                     [n for _step, n, _s in funnel],
                     value_labels=[f"{number(n)} ({percent(s)})" for _step, n, s in funnel],
@@ -168,18 +174,29 @@ def charts(f: Figures) -> list[Chart]:
             _("stats.chart.per_day"),
             [
                 Bars(
-                    _("stats.per_day").format(days=stats.DAYS_SHOWN),
+                    plain(_("stats.per_day").format(days=stats.DAYS_SHOWN)),
                     [short_date(day, locale) for day, _n in f.per_day],
                     [n for _day, n in f.per_day],
                     horizontal=False,
+                    value_labels=[number(n) for _day, n in f.per_day],
                 )
             ],
         ),
     ]
 
 
+def plain(text: str) -> str:
+    """Catalog HTML as chart text: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
 def _bars(title: str, rows: list[tuple[str, int]], name: Any) -> Bars:
-    return Bars(title, [name(code) for code, _n in rows], [n for _code, n in rows])
+    return Bars(
+        plain(title),
+        [name(code) for code, _n in rows],
+        [n for _code, n in rows],
+        value_labels=[number(n) for _code, n in rows],
+    )
 
 
 @staff_only

@@ -24,7 +24,6 @@ class Bars:
     values: list[int]
     limits: list[int] | None = None  # drawn behind the values (quotas)
     extra: list[int] | None = None  # stacked after the values (waiting lists)
-    extra_label: str = ""
     horizontal: bool = True
     value_labels: list[str] = field(default_factory=list)  # text at the end of each bar
 
@@ -46,22 +45,27 @@ def _draw(ax: object, bars: Bars) -> None:
     draw(positions, bars.values, color=_BLUE)
     if bars.extra is not None:
         if bars.horizontal:
-            ax.barh(positions, bars.extra, left=bars.values, color=_ORANGE, label=bars.extra_label)
+            ax.barh(positions, bars.extra, left=bars.values, color=_ORANGE)
         else:
-            ax.bar(positions, bars.extra, bottom=bars.values, color=_ORANGE, label=bars.extra_label)
-        if bars.extra_label and any(bars.extra):
-            ax.legend(loc="lower right", fontsize=8)
+            ax.bar(positions, bars.extra, bottom=bars.values, color=_ORANGE)
     texts = bars.value_labels or [str(v) for v in bars.values]
-    top = max([*bars.values, *(bars.limits or []), 1])
-    for pos, value, text in zip(positions, bars.values, texts, strict=False):
+    # Where each bar ends, whichever part is longest: its label goes just past it.
+    ends = [
+        max(value + (bars.extra[i] if bars.extra else 0), bars.limits[i] if bars.limits else 0)
+        for i, value in enumerate(bars.values)
+    ]
+    top = max([*ends, 1])
+    for pos, end, text in zip(positions, ends, texts, strict=False):
         if bars.horizontal:
-            ax.text(value + top * 0.01, pos, text, va="center", fontsize=8)
+            ax.text(end + top * 0.01, pos, text, va="center", fontsize=8)
         else:
-            ax.text(pos, value + top * 0.01, text, ha="center", va="bottom", fontsize=7)
+            ax.text(pos, end + top * 0.01, text, ha="center", va="bottom", fontsize=7)
     if bars.horizontal:
         ax.set_yticks(positions, bars.labels, fontsize=8)
         ax.invert_yaxis()  # first item on top, as in the text version
-        ax.set_xlim(0, top * 1.18)
+        # Room on the right for the longest label.
+        longest = max((len(t) for t in texts), default=0)
+        ax.set_xlim(0, top * (1.08 + 0.012 * longest))
     else:
         ax.set_xticks(positions, bars.labels, fontsize=7, rotation=60, ha="right")
         ax.set_ylim(0, top * 1.15)
