@@ -203,12 +203,12 @@ def filter_error_text(err: FilterError) -> str:
 
 def snippet(b: Broadcast, length: int = 40) -> str:
     """The start of the announcement, as plain escaped text, to recognise it in a list."""
-    plain = html.unescape(_TAG.sub("", b.text or "")).strip().replace("\n", " ")
-    if len(plain) > length:
-        plain = plain[: length - 1] + "…"
+    start = plain(b.text or "").strip().replace("\n", " ")
+    if len(start) > length:
+        start = start[: length - 1] + "…"
     marker = {"photo": _("broadcast.kind.photo"), "document": _("broadcast.kind.document")}
     prefix = marker.get(b.content_type or "", "")
-    return " ".join(p for p in (prefix, html.escape(plain)) if p) or "—"
+    return " ".join(p for p in (prefix, html.escape(start)) if p) or "—"
 
 
 def local_time(d: Deps, iso: str, locale: str) -> str:
@@ -218,6 +218,15 @@ def local_time(d: Deps, iso: str, locale: str) -> str:
 
 def long_time(d: Deps, iso: str, locale: str) -> str:
     return format_datetime(datetime.fromisoformat(iso).astimezone(d.settings.timezone), locale)
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: most emoji count twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def plain(html_text: str) -> str:
+    return html.unescape(_TAG.sub("", html_text))
 
 
 def is_blank(text: str) -> bool:
@@ -592,9 +601,9 @@ def _content_of(message: Message) -> tuple[str, str, str | None, int] | str:
     if message.text is not None:
         if is_blank(message.text):
             return N_("broadcast.error.empty")
-        return "text", message.text_html, None, len(message.text)
+        return "text", message.text_html, None, utf16_len(message.text)
     caption = message.caption_html if message.caption else ""
-    visible = len(message.caption or "")
+    visible = utf16_len(message.caption or "")
     if message.photo:
         photo = message.photo[-1]  # the largest size
         if (photo.file_size or 0) > MAX_PHOTO_BYTES:
@@ -618,7 +627,7 @@ async def _take_content(
     limit = MAX_TEXT if kind == "text" else MAX_CAPTION
     # The footer goes under every announcement, in each recipient's language; the longer one
     # decides what fits.
-    room = limit - max(len(catalog_footer(locale)) for locale in ("id", "en")) - 2
+    room = limit - max(utf16_len(plain(catalog_footer(loc))) for loc in ("id", "en")) - 2
     if visible > room:
         key = "broadcast.error.too_long" if kind == "text" else "broadcast.error.caption_too_long"
         await send(update, context, View(_(key).format(limit=num(room), length=num(visible))))

@@ -345,3 +345,21 @@ async def test_residents_never_see_the_broadcast_commands(
     unknown = await say(resident, "/perintahtidakada")
     assert reply.text == unknown.text
     assert await store.open_draft(db_of(runner), 700_001) is None
+
+
+async def test_staff_with_an_english_phone_get_english(
+    sim: BotApiSimulator, runner: BotRunner
+) -> None:
+    await seed(runner, [FIRST_ID])
+    admin = sim.user(ADMIN_ID, "Admin", language_code="en")
+    assert "New announcement" in (await say(admin, "/umumkan")).text
+    await admin.send("Training starts on Monday")
+    assert "Who should receive it?" in (await with_buttons(admin)).text
+    preview = await tap(admin, "All applicants")
+    assert "Number of recipients: 1." in preview.text
+    await admin.tap("Send now")
+    await until(lambda: any("#1 has ended" in m.text for m in admin.messages), 30)
+    got = sim.chat(FIRST_ID).messages[-1]
+    assert "Ketik /berhenti" in got.text  # the footer is in the recipient's language
+    report = next(m for m in admin.messages if "has been sent" in m.text)
+    assert "Sent: 1 of 1" in report.text

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.recipients import RecipientFilter
 from bot.services.broadcast import default_in_flight
@@ -16,7 +17,7 @@ from bot.simulator import BotApiSimulator
 from bot.storage import broadcasts as store
 from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, RunnerFactory
-from tests.e2e.residents import until
+from tests.e2e.residents import say, tap, until
 from tests.e2e.test_broadcast import db_of, sender_of
 from tests.e2e.test_process import ROOT, bot_env
 from tests.unit.test_recipients import applicant_row, insert_applicants
@@ -102,3 +103,39 @@ async def test_clean_stop_and_restart_repeats_nobody(
     assert deliveries(sim, ids) == Counter({uid: 1 for uid in ids})
     admin = sim.chat(ADMIN_ID)
     assert any("selesai dikirim" in m.text for m in admin.messages)
+
+
+async def test_a_scheduled_broadcast_survives_a_restart(
+    sim: BotApiSimulator, make_runner: RunnerFactory, settings: Settings, clock: FixedClock
+) -> None:
+    ids = range(820_001, 820_006)
+    db = await Database.open(settings.database_path)
+    await insert_applicants(db, [applicant_row(uid) for uid in ids])
+    await db.close()
+    first = make_runner(broadcast_rate=RATE)
+    await first.start()
+    try:
+        admin = sim.user(ADMIN_ID, "Admin")
+        await say(admin, "/umumkan")
+        await admin.send(TEXT)
+        await until(lambda: any(m.button("Semua pendaftar") for m in admin.messages))
+        await tap(admin, "Semua pendaftar")
+        await tap(admin, "Kirim nanti")
+        await say(admin, "28 November 2026 12.00")
+        assert "dijadwalkan" in (await tap(admin, "Jadwalkan")).text
+    finally:
+        await first.stop()
+
+    clock.advance(hours=3)  # the bot was down when the time came
+    second = make_runner(broadcast_rate=RATE)
+    await second.start()
+    try:
+        sender_of(second).schedule_check_every = 0.05
+        await until(lambda: all(sim.chat(uid).messages for uid in ids), within=20)
+        await until(lambda: not sender_of(second).running(1), within=20)
+    finally:
+        await second.stop()
+    assert deliveries(sim, ids) == Counter({uid: 1 for uid in ids})
+    shown = [text for m in admin.messages for text in (*m.edits, m.text)]
+    assert any("Pengumuman terjadwal #1 mulai dikirim" in text for text in shown)
+    assert any("#1 sudah berakhir" in text for text in shown)
