@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shlex
 import sys
 import time
@@ -33,7 +34,6 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "rush": lambda: rush.run(
             residents=args.rush_residents or (60 if quick else 1000),
             window=20.0 if quick else 60.0,
-            limiter=args.limiter,
         ),
         "broadcast": lambda: broadcast.run(
             recipients=300 if quick else 3000, askers=5 if quick else 20
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="interactive: concurrent residents")
     parser.add_argument("--rush-residents", type=int, default=None)
     parser.add_argument("--limiter", choices=("as-built", "smooth"), default="as-built",
-                        help="rush: the bot's rate limiter as built, or the smooth one "
-                        "proposed (an experiment patched into the bench's bot process)")
+                        help="the bot's rate limiter as built, or the smooth one proposed "
+                        "(an experiment patched into the bench's bot process only)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")  # fmt: skip
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
@@ -83,9 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     names = list(dict.fromkeys(args.names)) or list(NAMES)
+    os.environ["BENCH_LIMITER"] = args.limiter  # read by every bot process started
     info = machine()
     print(f"{info['cores']} cores on this machine", file=sys.stderr, flush=True)
     results = asyncio.run(run_all(names, args))
+    if args.limiter != "as-built":
+        for result in results:
+            result.name += f" [{args.limiter} limiter]"
     print(table(results, info))
     command = "python -m scripts.bench " + shlex.join(argv)
     path = write_json(results, info, args.out, command.strip())

@@ -152,7 +152,7 @@ async def serve(args: argparse.Namespace) -> None:
     await bot.start()
     started = time.monotonic() - began
     gc.collect()
-    _say("READY", {"start_seconds": started, **usage()})
+    _say("READY", {"start_seconds": started, **usage(), **_feature_figures(bot)})
 
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -167,6 +167,25 @@ async def serve(args: argparse.Namespace) -> None:
     finally:
         await bot.stop()
     _say("BYE", usage())
+
+
+def _feature_figures(bot: Any) -> dict[str, Any]:
+    """What start-up hooks measured about themselves (the reminder jobs re-created)."""
+    deps = getattr(bot, "deps", None)
+    if deps is None:
+        return {}
+    try:
+        from bot.services.reminders import reminder_service
+    except ImportError:  # the feature is not in this version of the bot
+        return {}
+    service = reminder_service(deps)
+    stats = service.last_restore if service is not None else None
+    if stats is None:
+        return {}
+    jobs = bot.app.job_queue.jobs(r"^reminder:") if bot.app and bot.app.job_queue else ()
+    return {"reminders": {"seconds": stats.seconds, "scheduled": stats.scheduled,
+                          "send_now": stats.send_now, "skipped": stats.skipped,
+                          "jobs": len(jobs)}}  # fmt: skip
 
 
 def _smooth_rate_limiter() -> None:

@@ -68,8 +68,11 @@ class BotProcess:
         rate_limiter: bool = True,
         admins: Sequence[int] = (),
         extra_args: Sequence[str] = (),
+        limiter: str | None = None,
     ) -> None:
         self.sim = sim
+        # The bot's rate limiter as built, or the smooth one proposed (an experiment).
+        self.limiter = limiter or os.environ.get("BENCH_LIMITER", "as-built")
         self.kind = kind
         self.database = database
         self.rate_limiter = rate_limiter
@@ -92,6 +95,8 @@ class BotProcess:
             args.append("--no-rate-limiter")
         for admin in self.admins:
             args += ["--admin", str(admin)]
+        if self.kind == "real":
+            args += ["--limiter", self.limiter]
         args += self.extra_args
         spy = os.environ.get("BENCH_PYSPY")
         if spy:

@@ -73,9 +73,9 @@ async def run(
     window: float = 60.0,
     think: tuple[float, float] = (1.0, 3.0),
     random_seed: int = 1,
-    limiter: str = "as-built",
+    limiter: str | None = None,
 ) -> Result:
-    result = Result(NAME if limiter == "as-built" else f"{NAME} ({limiter} limiter)")
+    result = Result(NAME)
     rng = random.Random(random_seed)
     arrivals = sorted(rng.uniform(0, window) for _ in range(residents))
     with tempfile.TemporaryDirectory(prefix="bench-rush-") as tmp:
@@ -83,7 +83,7 @@ async def run(
         counts = await calibrate()
         async with BotApiSimulator(flood_limit=True) as sim:
             bot = BotProcess(sim, kind="real", database=database, rate_limiter=True,
-                             extra_args=["--limiter", limiter])  # fmt: skip
+                             limiter=limiter)  # fmt: skip
             await bot.start()
             try:
                 before = sim.stats()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scripts.bench import interactive, memory, rush
+from scripts.bench import broadcast, interactive, memory, reminders, rush, staff
 from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
 from scripts.bench.report import Result, not_available, table, write_json
 
@@ -61,3 +61,27 @@ def test_percentile() -> None:
     assert percentile([], 50) == 0.0
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert percentile(list(map(float, range(1, 101))), 95) == 95.0
+
+
+async def test_broadcast_smoke() -> None:
+    result = await broadcast.run(recipients=40, askers=2, blocked_share=0.1,
+                                 deactivated_share=0.05)  # fmt: skip
+    data = result.data
+    assert (data["blocked"], data["deactivated"]) == (4, 2)
+    assert data["delivered"] == 34 and data["lost"] == 0 and data["duplicates"] == 0
+    assert data["status_requests"] >= 2  # every asker was answered at least once
+
+
+async def test_reminders_smoke() -> None:
+    result = await reminders.run(pending=50, burst=5, spread=1.0, lead=5.0, same_moment=False)
+    assert result.data["startup"]["pending"]["reminders"]["jobs"] == 50
+    late = result.data["lateness"]
+    assert late["delivered"] == 5 and late["duplicates"] == 0
+
+
+async def test_staff_smoke() -> None:
+    result = await staff.run(applicants=100, repeat=1, charts=False)
+    assert result.row("CSV rows / size").ok is True
+    assert result.row("XLSX rows / size").ok is True
+    times = result.data["times"]
+    assert {"/statistik", "/ekspor csv", "/ekspor xlsx", "/cari by NIK"} <= set(times)
