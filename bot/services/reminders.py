@@ -13,6 +13,7 @@ still fails leaves the reminder pending and re-tried later, never dropped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time as _time
 from collections.abc import Iterable, Sequence
@@ -206,6 +207,8 @@ class ReminderService:
         self._batches = 0
         self.retry_base = 15.0  # seconds before the first retry of a failed send
         self.last_restore: RestoreStats | None = None  # for the start-up benchmark
+        self._pace_lock = asyncio.Lock()
+        self._next_slot = 0.0
 
     @property
     def d(self) -> Deps:
@@ -296,9 +299,22 @@ class ReminderService:
         return stats
 
     # sending ---------------------------------------------------------------------------
+    async def _pace(self) -> None:
+        """At most BROADCAST_RATE bot-initiated messages per second. Day reminders all fall
+        due at REMINDER_HOUR; sent at once they would overrun Telegram's ~30/s, and a 429
+        makes the rate limiter hold *every* request, residents' replies included."""
+        interval = 1.0 / self.d.settings.broadcast_rate
+        async with self._pace_lock:
+            now = _time.monotonic()
+            wait = self._next_slot - now
+            self._next_slot = max(now, self._next_slot) + interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     async def deliver(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
     ) -> DeliveryResult:
+        await self._pace()
         try:
             message = await self.app.bot.send_message(chat_id, text, reply_markup=markup)
         except TelegramError as exc:
