@@ -243,3 +243,17 @@ async def test_notes_are_kept_in_order_and_deleted_with_the_applicant(
     assert await db_of(bot).fetchval("SELECT COUNT(*) FROM staff_notes") == 0
     notes = await staff_repo.latest_audit(db_of(bot), 20)
     assert sum(e.action == "note" for e in notes) == 7
+
+
+async def test_a_card_with_long_notes_fits_one_message(
+    sim: BotApiSimulator, bot: BotRunner, staff: SimUser
+) -> None:
+    await insert(db_of(bot), [Seed(2501, "SRG-2026-00501", name="Rina <b>Wulandari</b>")])
+    for i in range(6):
+        text = f"baris {i}\n" + f"catatan panjang {i} & <i>lagi</i> " * 30
+        assert "disimpan" in (await say(staff, f"/catatan SRG-2026-00501 {text}"[:1030])).text
+    card = await say(staff, "/cari SRG-2026-00501")
+    assert len(card.text) <= 4096
+    assert card.text.startswith("SRG-2026-00501 · Rina <b>Wulandari</b>")
+    assert "Catatan staf (6)" in card.text and "catatan panjang 5 & <i>lagi</i>" in card.text
+    assert card.text.endswith("…")  # older notes left out rather than a message refused
