@@ -12,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.demo import RESIDENT_ID, STAFF_ID, DemoChat, DemoOptions, run_demo
 from bot.demo.render import html_to_terminal, wants_colour
+from tests.e2e.residents import register, until
 
 
 def options(tmp_path: Path, **changes: object) -> DemoOptions:
@@ -119,6 +120,23 @@ async def test_piped_script_with_reset_and_seed(tmp_path: Path) -> None:
     assert "sudah berisi 30" in out.getvalue()
     with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
         assert conn.execute("SELECT COUNT(*) FROM applicants").fetchone()[0] == 30
+
+
+async def test_staff_send_an_announcement_the_resident_sees(
+    chat: tuple[DemoChat, io.StringIO],
+) -> None:
+    demo, out = chat
+    reg_no = await register(demo.sim, RESIDENT_ID)  # the resident's side, quickly
+    await type_line(demo, out, ":staf")
+    assert "Kirim isi pengumumannya" in await type_line(demo, out, "/umumkan")
+    await type_line(demo, out, "Pelatihan las angkatan 1 dimulai Senin pukul 08.00 WIB.")
+    shown = await press(demo, out, "Semua pendaftar")
+    assert "Jumlah penerima: 1 orang" in shown  # bold in Telegram, plain in a pipe
+    await press(demo, out, "Kirim sekarang")
+    await until(lambda: "→ ke akun warga" in out.getvalue(), 20)  # delivered in the background
+    received = out.getvalue().split("→ ke akun warga", 1)[1]
+    assert "Pelatihan las angkatan 1" in received
+    assert reg_no.startswith("SRG-")
 
 
 def test_colours_only_on_a_terminal() -> None:
