@@ -44,7 +44,8 @@ Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
 
 # Resident commands in menu order; the descriptions are catalog keys.
 RESIDENT_COMMANDS = (
-    "start", "daftar", "status", "ubah", "batal", "data", "hapus", "bahasa", "bantuan", "info",
+    "start", "daftar", "status", "jadwal", "ubah", "batal", "data", "hapus", "berhenti",
+    "lanjut", "bahasa", "bantuan", "info",
 )  # fmt: skip
 
 

@@ -13,6 +13,8 @@ from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date
 from bot.i18n import _, get_locale, set_locale
 from bot.services import registration as reg
+from bot.services.menus import apply_menu
+from bot.services.roles import is_staff
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
@@ -110,6 +112,8 @@ async def on_bahasa(update: Update, context: Context) -> None:
         applicant = await reg.begin(d, user_id(update), locale=locale, source=None)
     else:
         await repo.update(d.db, applicant, locale=locale)
+    if await is_staff(d, user_id(update)):  # their own command menu follows the language
+        await apply_menu(context.bot, d, user_id(update))
     await show(update, context, View(_("bahasa.done")))
     if applicant.status == "consent" or applicant.step is not None:
         await send(update, context, current_view(applicant))

@@ -40,7 +40,7 @@ async def begin(d: Deps, user_id: int, *, locale: str, source: str | None) -> Ap
     """First contact (/start): a row that holds no personal data until consent."""
     applicant = await repo.get(d.db, user_id)
     if applicant is None:
-        applicant = await repo.create(d.db, user_id, locale=locale, source=source)
+        applicant = await repo.create(d.db, user_id, locale=locale, source=source, at=d.clock.now())
         await repo.record_funnel(d.db, user_id, "started")
     elif source and not applicant.source:
         await repo.update(d.db, applicant, source=source)
@@ -270,6 +270,7 @@ async def submit(d: Deps, applicant: Applicant) -> Submitted:
         pool=pool.value if pool else None,
         quota=quota_for(d, pool),
         stage=FIRST_STAGE,
+        at=d.clock.now(),
     )
     log.info("application submitted: %s outcome=%s", placement.reg_no, verdict.outcome.value)
     return Submitted(verdict=verdict, placement=placement, quota=quota_for(d, pool))

@@ -13,8 +13,9 @@ import aiosqlite
 from bot.storage.db import Database
 
 
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utcnow(at: datetime | None = None) -> str:
+    """An ISO timestamp in UTC; ``at`` comes from the service's clock where it matters."""
+    return (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -73,8 +74,10 @@ async def get_by_reg_no(db: Database, reg_no: str) -> Applicant | None:
     return None if row is None else _from_row(row)
 
 
-async def create(db: Database, user_id: int, *, locale: str, source: str | None) -> Applicant:
-    now = utcnow()
+async def create(
+    db: Database, user_id: int, *, locale: str, source: str | None, at: datetime | None = None
+) -> Applicant:
+    now = utcnow(at)
     await db.write(
         "INSERT INTO applicants (user_id, locale, source, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
@@ -175,10 +178,11 @@ async def submit(
     pool: str | None,
     quota: int | None,
     stage: str,
+    at: datetime | None = None,
 ) -> Placement:
     """Give a registration number and, if the applicant takes a place, a place or a waiting
     list position, in one transaction so two submissions cannot take the last place."""
-    now = utcnow()
+    now = utcnow(at)
     async with db.transaction() as conn:
         reg_no = applicant.reg_no or await next_reg_no(conn, year)
         waitlist_no: int | None = None
