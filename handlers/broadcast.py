@@ -6,19 +6,20 @@ step it is at. The staff member's next message (the announcement, a typed filter
 taken by a handler in group -2, ahead of the residents' handlers: it looks up an open draft
 and, if there is one waiting for a message, handles it and stops the update there; otherwise
 the update goes on to the rest of the bot untouched.
+
+The texts and keyboards are in handlers/broadcast_views.py; sending to recipients and
+reporting to staff over Telegram in handlers/broadcast_delivery.py.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from babel.numbers import format_decimal
-from telegram import Bot, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import Message, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -29,40 +30,46 @@ from telegram.ext import (
     filters,
 )
 
-from bot.deps import DEPS_KEY, Deps, deps
-from bot.domain.dates import (
-    DateError,
-    DateProblem,
-    format_date_short,
-    format_datetime,
-    format_time,
-    parse_event_datetime,
-)
-from bot.domain.recipients import (
-    FIELDS,
-    KOTA_SERANG,
-    OUTSIDE_KOTA_SERANG,
-    STAGES,
-    Field,
-    FilterError,
-    RecipientFilter,
-    parse_filter,
-)
-from bot.domain.regions import kecamatan_by_slug
-from bot.i18n import N_, _, get_locale, ngettext, use_locale
-from bot.services.broadcast import EXTRAS_KEY, Broadcaster, SendFn
+from bot.deps import Deps, deps
+from bot.domain.dates import DateError, DateProblem, parse_event_datetime
+from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
+from bot.i18n import N_, _, get_locale
 from bot.services.roles import is_staff
-from bot.storage import applicants as applicants_repo
 from bot.storage import broadcasts as store
 from bot.storage import staff as staff_repo
-from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status, Step
+from bot.storage.broadcasts import Broadcast, Status, Step
 from bot.storage.recipients import count_recipients
 from handlers.access import staff_only
+from handlers.broadcast_delivery import (
+    TelegramReporter,
+    broadcaster,
+    send_content,
+    start_broadcaster,
+    stop_broadcaster,
+)
+from handlers.broadcast_views import (
+    GROUPS,
+    cancel_button,
+    content_prompt,
+    filter_error_text,
+    footer,
+    history_view,
+    long_time,
+    preview_view,
+    progress_text,
+    recipients_view,
+    room_under,
+    stages_view,
+    status_label,
+    stop_confirm_view,
+    stop_markup,
+    time_prompt,
+    utf16_len,
+)
 from handlers.common import (
     Context,
     View,
     answer_callback,
-    button,
     callback_parts,
     keyboard,
     load_locale,
@@ -70,6 +77,7 @@ from handlers.common import (
     show,
     user_id,
 )
+from handlers.stats import number
 
 log = logging.getLogger(__name__)
 
@@ -89,449 +97,22 @@ HISTORY_SIZE = 10
 HISTORY_WORDS = frozenset({"riwayat", "history"})
 # Characters that show nothing: an announcement made only of them is empty.
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\u2800\u3164\ufeff]+")
-_TAG = re.compile(r"<[^>]+>")
-
-FIELD_LABELS: dict[str, str] = {
-    Field.STATUS: N_("filter.field.status"),
-    Field.REGION: N_("filter.field.wilayah"),
-    Field.KECAMATAN: N_("filter.field.kecamatan"),
-    Field.DESTINATION: N_("filter.field.tujuan"),
-    Field.FIRST_CHOICE: N_("filter.field.tujuan1"),
-    Field.INTEREST: N_("filter.field.minat"),
-    Field.STAGE: N_("filter.field.tahap"),
-}
-REGION_LABELS: dict[str, str] = {
-    KOTA_SERANG: N_("filter.region.kota_serang"),
-    "banten": N_("filter.region.banten"),
-    "sumsel": N_("filter.region.sumsel"),
-    "lampung": N_("filter.region.lampung"),
-    "kalbar": N_("filter.region.kalbar"),
-    OUTSIDE_KOTA_SERANG: N_("filter.region.luar_kota_serang"),
-}
-STATUS_LABELS: dict[str, str] = {
-    Status.DRAFT: N_("broadcast.status.draft"),
-    Status.SCHEDULED: N_("broadcast.status.scheduled"),
-    Status.SENDING: N_("broadcast.status.sending"),
-    Status.DONE: N_("broadcast.status.done"),
-    Status.CANCELLED: N_("broadcast.status.cancelled"),
-}
-# The common groups, as buttons: code -> (label key, filter).
-GROUPS: dict[str, tuple[str, RecipientFilter]] = {
-    "all": (N_("broadcast.group.all"), RecipientFilter()),
-    "ks": (N_("broadcast.group.kota_serang"), RecipientFilter(kota_serang=True)),
-    "out": (N_("broadcast.group.outside"), RecipientFilter(kota_serang=False)),
-    "ms": (
-        N_("filter.status.memenuhi_syarat"),
-        RecipientFilter(outcomes=frozenset({"memenuhi_syarat"})),
-    ),
-    "pd": (
-        N_("filter.status.perlu_dilengkapi"),
-        RecipientFilter(outcomes=frozenset({"perlu_dilengkapi"})),
-    ),
-    "bms": (
-        N_("filter.status.belum_memenuhi_syarat"),
-        RecipientFilter(outcomes=frozenset({"belum_memenuhi_syarat"})),
-    ),
-}
-# Short names of the verdicts (the resident-facing verdict.* texts are whole sentences).
-STATUS_VALUE_LABELS: dict[str, str] = {
-    "memenuhi_syarat": N_("filter.status.memenuhi_syarat"),
-    "perlu_dilengkapi": N_("filter.status.perlu_dilengkapi"),
-    "belum_memenuhi_syarat": N_("filter.status.belum_memenuhi_syarat"),
-}
-
-
-# --- small renderers -------------------------------------------------------------------------
-
-
-def num(n: int) -> str:
-    return format_decimal(n, locale=get_locale())
-
-
-def duration_text(seconds: float) -> str:
-    """ "2 menit 5 detik", "40 detik": rounded to what a person cares about."""
-    total = max(1, round(seconds))
-    if total >= 600:
-        total = round(total / 60) * 60  # past ten minutes, seconds are noise
-    minutes, secs = divmod(total, 60)
-    parts = []
-    if minutes:
-        parts.append(ngettext("broadcast.minutes", "broadcast.minutes", minutes).format(n=minutes))
-    if secs:
-        parts.append(ngettext("broadcast.seconds", "broadcast.seconds", secs).format(n=secs))
-    return " ".join(parts)
-
-
-def eta_text(eta: float | None) -> str:
-    if eta is None:
-        return ""
-    if eta < 5:
-        return _("broadcast.eta.soon")
-    return _("broadcast.eta").format(duration=duration_text(eta))
-
-
-def value_label(name: str, value: str) -> str:
-    if name == Field.STATUS:
-        return _(STATUS_VALUE_LABELS[value])
-    if name == Field.REGION:
-        return _(REGION_LABELS[value])
-    if name == Field.KECAMATAN:
-        kecamatan = kecamatan_by_slug(value)
-        return kecamatan.name if kecamatan else value
-    if name in (Field.DESTINATION, Field.FIRST_CHOICE):
-        return _(f"dest.{value}")
-    if name == Field.INTEREST:
-        return _(f"interest.{value}")
-    return _(f"stage.{value}")
-
-
-def describe(f: RecipientFilter) -> str:
-    """The recipients in words, in the reader's language (HTML-safe)."""
-    if f.is_everyone:
-        return _("broadcast.filter.everyone")
-    parts = [
-        f"{_(FIELD_LABELS[name])}: {', '.join(value_label(name, v) for v in values)}"
-        for name, values in f.terms()
-    ]
-    return html.escape("; ".join(parts))
-
-
-def filter_error_text(err: FilterError) -> str:
-    params = {k: html.escape(v) for k, v in err.params.items()}
-    return _(err.key).format(**params) + "\n\n" + _("broadcast.filter.help")
-
-
-def snippet(b: Broadcast, length: int = 40) -> str:
-    """The start of the announcement, as plain escaped text, to recognise it in a list."""
-    start = plain(b.text or "").strip().replace("\n", " ")
-    if len(start) > length:
-        start = start[: length - 1] + "…"
-    marker = {"photo": _("broadcast.kind.photo"), "document": _("broadcast.kind.document")}
-    prefix = marker.get(b.content_type or "", "")
-    return " ".join(p for p in (prefix, html.escape(start)) if p) or "—"
-
-
-def local_time(d: Deps, iso: str, locale: str) -> str:
-    moment = datetime.fromisoformat(iso).astimezone(d.settings.timezone)
-    return f"{format_date_short(moment.date(), locale)} {format_time(moment, locale)}"
-
-
-def long_time(d: Deps, iso: str, locale: str) -> str:
-    return format_datetime(datetime.fromisoformat(iso).astimezone(d.settings.timezone), locale)
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units: most emoji count twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def plain(html_text: str) -> str:
-    return html.unescape(_TAG.sub("", html_text))
 
 
 def is_blank(text: str) -> bool:
     return _INVISIBLE.sub("", text) == ""
 
 
-def footer() -> str:
-    """The line under every announcement: how to stop them (in the reader's language)."""
-    return _("broadcast.footer")
+async def _preview(d: Deps, draft: Broadcast) -> View:
+    """The preview, with its recipients counted now."""
+    count = await count_recipients(d.db, draft.recipient_filter or RecipientFilter())
+    return preview_view(d, draft, count)
 
 
-def with_footer(text: str | None, footer_text: str) -> str:
-    return "\n\n".join(part for part in (text, footer_text) if part)
-
-
-# --- the Telegram side of the sender ----------------------------------------------------------
-
-
-async def send_content(bot: Bot, chat_id: int, b: Broadcast, footer_text: str) -> Message:
-    """The announcement as recipients see it: text, or a photo or document by file_id."""
-    body = with_footer(b.text, footer_text)
-    if b.content_type == "photo":
-        return await bot.send_photo(chat_id, photo=b.file_id or "", caption=body)
-    if b.content_type == "document":
-        return await bot.send_document(chat_id, document=b.file_id or "", caption=body)
-    return await bot.send_message(chat_id, body)
-
-
-def deliverer(bot: Bot) -> SendFn:
-    """The sender's SendFn: one announcement to one person, footer in their language."""
-
-    async def deliver(b: Broadcast, item: OutboxItem) -> None:
-        with use_locale(item.locale):
-            footer_text = footer()
-        await send_content(bot, item.user_id, b, footer_text)
-
-    return deliver
-
-
-def stop_markup(b: Broadcast) -> InlineKeyboardMarkup:
-    return keyboard([button(_("broadcast.btn.stop"), f"bc:stop:{b.id}")])
-
-
-def progress_text(b: Broadcast, figures: OutboxCounts, eta: float | None) -> str:
-    lines = [
-        _("broadcast.progress.title").format(id=b.id),
-        _("broadcast.figures.sent").format(sent=num(figures.sent), total=num(figures.total)),
-        _("broadcast.figures.blocked").format(n=num(figures.blocked)),
-        _("broadcast.figures.failed").format(n=num(figures.failed)),
-    ]
-    if figures.skipped:
-        lines.append(_("broadcast.figures.skipped").format(n=num(figures.skipped)))
-    if eta is not None:
-        lines.append(eta_text(eta))
-    return "\n".join(lines)
-
-
-def final_text(b: Broadcast, figures: OutboxCounts, seconds: float) -> str:
-    done = b.status == Status.DONE
-    title = "broadcast.final.done" if done else "broadcast.final.cancelled"
-    lines = [
-        _(title).format(id=b.id),
-        _("broadcast.figures.sent").format(sent=num(figures.sent), total=num(figures.total)),
-        _("broadcast.figures.blocked").format(n=num(figures.blocked)),
-        _("broadcast.figures.failed").format(n=num(figures.failed)),
-    ]
-    if figures.skipped:
-        lines.append(_("broadcast.figures.skipped").format(n=num(figures.skipped)))
-    if figures.pending:
-        lines.append(_("broadcast.figures.not_sent").format(n=num(figures.pending)))
-    lines.append(_("broadcast.figures.duration").format(duration=duration_text(seconds)))
-    if figures.blocked:
-        lines += ["", _("broadcast.final.blocked_note")]
-    return "\n".join(lines)
-
-
-async def locale_of(d: Deps, person: int) -> str:
-    applicant = await applicants_repo.get(d.db, person)
-    return applicant.locale if applicant is not None else d.settings.default_locale
-
-
-class TelegramReporter:
-    """Progress in one edited message; the final report; notices to admins."""
-
-    def __init__(self, bot: Bot, d: Deps) -> None:
-        self.bot = bot
-        self.d = d
-        self._shown: dict[int, str] = {}  # broadcast id -> text on screen now
-
-    async def show_message(
-        self, b: Broadcast, text: str, markup: InlineKeyboardMarkup | None
-    ) -> None:
-        """Edit the progress message (a new one if it is gone); never an identical edit."""
-        # Telegram answers 400 "message is not modified" to an identical edit: skip it.
-        if self._shown.get(b.id) == text:
-            return
-        if b.progress_chat_id is not None and b.progress_message_id is not None:
-            try:
-                await self.bot.edit_message_text(
-                    text,
-                    chat_id=b.progress_chat_id,
-                    message_id=b.progress_message_id,
-                    reply_markup=markup,
-                )
-                self._shown[b.id] = text
-                return
-            except BadRequest as exc:
-                if "not modified" in str(exc).lower():
-                    self._shown[b.id] = text
-                    return
-                log.info("broadcast %s: progress message gone (%s), sending anew", b.id, exc)
-        message = await self.bot.send_message(b.created_by, text, reply_markup=markup)
-        await store.set_progress_message(self.d.db, b.id, message.chat_id, message.message_id)
-        b.progress_chat_id, b.progress_message_id = message.chat_id, message.message_id
-        self._shown[b.id] = text
-
-    async def started(self, broadcast: Broadcast) -> None:
-        """A scheduled broadcast began: its progress message, as a new message."""
-        if not await is_staff(self.d, broadcast.created_by):
-            return
-        figures = await store.counts(self.d.db, broadcast.id)
-        with use_locale(broadcast.locale):
-            text = _("broadcast.started").format(id=broadcast.id) + "\n\n"
-            text += progress_text(broadcast, figures, None)
-            markup = stop_markup(broadcast)
-        broadcast.progress_message_id = None  # a new message, so that it notifies
-        await self.show_message(broadcast, text, markup)
-
-    async def progress(
-        self, broadcast: Broadcast, figures: OutboxCounts, eta_seconds: float | None
-    ) -> None:
-        """Edit the progress message with the figures of now."""
-        with use_locale(broadcast.locale):
-            text = progress_text(broadcast, figures, eta_seconds)
-            markup = stop_markup(broadcast)
-        try:
-            await self.show_message(broadcast, text, markup)
-        except Forbidden:
-            log.info("broadcast %s: its creator blocked the bot", broadcast.id)
-
-    async def finished(
-        self, broadcast: Broadcast, figures: OutboxCounts, seconds: float, *, to_admins: bool
-    ) -> None:
-        """The final report, to the creator or (creator no longer staff) to the admins."""
-        if not to_admins:
-            with use_locale(broadcast.locale):
-                text = final_text(broadcast, figures, seconds)
-                notice = _("broadcast.final.notice").format(id=broadcast.id)
-            try:
-                await self.show_message(broadcast, text, None)
-                await self.bot.send_message(broadcast.created_by, notice)
-            except TelegramError as exc:
-                log.warning("broadcast %s: final report not delivered: %s", broadcast.id, exc)
-            return
-        for admin in sorted(self.d.settings.admin_ids):
-            with use_locale(await locale_of(self.d, admin)):
-                text = _("broadcast.final.to_admins").format(creator=broadcast.created_by)
-                text += "\n\n" + final_text(broadcast, figures, seconds)
-            try:
-                await self.bot.send_message(admin, text)
-            except TelegramError as exc:
-                log.warning("broadcast %s: report to an admin failed: %s", broadcast.id, exc)
-
-    async def creator_removed(self, broadcast: Broadcast) -> None:
-        """Tell the admins that a removed staff member's broadcast still runs."""
-        for admin in sorted(self.d.settings.admin_ids):
-            with use_locale(await locale_of(self.d, admin)):
-                text = _("broadcast.creator_removed").format(
-                    id=broadcast.id, creator=broadcast.created_by
-                )
-            try:
-                await self.bot.send_message(admin, text)
-            except TelegramError as exc:
-                log.warning("broadcast %s: notice to an admin failed: %s", broadcast.id, exc)
-
-
-def broadcaster(d: Deps) -> Broadcaster:
-    found = d.extras.get(EXTRAS_KEY)
-    assert isinstance(found, Broadcaster), "the broadcast start-up hook did not run"
-    return found
-
-
-async def start_broadcaster(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start-up hook: the sender, resuming unfinished broadcasts and the scheduled ones."""
-    d: Deps = app.bot_data[DEPS_KEY]
-    sender = Broadcaster(d, deliverer(app.bot), TelegramReporter(app.bot, d))
-    d.extras[EXTRAS_KEY] = sender
-    await sender.start()
-
-
-async def stop_broadcaster(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Shut-down hook: let the sends in flight finish; the rest waits for the next start."""
-    d: Deps = app.bot_data[DEPS_KEY]
-    sender = d.extras.pop(EXTRAS_KEY, None)
-    if isinstance(sender, Broadcaster):
-        await sender.stop()
-
-
-# --- views -----------------------------------------------------------------------------------
-
-
-def cancel_button(b: Broadcast) -> Any:
-    return button(_("broadcast.btn.cancel"), f"bc:x:{b.id}")
-
-
-def content_prompt(b: Broadcast) -> View:
-    text = _("broadcast.ask_content")
-    f = b.recipient_filter
-    if f is not None:
-        text += "\n\n" + _("broadcast.recipients_are").format(recipients=describe(f))
-    return View(text, keyboard([cancel_button(b)]))
-
-
-def recipients_view(b: Broadcast) -> View:
-    groups = [button(_(label), f"bc:g:{b.id}:{code}") for code, (label, _f) in GROUPS.items()]
-    groups.append(button(_("broadcast.btn.by_stage"), f"bc:st:{b.id}"))
-    # "Everyone" alone on the first row, then pairs, then cancel.
-    rows = [groups[:1], groups[1:3], groups[3:5], groups[5:7], [cancel_button(b)]]
-    markup = keyboard([], extra_rows=rows)
-    return View(_("broadcast.ask_recipients").format(fields=", ".join(FIELDS)), markup)
-
-
-def stages_view(b: Broadcast) -> View:
-    stages = [button(_(f"stage.{s}"), f"bc:g:{b.id}:t.{s}") for s in STAGES]
-    back = button(_("broadcast.btn.back"), f"bc:rc:{b.id}")
-    return View(_("broadcast.ask_stage"), keyboard(stages, 2, extra_rows=[[back]]))
-
-
-async def preview_view(d: Deps, b: Broadcast) -> View:
-    f = b.recipient_filter or RecipientFilter()
-    count = await count_recipients(d.db, f)
-    lines = [
-        _("broadcast.preview.title").format(id=b.id),
-        _("broadcast.recipients_are").format(recipients=describe(f)),
-        _("broadcast.preview.count").format(n=num(count.reachable)),
-    ]
-    if count.opted_out:
-        lines.append(_("broadcast.preview.opted_out").format(n=num(count.opted_out)))
-    if count.inactive:
-        lines.append(_("broadcast.preview.inactive").format(n=num(count.inactive)))
-    if b.send_at:
-        lines.append(_("broadcast.preview.at").format(when=long_time(d, b.send_at, get_locale())))
-        lines.append(_("broadcast.preview.recount"))
-    elif count.reachable:
-        seconds = count.reachable / d.settings.broadcast_rate
-        lines.append(_("broadcast.preview.duration").format(duration=duration_text(seconds)))
-    change = button(_("broadcast.btn.recipients"), f"bc:rc:{b.id}")
-    if count.reachable == 0 and not b.send_at:
-        lines.append(_("broadcast.preview.nobody"))
-        return View("\n".join(lines), keyboard([change, cancel_button(b)], 2))
-    if b.send_at:
-        first = [
-            button(_("broadcast.btn.schedule"), f"bc:sched:{b.id}"),
-            button(_("broadcast.btn.change_time"), f"bc:later:{b.id}"),
-        ]
-        second = [button(_("broadcast.btn.send_now_instead"), f"bc:pv:{b.id}"), change]
-    else:
-        first = [
-            button(_("broadcast.btn.send"), f"bc:go:{b.id}"),
-            button(_("broadcast.btn.later"), f"bc:later:{b.id}"),
-        ]
-        second = [change]
-    return View("\n".join(lines), keyboard([], extra_rows=[first, second, [cancel_button(b)]]))
-
-
-def time_prompt(b: Broadcast) -> View:
-    back = button(_("broadcast.btn.back"), f"bc:pv:{b.id}")
-    return View(_("broadcast.ask_time"), keyboard([back, cancel_button(b)], 2))
-
-
-async def history_view(d: Deps) -> View:
+async def _history(d: Deps) -> View:
     items = await store.recent(d.db, HISTORY_SIZE)
-    if not items:
-        return View(_("broadcast.history.empty"))
-    locale = get_locale()
-    lines = [_("broadcast.history.title"), ""]
-    stoppable = []
-    for b in items:
-        if b.status == Status.SCHEDULED and b.send_at:
-            when = long_time(d, b.send_at, locale)
-        else:
-            when = local_time(d, b.started_at or b.created_at, locale)
-        lines.append(
-            _("broadcast.history.item").format(
-                id=b.id, status=_(STATUS_LABELS[b.status]), when=when, creator=b.created_by
-            )
-        )
-        lines.append("    " + snippet(b))
-        f = b.recipient_filter or RecipientFilter()
-        if b.status == Status.SCHEDULED:
-            lines.append("    " + _("broadcast.recipients_are").format(recipients=describe(f)))
-        else:
-            figures = await store.counts(d.db, b.id)
-            lines.append(
-                "    "
-                + _("broadcast.history.figures").format(
-                    sent=num(figures.sent),
-                    total=num(figures.total),
-                    blocked=num(figures.blocked),
-                    failed=num(figures.failed),
-                )
-            )
-        if b.status in (Status.SCHEDULED, Status.SENDING):
-            stoppable.append(button(_("broadcast.btn.stop_id").format(id=b.id), f"bc:stop:{b.id}"))
-    return View("\n".join(lines), keyboard(stoppable, 2) if stoppable else None)
+    figures = {b.id: await store.counts(d.db, b.id) for b in items if b.status != Status.SCHEDULED}
+    return history_view(d, items, figures)
 
 
 # --- /umumkan ---------------------------------------------------------------------------------
@@ -550,7 +131,7 @@ async def umumkan(update: Update, context: Context) -> None:
     d = deps(context)
     argument = _argument(update)
     if argument.lower() in HISTORY_WORDS:
-        await send(update, context, await history_view(d))
+        await send(update, context, await _history(d))
         return
     f: RecipientFilter | None = None
     if argument:
@@ -625,12 +206,10 @@ async def _take_content(
         return
     kind, text, file_id, visible = found
     limit = MAX_TEXT if kind == "text" else MAX_CAPTION
-    # The footer goes under every announcement, in each recipient's language; the longer one
-    # decides what fits.
-    room = limit - max(utf16_len(plain(catalog_footer(loc))) for loc in ("id", "en")) - 2
+    room = room_under(limit)
     if visible > room:
         key = "broadcast.error.too_long" if kind == "text" else "broadcast.error.caption_too_long"
-        await send(update, context, View(_(key).format(limit=num(room), length=num(visible))))
+        await send(update, context, View(_(key).format(limit=number(room), length=number(visible))))
         return
     next_step = Step.RECIPIENTS if draft.filter is None else Step.PREVIEW
     await store.update_draft(
@@ -651,12 +230,7 @@ async def _take_content(
     if next_step == Step.RECIPIENTS:
         await send(update, context, recipients_view(draft))
     else:
-        await send(update, context, await preview_view(d, draft))
-
-
-def catalog_footer(locale: str) -> str:
-    with use_locale(locale):
-        return footer()
+        await send(update, context, await _preview(d, draft))
 
 
 async def _take_filter(
@@ -668,7 +242,7 @@ async def _take_filter(
         await send(update, context, View(filter_error_text(err), keyboard([cancel_button(draft)])))
         return
     await store.update_draft(d.db, draft, filter=f.to_json(), step=Step.PREVIEW)
-    await send(update, context, await preview_view(d, draft))
+    await send(update, context, await _preview(d, draft))
 
 
 async def _take_time(
@@ -690,7 +264,7 @@ async def _take_time(
         await send(update, context, View(_("broadcast.error.time_far"), time_prompt(draft).markup))
         return
     await store.update_draft(d.db, draft, send_at=when.isoformat(), step=Step.PREVIEW)
-    await send(update, context, await preview_view(d, draft))
+    await send(update, context, await _preview(d, draft))
 
 
 # --- buttons ---------------------------------------------------------------------------------
@@ -703,8 +277,8 @@ async def _own_draft(update: Update, d: Deps, broadcast_id: int) -> Broadcast | 
         await answer_callback(update, _("broadcast.error.not_yours"), alert=True)
         return None
     if b.status != Status.DRAFT:
-        await answer_callback(update, _("broadcast.error.not_draft").format(
-            id=b.id, status=_(STATUS_LABELS[b.status])), alert=True)  # fmt: skip
+        not_draft = _("broadcast.error.not_draft").format(id=b.id, status=status_label(b.status))
+        await answer_callback(update, not_draft, alert=True)
         return None
     await answer_callback(update)
     return b
@@ -743,7 +317,7 @@ async def on_button(update: Update, context: Context) -> None:
             await show(update, context, time_prompt(draft))
         case "pv":
             await store.update_draft(d.db, draft, step=Step.PREVIEW, send_at=None)
-            await show(update, context, await preview_view(d, draft))
+            await show(update, context, await _preview(d, draft))
         case "go":
             await _send_now(update, context, d, draft)
         case "sched":
@@ -760,7 +334,7 @@ async def _choose_group(
     else:
         return
     await store.update_draft(d.db, draft, filter=f.to_json(), step=Step.PREVIEW)
-    await show(update, context, await preview_view(d, draft))
+    await show(update, context, await _preview(d, draft))
 
 
 async def _send_now(update: Update, context: Context, d: Deps, draft: Broadcast) -> None:
@@ -811,8 +385,8 @@ async def _already(update: Update, context: Context, d: Deps, broadcast_id: int)
     b = await store.get(d.db, broadcast_id)
     if b is None:
         return
-    await send(update, context, View(_("broadcast.already").format(
-        id=b.id, status=_(STATUS_LABELS[b.status]))))  # fmt: skip
+    already = _("broadcast.already").format(id=b.id, status=status_label(b.status))
+    await send(update, context, View(already))
 
 
 async def _stop_buttons(
@@ -821,28 +395,21 @@ async def _stop_buttons(
     await answer_callback(update)
     b = await store.get(d.db, broadcast_id)
     if b is None or b.status not in (Status.SCHEDULED, Status.SENDING):
-        status = _(STATUS_LABELS[b.status]) if b is not None else "—"
-        await send(update, context, View(_("broadcast.stop.too_late").format(
-            id=broadcast_id, status=status)))  # fmt: skip
+        status = status_label(b.status) if b is not None else "—"
+        too_late = _("broadcast.stop.too_late").format(id=broadcast_id, status=status)
+        await send(update, context, View(too_late))
         return
     if action == "stop":
         # A new message: the progress message is edited by the sender every few seconds.
-        confirm = keyboard(
-            [
-                button(_("broadcast.btn.stop_yes"), f"bc:stopok:{b.id}"),
-                button(_("broadcast.btn.stop_no"), f"bc:keep:{b.id}"),
-            ],
-            2,
-        )
-        await send(update, context, View(_("broadcast.stop.confirm").format(id=b.id), confirm))
+        await send(update, context, stop_confirm_view(b))
         return
     if action == "keep":
         await show(update, context, View(_("broadcast.stop.kept").format(id=b.id)))
         return
     before = await broadcaster(d).cancel(b.id, user_id(update))
     if before is None:
-        await show(update, context, View(_("broadcast.stop.too_late").format(
-            id=b.id, status=_(STATUS_LABELS[Status.DONE]))))  # fmt: skip
+        too_late = _("broadcast.stop.too_late").format(id=b.id, status=status_label(Status.DONE))
+        await show(update, context, View(too_late))
         return
     await staff_repo.audit(d.db, user_id(update), "broadcast", f"#{b.id}", f"cancel ({before})")
     await show(update, context, View(_("broadcast.stop.done").format(id=b.id)))

@@ -243,7 +243,7 @@ async def test_the_fragment_composes_with_other_conditions(db: Database) -> None
 def test_every_filter_value_has_a_label(locale: str) -> None:
     from bot.domain.recipients import FIELDS, REGIONS
     from bot.i18n import use_locale
-    from handlers.broadcast import describe, value_label
+    from handlers.broadcast_views import describe, value_label
 
     values = {"status": OUTCOMES, "wilayah": REGIONS, "kecamatan": KECAMATAN_SLUGS,
               "tujuan": DESTINATION_VALUES, "tujuan1": DESTINATION_VALUES,
