@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Message, Update
@@ -73,11 +73,11 @@ from handlers.common import (
     callback_parts,
     keyboard,
     load_locale,
+    number,
     send,
     show,
     user_id,
 )
-from handlers.stats import number
 
 log = logging.getLogger(__name__)
 
@@ -140,16 +140,17 @@ async def umumkan(update: Update, context: Context) -> None:
         except FilterError as err:
             await send(update, context, View(filter_error_text(err)))
             return
-    draft = await store.new_draft(d.db, user_id(update), locale=get_locale(), recipient_filter=f)
+    draft = await store.new_draft(
+        d.db, user_id(update), locale=get_locale(), recipient_filter=f, at=d.clock.now()
+    )
     await send(update, context, content_prompt(draft))
 
 
 # --- the staff member's messages while a draft waits for one ------------------------------------
 
 
-def _fresh(b: Broadcast) -> bool:
-    created = datetime.fromisoformat(b.created_at)
-    return datetime.now(UTC) - created < DRAFT_TTL
+def _fresh(b: Broadcast, now: datetime) -> bool:
+    return now - datetime.fromisoformat(b.created_at) < DRAFT_TTL
 
 
 async def on_draft_message(update: Update, context: Context) -> None:
@@ -161,7 +162,7 @@ async def on_draft_message(update: Update, context: Context) -> None:
     d = deps(context)
     draft = await store.open_draft(d.db, user.id)
     waiting = (Step.CONTENT, Step.RECIPIENTS, Step.SEND_AT)
-    if draft is None or draft.step not in waiting or not _fresh(draft):
+    if draft is None or draft.step not in waiting or not _fresh(draft, d.clock.now()):
         return
     if not await is_staff(d, user.id):
         return  # no longer staff: their message is an ordinary one now

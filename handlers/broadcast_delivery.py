@@ -18,8 +18,7 @@ from telegram.ext import Application
 from bot.deps import DEPS_KEY, Deps
 from bot.i18n import _, use_locale
 from bot.services.broadcast import EXTRAS_KEY, Broadcaster, SendFn
-from bot.services.roles import is_staff
-from bot.services.schedules import staff_locale
+from bot.services.roles import is_staff, staff_locale
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
 from handlers.broadcast_views import (

@@ -29,8 +29,7 @@ from bot.domain.regions import kecamatan_by_slug
 from bot.i18n import N_, _, get_locale, ngettext, use_locale
 from bot.storage.broadcasts import Broadcast, OutboxCounts, Status
 from bot.storage.recipients import RecipientCount
-from handlers.common import View, button, keyboard
-from handlers.stats import number, plain
+from handlers.common import View, button, keyboard, number, plain
 
 FIELD_LABELS: dict[str, str] = {
     Field.STATUS: N_("filter.field.status"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -18,7 +21,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
-from bot.i18n import locale_from_telegram, set_locale
+from bot.i18n import get_locale, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,16 @@ class View:
 
     text: str
     markup: Markup = None
+
+
+def number(n: int) -> str:
+    """A count as people read it in their language: 3.000 in Indonesian, 3,000 in English."""
+    return format_decimal(n, locale=get_locale())
+
+
+def plain(text: str) -> str:
+    """Catalog HTML as plain text (charts, lengths): tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def button(label: str, data: str) -> InlineKeyboardButton:

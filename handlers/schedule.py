@@ -50,7 +50,7 @@ from bot.services.reminders import (
     notice_text,
     when_text,
 )
-from bot.services.roles import audit, is_staff
+from bot.services.roles import audit, is_staff, staff_locale
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
@@ -501,7 +501,7 @@ async def notify_staff(context: Context, d: Deps, event: Event, key: str) -> Non
         return
     service = _service(d)
     for staff_id in await svc.decline_recipients(d, event):
-        locale = await svc.staff_locale(d, staff_id)
+        locale = await staff_locale(d, staff_id)
         with use_locale(locale):
             text = _(key).format(
                 reg_no=applicant.reg_no, name=_name(applicant), kind=kind_label(event.kind),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
-import re
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -25,16 +23,12 @@ from bot.services.charts import Bars, Chart, render_all
 from bot.services.roles import audit
 from bot.services.stats import UNKNOWN, Figures, PoolFigures
 from handlers.access import staff_only
-from handlers.common import Context, View, send, user_id
+from handlers.common import Context, View, number, plain, send, user_id
 from handlers.staff import label, send_lines, short_date
 
 log = logging.getLogger(__name__)
 
 CHART_WORDS = ("grafik", "chart", "charts")
-
-
-def number(n: int) -> str:
-    return format_decimal(n, locale=get_locale())
 
 
 def percent(value: float) -> str:
@@ -183,11 +177,6 @@ def charts(f: Figures) -> list[Chart]:
             ],
         ),
     ]
-
-
-def plain(text: str) -> str:
-    """Catalog HTML as chart text: tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _bars(title: str, rows: list[tuple[str, int]], name: Any) -> Bars:

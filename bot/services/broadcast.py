@@ -45,7 +45,7 @@ SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
 
 
 class Reporter(Protocol):
-    """How figures reach people; implemented over Telegram in handlers/broadcast.py."""
+    """How figures reach people; implemented over Telegram in handlers/broadcast_delivery.py."""
 
     async def started(self, broadcast: Broadcast) -> None:
         """A scheduled broadcast began: open its progress message."""

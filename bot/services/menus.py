@@ -74,11 +74,6 @@ def staff_menu(role: Role, locale: str) -> list[BotCommand]:
     return commands[:100]  # Telegram's limit per menu
 
 
-async def _stored_locale(d: Deps, user_id: int) -> str | None:
-    applicant = await applicants_repo.get(d.db, user_id)
-    return applicant.locale if applicant is not None else None
-
-
 async def apply_menu(bot: Bot, d: Deps, user_id: int) -> bool:
     """Set the menu that fits the person's role now; False when Telegram refused it."""
     role = await role_of(d, user_id)
@@ -86,7 +81,7 @@ async def apply_menu(bot: Bot, d: Deps, user_id: int) -> bool:
         return await clear_menu(bot, user_id)
     # The language the bot speaks to them: their /bahasa choice if they have one; otherwise
     # it follows their phone, as for first contact (locale_from_telegram).
-    stored = await _stored_locale(d, user_id)
+    stored = await applicants_repo.stored_locale(d.db, user_id)
     scope = BotCommandScopeChat(user_id)
     try:
         for language in SUPPORTED_LOCALES:

@@ -7,6 +7,7 @@ from datetime import UTC
 from enum import IntEnum, StrEnum
 
 from bot.deps import Deps
+from bot.storage import applicants as applicants_repo
 from bot.storage import staff as staff_repo
 
 
@@ -31,6 +32,11 @@ async def is_staff(d: Deps, user_id: int) -> bool:
 
 async def is_admin(d: Deps, user_id: int) -> bool:
     return await role_of(d, user_id) is Role.ADMIN
+
+
+async def staff_locale(d: Deps, user_id: int) -> str:
+    """The language to write to a staff member in: their /bahasa choice, else the default."""
+    return await applicants_repo.stored_locale(d.db, user_id) or d.settings.default_locale
 
 
 def now_iso(d: Deps) -> str:

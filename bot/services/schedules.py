@@ -235,9 +235,3 @@ async def decline_recipients(d: Deps, event: Event) -> list[int]:
     if await role_of(d, event.created_by) >= Role.STAFF:
         return [event.created_by]
     return sorted(d.settings.admin_ids)
-
-
-async def staff_locale(d: Deps, user_id: int) -> str:
-    """The language to write to a staff member in: their /bahasa choice, else the default."""
-    applicant = await applicants_repo.get(d.db, user_id)
-    return applicant.locale if applicant is not None else d.settings.default_locale

@@ -69,6 +69,12 @@ async def get(db: Database, user_id: int) -> Applicant | None:
     return None if row is None else _from_row(row)
 
 
+async def stored_locale(db: Database, user_id: int) -> str | None:
+    """The language a person chose (/bahasa) or was first greeted in, if they have a row."""
+    value = await db.fetchval("SELECT locale FROM applicants WHERE user_id = ?", (user_id,))
+    return None if value is None else str(value)
+
+
 async def get_by_reg_no(db: Database, reg_no: str) -> Applicant | None:
     row = await db.fetchone("SELECT * FROM applicants WHERE reg_no = ?", (reg_no.upper(),))
     return None if row is None else _from_row(row)

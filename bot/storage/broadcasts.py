@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -109,10 +110,15 @@ async def get(db: Database, broadcast_id: int) -> Broadcast | None:
 
 
 async def new_draft(
-    db: Database, created_by: int, *, locale: str, recipient_filter: RecipientFilter | None
+    db: Database,
+    created_by: int,
+    *,
+    locale: str,
+    recipient_filter: RecipientFilter | None,
+    at: datetime | None = None,
 ) -> Broadcast:
     """A fresh draft waiting for its content; an older draft of the same person is dropped."""
-    now = utcnow()
+    now = utcnow(at)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE broadcasts SET status = 'cancelled', cancelled_by = created_by,"
