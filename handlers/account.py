@@ -18,6 +18,7 @@ from bot.services.roles import is_staff
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
+from handlers.places import tell_promoted
 from handlers.registration import current_view
 from handlers.views import answer_text, status_view
 
@@ -31,7 +32,8 @@ async def status(update: Update, context: Context) -> None:
             else _("status.in_progress")  # fmt: skip
         await send(update, context, View(text))
         return
-    await send(update, context, status_view(d, applicant))
+    position = await repo.waitlist_position(d.db, applicant)
+    await send(update, context, status_view(d, applicant, position))
 
 
 def data_text(applicant: Applicant) -> str:
@@ -87,8 +89,10 @@ async def on_hapus(update: Update, context: Context) -> None:
     if query.data != "h:yes":
         await show(update, context, View(_("hapus.cancelled")))
         return
+    promoted = await repo.release_place(d.db, user_id(update))
     deleted = await repo.delete(d.db, user_id(update))
     await show(update, context, View(_("hapus.done") if deleted else _("data.nothing")))
+    await tell_promoted(context, promoted)
 
 
 async def bahasa(update: Update, context: Context) -> None:

@@ -425,7 +425,8 @@ async def on_submit(update: Update, context: Context) -> None:
         await show(update, context, current_view(applicant))
         return
     result = await reg.submit(d, applicant)
-    await show(update, context, submitted_view(d, applicant, result), keep=True)
+    position = await repo.waitlist_position(d.db, applicant)
+    await show(update, context, submitted_view(d, applicant, result, position), keep=True)
 
 
 async def on_remind_at_18(update: Update, context: Context) -> None:

@@ -28,6 +28,7 @@ from bot.storage.applicants import Applicant
 from bot.storage.notes import Note
 from handlers.access import admin_only, staff_only
 from handlers.common import Context, View, answer_callback, button, keyboard, send, user_id
+from handlers.places import tell_promoted
 from handlers.views import answer_text
 
 log = logging.getLogger(__name__)
@@ -251,8 +252,8 @@ def card_text(d: Deps, c: Card) -> str:
         if a.pool:
             pool = label(f"card.pool.{a.pool}")
             lines.append(
-                _("card.waitlist").format(pool=pool, position=a.waitlist_no)
-                if a.waitlist_no is not None
+                _("card.waitlist").format(pool=pool, position=c.waitlist_position)
+                if c.waitlist_position is not None
                 else _("card.place").format(pool=pool)
             )
     elif a.step:
@@ -397,6 +398,7 @@ async def tahap(update: Update, context: Context) -> None:
         await send(update, context, View(_stage_problem(result, reg_no, stage)))
         return
     outcome = await notify_stage(context, d, result)
+    await tell_promoted(context, result.promoted)
     lines = [
         _("tahap.done").format(
             reg_no=result.applicant.reg_no,

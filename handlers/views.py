@@ -205,22 +205,23 @@ def verdict_lines(d: Deps, applicant: Applicant, eligible_from: date | None = No
     return lines
 
 
-def place_line(applicant: Applicant, quota: int | None) -> str:
+def place_line(applicant: Applicant, quota: int | None, position: int | None) -> str:
+    """The quota place, or the current waiting-list position (it moves up as places free)."""
     if applicant.pool is None:
         return ""
     pool_name = _(f"pool.{applicant.pool}")
-    if applicant.waitlist_no is not None:
-        return _("place.waitlist").format(pool=pool_name, position=applicant.waitlist_no)
+    if position is not None:
+        return _("place.waitlist").format(pool=pool_name, position=position)
     return _("place.holds").format(pool=pool_name, quota=quota or "")
 
 
-def submitted_view(d: Deps, applicant: Applicant, result: Submitted) -> View:
+def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: int | None) -> View:
     lines = [
         _("submitted.title").format(reg_no=applicant.reg_no),
         "",
         *verdict_lines(d, applicant, result.verdict.eligible_from),
     ]
-    place = place_line(applicant, result.quota)
+    place = place_line(applicant, result.quota, position)
     if place:
         lines += ["", place]
     lines += ["", _("submitted.next_steps").format(url=d.settings.siapkerja_url)]
@@ -235,7 +236,7 @@ def pool_quota(d: Deps, pool: str | None) -> int | None:
     return None
 
 
-def status_view(d: Deps, applicant: Applicant) -> View:
+def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
     locale = get_locale()
     submitted_on = date.fromisoformat((applicant.submitted_at or "")[:10])
     lines = [
@@ -247,7 +248,7 @@ def status_view(d: Deps, applicant: Applicant) -> View:
         "",
         *verdict_lines(d, applicant),
     ]
-    place = place_line(applicant, pool_quota(d, applicant.pool))
+    place = place_line(applicant, pool_quota(d, applicant.pool), position)
     if place:
         lines += ["", place]
     lines += ["", _(f"stage.{applicant.stage}.next")]

@@ -29,6 +29,10 @@ MIN_NAME_QUERY = 3
 MAX_QUERY_LENGTH = 100
 
 
+# Stages that end someone's part in the programme and so free their quota place.
+LEAVING_STAGES = frozenset({"tidak_lolos", "mengundurkan_diri"})
+
+
 def normalize_stage(text: str) -> str | None:
     """A stage code as staff may type it ("Pemetaan-Minat" too), or None if unknown."""
     value = text.strip().lower().replace("-", "_")
@@ -139,6 +143,7 @@ class Card:
     applicant: Applicant
     notes: list[Note]
     notes_total: int
+    waitlist_position: int | None = None
 
 
 async def card(d: Deps, applicant: Applicant, notes_shown: int = 5) -> Card:
@@ -146,6 +151,7 @@ async def card(d: Deps, applicant: Applicant, notes_shown: int = 5) -> Card:
         applicant=applicant,
         notes=await notes_repo.latest(d.db, applicant.user_id, notes_shown),
         notes_total=await notes_repo.count(d.db, applicant.user_id),
+        waitlist_position=await repo.waitlist_position(d.db, applicant),
     )
 
 
@@ -165,6 +171,7 @@ class StageChanged:
     # A stage change is personal service, sent also to those who stopped announcements
     # (/berhenti); only a chat that blocked the bot is not written to.
     notify: bool
+    promoted: int | None = None  # who got the quota place this applicant gave up
 
 
 async def change_stage(
@@ -184,6 +191,11 @@ async def change_stage(
         return StageProblem.NOTE_TOO_LONG
     old = applicant.stage
     await repo.update(d.db, applicant, stage=new, stage_changed_at=now_iso(d))
+    promoted = None
+    if new in LEAVING_STAGES:
+        # Out of the programme: the quota place goes to the first on the waiting list.
+        promoted = await repo.release_place(d.db, applicant.user_id)
+        applicant.pool = applicant.waitlist_no = None
     saved = None
     if note:
         saved = await notes_repo.add(
@@ -192,7 +204,7 @@ async def change_stage(
     await audit(
         d, actor_id, "stage", applicant.reg_no, f"{old} -> {new}" + (", note" if note else "")
     )
-    return StageChanged(applicant, old, new, saved, notify=not applicant.inactive)
+    return StageChanged(applicant, old, new, saved, not applicant.inactive, promoted)
 
 
 class NoteProblem(StrEnum):

@@ -231,6 +231,49 @@ async def submit(
     return Placement(reg_no=reg_no, waitlist_no=waitlist_no)
 
 
+async def release_place(db: Database, user_id: int) -> int | None:
+    """The applicant stops counting against the quota (withdrew, not selected, deleted their
+    data); their place goes to the first person on that pool's waiting list, whose user id is
+    returned so they can be told."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT pool, waitlist_no FROM applicants WHERE user_id = ? AND status = 'submitted'",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None or row["pool"] is None:
+            return None
+        await conn.execute("UPDATE applicants SET pool = NULL, waitlist_no = NULL"
+                           " WHERE user_id = ?", (user_id,))  # fmt: skip
+        if row["waitlist_no"] is not None:
+            return None  # they were waiting themselves: nobody moves into a place
+        async with conn.execute(
+            "SELECT user_id FROM applicants WHERE status = 'submitted' AND pool = ?"
+            " AND waitlist_no IS NOT NULL ORDER BY waitlist_no LIMIT 1",
+            (row["pool"],),
+        ) as cur:
+            first = await cur.fetchone()
+        if first is None:
+            return None
+        await conn.execute(
+            "UPDATE applicants SET waitlist_no = NULL, updated_at = ? WHERE user_id = ?",
+            (utcnow(), first["user_id"]),
+        )
+        return int(first["user_id"])
+
+
+async def waitlist_position(db: Database, applicant: Applicant) -> int | None:
+    """Where the applicant stands on the waiting list now (numbers move up as places free)."""
+    if applicant.waitlist_no is None or applicant.pool is None:
+        return None
+    ahead = await db.fetchval(
+        "SELECT COUNT(*) FROM applicants WHERE status = 'submitted' AND pool = ?"
+        " AND waitlist_no IS NOT NULL AND waitlist_no < ?",
+        (applicant.pool, applicant.waitlist_no),
+    )
+    return int(ahead or 0) + 1
+
+
 async def pool_usage(db: Database, pool: str) -> tuple[int, int]:
     """(places taken, people waiting) in one quota pool."""
     row = await db.fetchone(

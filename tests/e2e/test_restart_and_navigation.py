@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.domain.eligibility import DEFAULT_RULES
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
-from tests.conftest import RunnerFactory
+from tests.conftest import ADMIN_ID, RunnerFactory
 from tests.e2e.residents import Person, at_first_question, last, register, say, tap
 
 
@@ -118,3 +118,30 @@ async def test_ubah_after_submit_keeps_number_and_place(
     saved = await tap(user, "Simpan perubahan")
     assert reg_no in saved.text and "Perlu dilengkapi" in saved.text
     assert "paspor" in saved.text
+
+
+async def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    runner = make_runner(rules=replace(DEFAULT_RULES, kota_serang_quota=1, total_quota=10))
+    await runner.start()
+    try:
+        holder = await register(sim, 3010)
+        await register(sim, 3011, Person(nik="3673051203950002"))
+        await register(sim, 3012, Person(nik="3673051203950003"))
+        admin = sim.user(ADMIN_ID, first_name="Admin")
+
+        # The place holder withdraws: the first waiting gets the place and is told.
+        await say(admin, f"/tahap {holder} mengundurkan_diri")
+        told = await last(sim.user(3011))
+        assert "sekarang milik Anda" in told.text
+        assert "mendapat tempat" in (await say(sim.user(3011), "/status")).text
+        # The one behind moves up the list.
+        assert "daftar tunggu nomor 1" in (await say(sim.user(3012), "/status")).text
+
+        # Deleting one's data frees the place too.
+        await say(sim.user(3011), "/hapus")
+        await tap(sim.user(3011), "Ya, hapus data saya")
+        assert "sekarang milik Anda" in (await last(sim.user(3012))).text
+    finally:
+        await runner.stop()

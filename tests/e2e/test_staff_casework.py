@@ -85,7 +85,8 @@ async def test_card_shows_flags_notes_and_reachability(
     text = card.text
     assert text.startswith("SRG-2026-00010 · Dewi <Lestari> & Co")  # escaped, shown as typed
     assert "Penilaian: Perlu dilengkapi" in text and "belum punya paspor" in text
-    assert "daftar tunggu kuota prioritas Kota Serang, nomor 4" in text
+    # Ticket 4, but nobody else is waiting: the card shows the position, which is 1.
+    assert "daftar tunggu kuota prioritas Kota Serang, nomor 1" in text
     assert "NIK tidak diterbitkan di Kota Serang" in text
     assert "Berhenti menerima pengumuman" in text
     assert "Catatan staf (1)" in text
