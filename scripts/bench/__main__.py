@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A bot process that quits cuts its pending long poll: aiohttp logs that as an error.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     names = list(dict.fromkeys(args.names)) or list(NAMES)
     os.environ["BENCH_LIMITER"] = args.limiter  # read by every bot process started
     info = machine()

@@ -36,12 +36,12 @@ from telegram.request import HTTPXRequest
 TOKEN = "7000000001:bench"
 
 
-def rss_kb() -> int | None:
-    """Resident set size now (Linux /proc); None where there is no /proc."""
+def proc_status(field: str) -> int | None:
+    """A kB figure from /proc/self/status (Linux); None where there is no /proc."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -49,10 +49,14 @@ def rss_kb() -> int | None:
 
 
 def usage() -> dict[str, Any]:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if sys.platform == "darwin":  # bytes there, kilobytes on Linux
-        peak //= 1024
-    return {"cpu": time.process_time(), "rss_kb": rss_kb(), "maxrss_kb": peak,
+    # VmHWM is this program's own peak. ru_maxrss is not: Linux keeps it across exec, so a
+    # child forked from a big parent reports the parent's size.
+    peak = proc_status("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if sys.platform == "darwin":  # bytes there, kilobytes on Linux
+            peak //= 1024
+    return {"cpu": time.process_time(), "rss_kb": proc_status("VmRSS"), "maxrss_kb": peak,
             "wall": time.monotonic()}  # fmt: skip
 
 
