@@ -10,11 +10,12 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, Defaults, TypeHandler
+from telegram.ext import Application, Defaults, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.deps import DEPS_KEY, Deps
 from bot.i18n import catalog
+from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import account, optout, registration
 from handlers import broadcast as broadcast_handlers
@@ -88,8 +89,8 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(64))
     )
     if rate_limiter:
-        # Retries a 429 after retry_after and keeps under ~30 messages/s overall.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Evenly spaced sends under ~30/s; a 429 pauses every send and the reply is retried.
+        builder = builder.rate_limiter(SmoothRateLimiter())  # type: ignore[arg-type]
     app = builder.build()
     app.bot_data[DEPS_KEY] = d
     app.bot_data["startup"] = [set_menus]
