@@ -16,7 +16,6 @@ and the reminders both act on the outcome only, never on the exception.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from telegram.error import (
@@ -31,6 +30,8 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+
+from bot.rate_limit import retry_seconds
 
 
 class Outcome(StrEnum):
@@ -70,22 +71,13 @@ ERROR_TABLE: tuple[tuple[type[BaseException], str, Outcome], ...] = (
 )
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
-    # The public attribute warns (an int until PTB 23) unless PTB_TIMEDELTA is set; PTB's own
-    # AIORateLimiter reads the timedelta it keeps, and so does this.
-    value = getattr(exc, "_retry_after", None)
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value if isinstance(value, int | float) else 1)
-
-
 def classify(exc: BaseException) -> Verdict:
     """The outcome of a failed send. Anything that is not a TelegramError (a bug, a closed
     connection outside PTB) is retried: a bounded retry is the safe side for a broadcast."""
     description = str(exc).lower()
     for error_type, fragment, outcome in ERROR_TABLE:
         if isinstance(exc, error_type) and fragment in description:
-            retry_after = _retry_seconds(exc) if isinstance(exc, RetryAfter) else 0.0
+            retry_after = retry_seconds(exc) if isinstance(exc, RetryAfter) else 0.0
             return Verdict(outcome, _short(exc), retry_after)
     return Verdict(Outcome.RETRY, _short(exc))
 
