@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 import shlex
 import sys
 import time
@@ -72,12 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--residents", type=int, default=None,
                         help="interactive: concurrent residents")
     parser.add_argument("--rush-residents", type=int, default=None)
-    parser.add_argument("--limiter", choices=("as-built", "smooth"), default="as-built",
-                        help="the bot's rate limiter as built, or the smooth one proposed "
-                        "(an experiment patched into the bench's bot process only)")
+    parser.add_argument("--limiter", default="as-built",
+                        help="the bot's rate limiter as built; ptb: PTB's AIORateLimiter as the "
+                        "bot first had it; smooth:RATE: the bot's own limiter at another rate "
+                        "(experiments patched into the bench's bot process only)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")  # fmt: skip
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"as-built|ptb|smooth:\d+(\.\d+)?", args.limiter):
+        parser.error("--limiter: as-built, ptb or smooth:RATE (e.g. smooth:25)")
     unknown = [n for n in args.names if n not in NAMES]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")
@@ -89,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"{info['cores']} cores on this machine", file=sys.stderr, flush=True)
     results = asyncio.run(run_all(names, args))
-    if args.limiter != "as-built":
-        for result in results:
+    for result in results:
+        if args.limiter != "as-built":
             result.name += f" [{args.limiter} limiter]"
     print(table(results, info))
     command = "python -m scripts.bench " + shlex.join(argv)

@@ -131,8 +131,8 @@ async def serve(args: argparse.Namespace) -> None:
         from bot.config import Settings, parse_offsets
         from bot.runner import BotRunner
 
-        if args.limiter == "smooth":
-            _smooth_rate_limiter()
+        if args.limiter != "as-built":
+            _swap_rate_limiter(args.limiter)
 
         settings = Settings(
             bot_token=TOKEN,
@@ -192,23 +192,31 @@ def _feature_figures(bot: Any) -> dict[str, Any]:
                           "jobs": len(jobs)}}  # fmt: skip
 
 
-def _smooth_rate_limiter() -> None:
-    """Experiment only (`--limiter smooth`): the bot's AIORateLimiter without bursts.
+def _swap_rate_limiter(choice: str) -> None:
+    """Experiment only (`--limiter ptb` or `--limiter smooth:RATE`): another rate limiter
+    in the bot process, to compare with the one bot/app.py builds.
 
-    PTB's default overall limiter is a leaky bucket of 30 per second: after a quiet moment
-    it lets 30 through at once and then 30/s, so one sliding second can hold up to 60
-    sends and Telegram answers 429. A bucket of 1 refilled 29 times a second never holds
-    more than 30. Patched here, not in bot/app.py, to measure the change before proposing
-    it."""
-    from telegram.ext import AIORateLimiter
-
+    "ptb" is PTB's AIORateLimiter(max_retries=3), the bot's first limiter (the "before" of
+    benchmark 1b); "smooth:RATE" is the bot's SmoothRateLimiter at another rate. Patched
+    here, never in bot/app.py."""
     import bot.app
 
-    def smooth(**kwargs: Any) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29,
-                              max_retries=kwargs.get("max_retries", 0))  # fmt: skip
+    if not hasattr(bot.app, "SmoothRateLimiter"):
+        raise SystemExit("--limiter: this bot/app.py does not build SmoothRateLimiter")
+    if choice == "ptb":
+        from telegram.ext import AIORateLimiter
 
-    bot.app.AIORateLimiter = smooth  # type: ignore[assignment,misc]
+        def factory() -> Any:
+            return AIORateLimiter(max_retries=3)
+    else:
+        from bot.rate_limit import SmoothRateLimiter
+
+        rate = float(choice.partition(":")[2])
+
+        def factory() -> Any:
+            return SmoothRateLimiter(rate=rate)
+
+    bot.app.SmoothRateLimiter = factory  # type: ignore[assignment,misc]
 
 
 def _say(tag: str, payload: dict[str, Any]) -> None:
@@ -227,7 +235,7 @@ def main() -> None:
     parser.add_argument("--poll-timeout", type=int, default=1)
     parser.add_argument("--broadcast-rate", type=float, default=None)
     parser.add_argument("--reminder-offsets", default=None)
-    parser.add_argument("--limiter", choices=("as-built", "smooth"), default="as-built")
+    parser.add_argument("--limiter", default="as-built", help="as-built, ptb or smooth:RATE")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip

@@ -59,9 +59,9 @@ def main(argv: list[str]) -> int:
             if ("bot/" in name or "handlers/" in name) and name not in seen:
                 inclusive[name] += count
                 seen.add(name)
-        found = {layer(f) for f in frames} - {None}
-        for name in found:
-            layers[str(name)] += count
+        for found in {layer(f) for f in frames}:
+            if found is not None:
+                layers[found] += count
     print(f"{path.name}: {total} samples on CPU")
     print("\nown time:")
     for name, count in own.most_common(top):

@@ -71,7 +71,7 @@ class BotProcess:
         limiter: str | None = None,
     ) -> None:
         self.sim = sim
-        # The bot's rate limiter as built, or the smooth one proposed (an experiment).
+        # The rate limiter bot/app.py builds, or another one for an experiment (botproc).
         self.limiter = limiter or os.environ.get("BENCH_LIMITER", "as-built")
         self.kind = kind
         self.database = database
@@ -102,8 +102,11 @@ class BotProcess:
         if spy:
             # Profiling only: py-spy (installed by hand, not a dependency) samples the bot
             # process, all threads, and writes collapsed stacks for scripts.bench.flame.
+            # --gil: only the thread holding the GIL, so a thread waiting for it (aiosqlite's)
+            # is not counted as busy.
             args = ["py-spy", "record", "--format", "raw", "--rate", "250", "--threads",
-                    "--nonblocking", "-o", f"{spy}.{self.kind}.raw", "--", *args]  # fmt: skip
+                    "--gil", "--nonblocking", "-o", f"{spy}.{self.kind}.raw", "--",
+                    *args]  # fmt: skip
             args[0] = str(Path(sys.executable).with_name("py-spy"))
         self.proc = await asyncio.create_subprocess_exec(
             *args,
@@ -155,7 +158,19 @@ class BotProcess:
         except TimeoutError:
             proc.kill()
             await proc.wait()
+        kept = self._close_log()
+        if kept:
+            final["log"] = kept
         return final
+
+    def _close_log(self) -> str | None:
+        """Remove the log when nothing was logged; else its path (errors worth reading)."""
+        self._log.close()
+        path = Path(self._log.name)
+        if path.stat().st_size == 0:
+            path.unlink()
+            return None
+        return str(path)
 
     def log_tail(self, lines: int = 30) -> str:
         self._log.flush()
