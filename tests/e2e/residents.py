@@ -65,7 +65,7 @@ async def tap(user: SimUser, label: str) -> SentMessage:
 async def last(user: SimUser) -> SentMessage:
     """The bot's last message after an action: waits for the first reply (slow machines take
     longer than any fixed quiet time), then for the bot to go quiet."""
-    first = await user.next_message(timeout=10)
+    first = await user.next_message(timeout=15)
     rest = await user.wait_idle(quiet=0.05, timeout=10)
     return rest[-1] if rest else first
 
