@@ -104,7 +104,7 @@ async def answer(d: Deps, applicant: Applicant, key: str, value: Any, **extra: A
         try:
             await repo.save_nik(d.db, applicant, value, answers)
         except NikTaken:
-            log.info("nik already registered from another account (user %s)", applicant.user_id)
+            log.info("duplicate registration refused for user %s", applicant.user_id)
             return NikInUse()
     if key == "birth_date":
         birth = date.fromisoformat(value)
