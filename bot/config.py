@@ -26,7 +26,7 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
     default_locale: str = "id"
-    broadcast_rate: float = 25.0
+    broadcast_rate: float = 28.0
     reminder_offsets: tuple[int, ...] = (3 * 86400, 86400, 2 * 3600)  # seconds before the event
     reminder_hour: int = 8
     siapkerja_url: str = "https://siapkerja.kemnaker.go.id"

@@ -13,10 +13,11 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot.deps import DEPS_KEY, Deps
 from bot.i18n import _, use_locale
+from bot.rate_limit import Lane
 from bot.services.broadcast import EXTRAS_KEY, Broadcaster, SendFn
 from bot.services.roles import is_staff, staff_locale
 from bot.storage import broadcasts as store
@@ -32,21 +33,28 @@ from handlers.broadcast_views import (
 log = logging.getLogger(__name__)
 
 
-async def send_content(bot: Bot, chat_id: int, b: Broadcast, footer_text: str) -> Message:
-    """The announcement as recipients see it: text, or a photo or document by file_id."""
+async def send_content(
+    bot: ExtBot[Any], chat_id: int, b: Broadcast, footer_text: str, lane: Lane = Lane.REPLY
+) -> Message:
+    """The announcement as recipients see it: text, or a photo or document by file_id.
+    ``lane`` BULK for the recipients (they wait behind replies), REPLY for a staff preview."""
     body = with_footer(b.text, footer_text)
     if b.content_type == "photo":
-        return await bot.send_photo(chat_id, photo=b.file_id or "", caption=body)
+        return await bot.send_photo(
+            chat_id, photo=b.file_id or "", caption=body, rate_limit_args=lane
+        )
     if b.content_type == "document":
-        return await bot.send_document(chat_id, document=b.file_id or "", caption=body)
-    return await bot.send_message(chat_id, body)
+        return await bot.send_document(
+            chat_id, document=b.file_id or "", caption=body, rate_limit_args=lane
+        )
+    return await bot.send_message(chat_id, body, rate_limit_args=lane)
 
 
-def deliverer(bot: Bot) -> SendFn:
+def deliverer(bot: ExtBot[Any]) -> SendFn:
     """The sender's SendFn: one announcement to one person, footer in their language."""
 
     async def deliver(b: Broadcast, item: OutboxItem) -> None:
-        await send_content(bot, item.user_id, b, catalog_footer(item.locale))
+        await send_content(bot, item.user_id, b, catalog_footer(item.locale), Lane.BULK)
 
     return deliver
 

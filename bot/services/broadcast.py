@@ -1,9 +1,11 @@
 """The broadcast sender: works through the outbox at BROADCAST_RATE, durably.
 
 - Pace: one shared Pacer spaces every announcement message evenly at ``rate`` per second
-  (default 25), whatever number of broadcasts run, so replies to residents keep the rest of
-  Telegram's ~30/s. A few sends are in flight at once (enough for slow round trips); the
-  outbox row is marked in the same step that sends it, so a kill repeats at most those.
+  at most (default 28), whatever number of broadcasts run. The sends are marked
+  ``Lane.BULK``, so the rate limiter lets replies to residents go first and an
+  announcement gets what they leave of Telegram's 30/s. A few sends are in flight at once
+  (enough for slow round trips); the outbox row is marked in the same step that sends it,
+  so a kill repeats at most those.
 - Errors: bot/services/delivery.py decides (429 pauses the whole pacer for retry_after,
   403 marks the resident inactive, 400 fails the row, network errors and 5xx back off and
   retry up to ``max_attempts``).

@@ -75,13 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rush-residents", type=int, default=None)
     parser.add_argument("--limiter", default="as-built",
                         help="the bot's rate limiter as built; ptb: PTB's AIORateLimiter as the "
-                        "bot first had it; smooth:RATE: the bot's own limiter at another rate "
+                        "bot first had it; smooth:LIMIT: the bot's own limiter, another limit/s "
                         "(experiments patched into the bench's bot process only)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")  # fmt: skip
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    if not re.fullmatch(r"as-built|ptb|smooth:\d+(\.\d+)?", args.limiter):
-        parser.error("--limiter: as-built, ptb or smooth:RATE (e.g. smooth:25)")
+    if not re.fullmatch(r"as-built|ptb|smooth:\d+", args.limiter):
+        parser.error("--limiter: as-built, ptb or smooth:LIMIT (e.g. smooth:28)")
     unknown = [n for n in args.names if n not in NAMES]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(NAMES)}")

@@ -193,12 +193,12 @@ def _feature_figures(bot: Any) -> dict[str, Any]:
 
 
 def _swap_rate_limiter(choice: str) -> None:
-    """Experiment only (`--limiter ptb` or `--limiter smooth:RATE`): another rate limiter
+    """Experiment only (`--limiter ptb` or `--limiter smooth:LIMIT`): another rate limiter
     in the bot process, to compare with the one bot/app.py builds.
 
     "ptb" is PTB's AIORateLimiter(max_retries=3), the bot's first limiter (the "before" of
-    benchmark 1b); "smooth:RATE" is the bot's SmoothRateLimiter at another rate. Patched
-    here, never in bot/app.py."""
+    benchmark 1b); "smooth:LIMIT" is the bot's SmoothRateLimiter with another limit per
+    second. Patched here, never in bot/app.py."""
     import bot.app
 
     if not hasattr(bot.app, "SmoothRateLimiter"):
@@ -211,10 +211,10 @@ def _swap_rate_limiter(choice: str) -> None:
     else:
         from bot.rate_limit import SmoothRateLimiter
 
-        rate = float(choice.partition(":")[2])
+        limit = int(choice.partition(":")[2])
 
         def factory() -> Any:
-            return SmoothRateLimiter(rate=rate)
+            return SmoothRateLimiter(limit=limit)
 
     bot.app.SmoothRateLimiter = factory  # type: ignore[assignment,misc]
 
@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--poll-timeout", type=int, default=1)
     parser.add_argument("--broadcast-rate", type=float, default=None)
     parser.add_argument("--reminder-offsets", default=None)
-    parser.add_argument("--limiter", default="as-built", help="as-built, ptb or smooth:RATE")
+    parser.add_argument("--limiter", default="as-built", help="as-built, ptb or smooth:LIMIT")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip

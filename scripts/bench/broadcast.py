@@ -5,7 +5,7 @@ pendaftar" reaches exactly them); 20 more applicants who used /berhenti ask /sta
 and over (a pause of 3-7 s each, about 4 requests/s in all) and are left out of the
 broadcast. The simulator enforces Telegram's limits. An admin writes /umumkan, the text,
 "Semua pendaftar", "Kirim sekarang", exactly as in Telegram; the bot runs in its own process
-with BROADCAST_RATE as configured (25/s by default).
+with BROADCAST_RATE as configured (28/s by default).
 
 Reported: sends/s sustained (every Bot API send to a recipient counts, blocked ones too, from
 the first to the last), 429s, delivered, lost (reachable recipients with no message: must be

@@ -20,7 +20,7 @@ from tests.e2e.test_broadcast import compose, db_of, seed, sender_of
 @pytest.fixture
 async def runner(sim: BotApiSimulator, make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
     sim.flood_limit = True  # Telegram's ~30 messages/s overall, ~1/s per chat
-    started = make_runner()  # BROADCAST_RATE at its default, 25/s
+    started = make_runner()  # BROADCAST_RATE at its default, 28/s
     await started.start()
     yield started
     await started.stop()

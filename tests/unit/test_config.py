@@ -16,7 +16,7 @@ def test_defaults() -> None:
     assert s.database_path == Path("data/bot.sqlite3")
     assert s.timezone.key == "Asia/Jakarta" and s.default_locale == "id"
     assert s.reminder_offsets == (3 * 86400, 86400, 7200) and s.reminder_hour == 8
-    assert s.broadcast_rate == 25.0
+    assert s.broadcast_rate == 28.0
 
 
 def test_values_are_parsed() -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 from telegram.error import RetryAfter
 
-from bot.rate_limit import SmoothRateLimiter
+from bot.rate_limit import Lane, SmoothRateLimiter
 
 
 async def test_sends_to_chats_are_spaced_not_burst() -> None:
-    limiter = SmoothRateLimiter(rate=100.0)  # one slot every 10 ms
+    limiter = SmoothRateLimiter(limit=100)  # one slot every 10 ms
     called: list[float] = []
     loop = asyncio.get_running_loop()
 
@@ -32,7 +32,7 @@ async def test_sends_to_chats_are_spaced_not_burst() -> None:
 
 
 async def test_a_429_holds_back_every_later_send_and_is_retried() -> None:
-    limiter = SmoothRateLimiter(rate=1000.0)
+    limiter = SmoothRateLimiter(limit=1000)
     loop = asyncio.get_running_loop()
     calls: list[tuple[int, float]] = []
     refused_at: list[float] = []
@@ -58,7 +58,7 @@ async def test_a_429_holds_back_every_later_send_and_is_retried() -> None:
 
 
 async def test_requests_without_a_chat_do_not_wait_for_a_slot() -> None:
-    limiter = SmoothRateLimiter(rate=1.0)  # a slot a second: any wait would show
+    limiter = SmoothRateLimiter(limit=1)  # a slot a second: any wait would show
     limiter._next_slot = asyncio.get_running_loop().time() + 3600  # all slots taken for an hour
 
     async def answer() -> bool:
@@ -68,3 +68,122 @@ async def test_requests_without_a_chat_do_not_wait_for_a_slot() -> None:
     assert await asyncio.wait_for(
         limiter.process_request(answer, (), {}, "answerCallbackQuery", {}, None), 5
     )
+
+
+def _most_counted_at_once(spans: list[tuple[float, float]], window: float) -> int:
+    """The most spans [start, end + window) covering one moment (a sweep over the edges)."""
+    edges = sorted([(start, 1) for start, _ in spans] + [(end + window, -1) for _, end in spans])
+    most = now = 0
+    for _at, step in edges:  # at a tie the end (-1) sorts first: half-open spans
+        now += step
+        most = max(most, now)
+    return most
+
+
+async def test_never_more_than_the_limit_counted_however_long_the_answers_take() -> None:
+    # Telegram received each send between its start and its answer; if no moment has more
+    # than `limit` spans [start, answer + window), no window at Telegram's end can either.
+    limiter = SmoothRateLimiter(limit=5, window=0.1)
+    loop = asyncio.get_running_loop()
+    spans: list[tuple[float, float]] = []
+
+    def sender(n: int) -> Any:
+        async def send() -> dict[str, Any]:
+            start = loop.time()
+            await asyncio.sleep((n * 7 % 5) * 0.01)  # answers taking 0 to 40 ms
+            spans.append((start, loop.time()))
+            return {}
+
+        return send
+
+    await asyncio.gather(
+        *(limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(40))
+    )  # fmt: skip
+    assert len(spans) == 40
+    assert _most_counted_at_once(spans, 0.1) <= 5
+
+
+async def test_replies_go_before_announcements_waiting_longer() -> None:
+    limiter = SmoothRateLimiter(limit=2, window=0.05)
+    hold = asyncio.Event()
+    both_in_flight = asyncio.Event()
+    order: list[str] = []
+
+    def sender(name: str, held: bool = False) -> Any:
+        async def send() -> dict[str, Any]:
+            order.append(name)
+            if held:
+                if len(order) == 2:
+                    both_in_flight.set()
+                await hold.wait()
+            return {}
+
+        return send
+
+    def request(name: str, lane: Lane | None, held: bool = False) -> Any:
+        return limiter.process_request(sender(name, held), (), {}, "sendMessage", {"chat_id": 1},
+                                       lane)  # fmt: skip
+
+    # Two announcements in flight fill the limit; three more and then a reply queue behind.
+    first = [asyncio.create_task(request(f"held{i}", Lane.BULK, True)) for i in range(2)]
+    await both_in_flight.wait()
+    queued = [asyncio.create_task(request(f"bulk{i}", Lane.BULK)) for i in range(3)]
+    await asyncio.sleep(0.01)
+    reply = asyncio.create_task(request("reply", None))
+    await asyncio.sleep(0.01)
+    assert order == ["held0", "held1"]  # nothing passes while the limit is full
+    hold.set()
+    await asyncio.gather(*first, *queued, reply)
+    assert order[2] == "reply"
+    assert order[3:] == ["bulk0", "bulk1", "bulk2"]
+
+
+async def test_a_send_waits_for_an_answer_when_all_are_in_flight() -> None:
+    limiter = SmoothRateLimiter(limit=2, window=0.2)
+    loop = asyncio.get_running_loop()
+    answered: list[float] = []
+    started: list[float] = []
+
+    async def slow() -> dict[str, Any]:
+        started.append(loop.time())
+        await asyncio.sleep(0.1)
+        answered.append(loop.time())
+        return {}
+
+    await asyncio.gather(
+        *(limiter.process_request(slow, (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(3))
+    )  # fmt: skip
+    # The third could not start until the first answer plus the window.
+    assert started[2] >= answered[0] + 0.2 - 1e-6
+
+
+async def test_a_send_cancelled_while_waiting_leaves_nothing_counted() -> None:
+    limiter = SmoothRateLimiter(limit=1, window=0.05)
+    hold = asyncio.Event()
+
+    async def held() -> dict[str, Any]:
+        await hold.wait()
+        return {}
+
+    async def quick() -> dict[str, Any]:
+        return {}
+
+    first = asyncio.create_task(
+        limiter.process_request(held, (), {}, "sendMessage", {"chat_id": 1}, None)
+    )
+    waiting = asyncio.create_task(
+        limiter.process_request(quick, (), {}, "sendMessage", {"chat_id": 2}, None)
+    )
+    await asyncio.sleep(0.01)
+    assert limiter.counted == 1
+    waiting.cancel()
+    hold.set()
+    await first
+    # A later send still gets through, and once the window passes nothing is counted.
+    await asyncio.wait_for(
+        limiter.process_request(quick, (), {}, "sendMessage", {"chat_id": 3}, None), 5
+    )
+    await asyncio.sleep(0.06)
+    assert limiter.counted == 0
