@@ -11,9 +11,9 @@ from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, Defaults, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.deps import DEPS_KEY, Deps
+from bot.http import AiohttpRequest
 from bot.i18n import catalog
 from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
@@ -83,9 +83,8 @@ def build_application(
         .base_url(base_url or s.telegram_api_base_url)
         .base_file_url(base_file_url or s.telegram_file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=s.timezone))
-        # trust_env=False: a proxy set in the environment must not catch loopback traffic.
-        .request(HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
-        .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .concurrent_updates(PerChatUpdateProcessor(64))
     )
     if rate_limiter:

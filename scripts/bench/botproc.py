@@ -88,20 +88,24 @@ async def mirror_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 class EchoBot:
-    """A bare PTB bot with the same HTTP and concurrency settings as the real one, so the
-    difference between the two is the real bot's handlers, storage and rendering."""
+    """A bare PTB bot with the real bot's concurrency settings; over PTB's own httpx client
+    (``http="httpx"``, the baseline of benchmark 1) or over the real bot's aiohttp client."""
 
-    def __init__(self, base_url: str, file_url: str, poll_timeout: int, *, mirror: bool) -> None:
-        self.app = (
-            Application.builder()
-            .token(TOKEN)
-            .base_url(base_url)
-            .base_file_url(file_url)
-            .request(HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False}))
-            .get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
-            .concurrent_updates(64)
-            .build()
-        )
+    def __init__(
+        self, base_url: str, file_url: str, poll_timeout: int, *, mirror: bool, http: str
+    ) -> None:
+        builder = Application.builder().token(TOKEN).base_url(base_url).base_file_url(file_url)
+        if http == "aiohttp":  # the real bot's client (bot/http.py), for comparison only
+            from bot.http import AiohttpRequest
+
+            builder = builder.request(AiohttpRequest(connection_pool_size=64))
+            builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
+        else:  # PTB as it comes: httpx
+            builder = builder.request(
+                HTTPXRequest(connection_pool_size=64, httpx_kwargs={"trust_env": False})
+            )
+            builder = builder.get_updates_request(HTTPXRequest(httpx_kwargs={"trust_env": False}))
+        self.app = builder.concurrent_updates(64).build()
         if mirror:  # the same Bot API calls per update as the real bot, and nothing else
             self.app.add_handler(MessageHandler(filters.TEXT, mirror_text))
             self.app.add_handler(CallbackQueryHandler(mirror_tap))
@@ -126,7 +130,8 @@ async def serve(args: argparse.Namespace) -> None:
     began = time.monotonic()
     bot: Any
     if args.kind in ("echo", "mirror"):
-        bot = EchoBot(args.base_url, args.file_url, args.poll_timeout, mirror=args.kind == "mirror")
+        bot = EchoBot(args.base_url, args.file_url, args.poll_timeout,
+                      mirror=args.kind == "mirror", http=args.http)  # fmt: skip
     else:
         from bot.config import Settings, parse_offsets
         from bot.runner import BotRunner
@@ -236,6 +241,8 @@ def main() -> None:
     parser.add_argument("--broadcast-rate", type=float, default=None)
     parser.add_argument("--reminder-offsets", default=None)
     parser.add_argument("--limiter", default="as-built", help="as-built, ptb or smooth:LIMIT")
+    parser.add_argument("--http", choices=("httpx", "aiohttp"), default="httpx",
+                        help="echo and mirror bots: their HTTP client")  # fmt: skip
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
@@ -261,6 +268,7 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(45)
         stats.sort_stats("cumulative").print_stats(90)
         Path(f"{profile_to}.{args.kind}.txt").write_text(out.getvalue(), encoding="utf-8")
+
 
 if __name__ == "__main__":
     main()
