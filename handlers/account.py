@@ -83,7 +83,7 @@ async def hapus(update: Update, context: Context) -> None:
 async def on_hapus(update: Update, context: Context) -> None:
     """h:yes / h:no."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     query = update.callback_query
     assert query is not None
     if query.data != "h:yes":
@@ -104,7 +104,7 @@ async def bahasa(update: Update, context: Context) -> None:
 async def on_bahasa(update: Update, context: Context) -> None:
     """l:<locale>."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     query = update.callback_query
     assert query is not None
     locale = (query.data or "l:id").split(":")[1]

@@ -271,17 +271,17 @@ async def _take_time(
 # --- buttons ---------------------------------------------------------------------------------
 
 
-async def _own_draft(update: Update, d: Deps, broadcast_id: int) -> Broadcast | None:
+async def _own_draft(update: Update, context: Context, broadcast_id: int) -> Broadcast | None:
     """The pressing staff member's own draft, or None (and they are told why)."""
-    b = await store.get(d.db, broadcast_id)
+    b = await store.get(deps(context).db, broadcast_id)
     if b is None or b.created_by != user_id(update):
-        await answer_callback(update, _("broadcast.error.not_yours"), alert=True)
+        await answer_callback(update, context, _("broadcast.error.not_yours"), alert=True)
         return None
     if b.status != Status.DRAFT:
         not_draft = _("broadcast.error.not_draft").format(id=b.id, status=status_label(b.status))
-        await answer_callback(update, not_draft, alert=True)
+        await answer_callback(update, context, not_draft, alert=True)
         return None
-    await answer_callback(update)
+    await answer_callback(update, context)
     return b
 
 
@@ -291,13 +291,13 @@ async def on_button(update: Update, context: Context) -> None:
     d = deps(context)
     parts = callback_parts(update)
     if len(parts) < 3 or not parts[2].isdigit():
-        await answer_callback(update)
+        await answer_callback(update, context)
         return
     action, broadcast_id = parts[1], int(parts[2])
     if action in ("stop", "stopok", "keep"):
         await _stop_buttons(update, context, d, action, broadcast_id)
         return
-    draft = await _own_draft(update, d, broadcast_id)
+    draft = await _own_draft(update, context, broadcast_id)
     if draft is None:  # e.g. the second tap of a double tap: told in the answer, nothing starts
         return
     match action:
@@ -393,7 +393,7 @@ async def _already(update: Update, context: Context, d: Deps, broadcast_id: int)
 async def _stop_buttons(
     update: Update, context: Context, d: Deps, action: str, broadcast_id: int
 ) -> None:
-    await answer_callback(update)
+    await answer_callback(update, context)
     b = await store.get(d.db, broadcast_id)
     if b is None or b.status not in (Status.SCHEDULED, Status.SENDING):
         status = status_label(b.status) if b is not None else "—"

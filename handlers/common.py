@@ -115,15 +115,25 @@ def callback_parts(update: Update) -> list[str]:
     return (query.data or "").split(":") if query is not None and query.data else []
 
 
-async def answer_callback(update: Update, text: str | None = None, alert: bool = False) -> None:
-    """Every button press is answered, or the button keeps spinning on the phone."""
+async def answer_callback(
+    update: Update, context: Context, text: str | None = None, alert: bool = False
+) -> None:
+    """Every button press is answered, or the button keeps spinning on the phone.
+
+    The answer goes out alongside the handler's own reply, not before it: one round trip
+    less per tap, so the edited question shows sooner. PTB's create_task keeps the task and
+    waits for it when the bot stops."""
     query = update.callback_query
     if query is None:
         return
-    try:
-        await query.answer(text, show_alert=alert)
-    except BadRequest as exc:  # too old: the press still gets handled
-        log.info("callback answer failed: %s", exc)
+
+    async def answer() -> None:
+        try:
+            await query.answer(text, show_alert=alert)
+        except BadRequest as exc:  # too old: the press still gets handled
+            log.info("callback answer failed: %s", exc)
+
+    context.application.create_task(answer(), update=update, name="answer_callback")
 
 
 def user_id(update: Update) -> int:

@@ -34,7 +34,7 @@ async def berhenti(update: Update, context: Context) -> None:
 async def on_optout(update: Update, context: Context) -> None:
     """oo:stop / oo:keep."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     query = update.callback_query
     assert query is not None
     if query.data != "oo:stop":

@@ -123,7 +123,7 @@ async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applica
 async def on_consent(update: Update, context: Context) -> None:
     """Setuju / Tidak setuju."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     applicant = await repo.get(d.db, user_id(update))
     if applicant is None or applicant.status != "consent":
         # An old consent message pressed again: show where they are instead.
@@ -143,7 +143,7 @@ async def on_consent(update: Update, context: Context) -> None:
 async def on_resume_choice(update: Update, context: Context) -> None:
     """Lanjutkan / Mulai dari awal, offered by /start in the middle of the interview."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     applicant = await repo.get(d.db, user_id(update))
     if applicant is None or applicant.status != "interviewing":
         await send(update, context, View(_("error.outdated_button")))
@@ -290,7 +290,7 @@ async def _current_or_outdated(
     applicant = await repo.get(d.db, user_id(update))
     if applicant is not None and applicant.step == key:
         return d, applicant
-    await answer_callback(update, _("error.outdated_button"))
+    await answer_callback(update, context, _("error.outdated_button"))
     if applicant is None:
         await send(update, context, View(_("hint.start")))
     else:
@@ -306,7 +306,7 @@ async def on_answer_button(update: Update, context: Context) -> None:
         return
     d, applicant = found
     question = qn.BY_KEY[key]
-    await answer_callback(update)
+    await answer_callback(update, context)
     if key == "birth_date":
         allowed = {applicant.answers.get("_nik_birth_date")}
         try:
@@ -339,12 +339,13 @@ async def on_toggle(update: Update, context: Context) -> None:
     d, applicant = found
     question = qn.BY_KEY[key]
     if question.option(applicant.answers, value) is None:
-        await answer_callback(update)
+        await answer_callback(update, context)
         return
     if not await reg.toggle_choice(d, applicant, key, value):
-        await answer_callback(update, _("error.too_many").format(max=question.max_choices), True)
+        too_many = _("error.too_many").format(max=question.max_choices)
+        await answer_callback(update, context, too_many, True)
         return
-    await answer_callback(update)
+    await answer_callback(update, context)
     await show(update, context, question_view(applicant, question))
 
 
@@ -355,7 +356,7 @@ async def on_reset(update: Update, context: Context) -> None:
     if found is None:
         return
     d, applicant = found
-    await answer_callback(update)
+    await answer_callback(update, context)
     await reg.reset_choices(d, applicant, key)
     await show(update, context, question_view(applicant, qn.BY_KEY[key]))
 
@@ -369,9 +370,9 @@ async def on_done(update: Update, context: Context) -> None:
     d, applicant = found
     qn.BY_KEY[key]
     if key != "languages" and not reg.picked(applicant, key):
-        await answer_callback(update, _("error.pick_one"), True)
+        await answer_callback(update, context, _("error.pick_one"), True)
         return
-    await answer_callback(update)
+    await answer_callback(update, context)
     result = await reg.finish_choices(d, applicant, key)
     await _after_answer(update, context, result, key)
 
@@ -383,7 +384,7 @@ async def on_back(update: Update, context: Context) -> None:
     if found is None:
         return
     d, applicant = found
-    await answer_callback(update)
+    await answer_callback(update, context)
     applicant = await reg.go_back(d, applicant)
     await show(update, context, current_view(applicant))
 
@@ -394,7 +395,7 @@ async def on_summary_menu(update: Update, context: Context) -> None:
     if found is None:
         return
     _d, applicant = found
-    await answer_callback(update)
+    await answer_callback(update, context)
     if callback_parts(update)[1:] == ["edit"]:
         await show(update, context, edit_menu_view(applicant))
     else:
@@ -408,7 +409,7 @@ async def on_edit(update: Update, context: Context) -> None:
     if found is None or key not in qn.BY_KEY:
         return
     d, applicant = found
-    await answer_callback(update)
+    await answer_callback(update, context)
     applicant = await reg.edit_from_summary(d, applicant, key)
     await show(update, context, current_view(applicant))
 
@@ -419,7 +420,7 @@ async def on_submit(update: Update, context: Context) -> None:
     if found is None:
         return
     d, applicant = found
-    await answer_callback(update)
+    await answer_callback(update, context)
     if qn.current_question(applicant.answers) is not None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
         await show(update, context, current_view(applicant))
@@ -432,7 +433,7 @@ async def on_submit(update: Update, context: Context) -> None:
 async def on_remind_at_18(update: Update, context: Context) -> None:
     """m18:yes — a minor asks to be told when they may register."""
     d = deps(context)
-    await answer_callback(update)
+    await answer_callback(update, context)
     applicant = await repo.get(d.db, user_id(update))
     when = await reg.remind_at_18(d, applicant) if applicant else None
     if when is None:
