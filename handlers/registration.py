@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
+from typing import Any
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
@@ -281,30 +284,47 @@ async def on_other(update: Update, context: Context) -> None:
 # --- buttons ---------------------------------------------------------------------------
 
 
-async def _current_or_outdated(
-    update: Update, context: Context, key: str
-) -> tuple[Deps, Applicant] | None:
-    """The applicant if the pressed button belongs to the current question; otherwise the
-    press is answered as outdated and the current question is shown again."""
-    d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
-    if applicant is not None and applicant.step == key:
-        return d, applicant
-    await answer_callback(update, context, _("error.outdated_button"))
-    if applicant is None:
-        await send(update, context, View(_("hint.start")))
-    else:
-        await send(update, context, current_view(applicant, _("error.outdated_button")))
-    return None
+Pressed = Callable[[Update, Context, Deps, Applicant, str], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
-async def on_answer_button(update: Update, context: Context) -> None:
+def on_step(step: str | None = None) -> Callable[[Pressed], Handler]:
+    """For the buttons of one step of the interview: the handler runs only while the
+    applicant is on that step (``step``, or the question named in the callback data
+    "<kind>:<question>:..."), and is given them and the step. A press on an older message
+    is answered as outdated and the current question is shown again."""
+
+    def wrap(handler: Pressed) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: Context) -> None:
+            key = step or ([*callback_parts(update), ""])[1]
+            d = deps(context)
+            applicant = await repo.get(d.db, user_id(update))
+            if applicant is not None and applicant.step == key:
+                await handler(update, context, d, applicant, key)
+                return
+            await answer_callback(update, context, _("error.outdated_button"))
+            if applicant is None:
+                await send(update, context, View(_("hint.start")))
+            else:
+                await send(update, context, current_view(applicant, _("error.outdated_button")))
+
+        return run
+
+    return wrap
+
+
+def _value(update: Update) -> str:
+    """The choice in "<kind>:<question>:<value>"."""
+    return ([*callback_parts(update), "", ""])[2]
+
+
+@on_step()
+async def on_answer_button(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """a:<question>:<value> — a one-choice answer."""
-    _a, key, value = ([*callback_parts(update), "", ""])[:3]
-    found = await _current_or_outdated(update, context, key)
-    if found is None:
-        return
-    d, applicant = found
+    value = _value(update)
     question = qn.BY_KEY[key]
     await answer_callback(update, context)
     if key == "birth_date":
@@ -330,13 +350,12 @@ async def on_answer_button(update: Update, context: Context) -> None:
     await _after_answer(update, context, result, key)
 
 
-async def on_toggle(update: Update, context: Context) -> None:
+@on_step()
+async def on_toggle(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """t:<question>:<value> — add or remove one choice of a multi or ranked question."""
-    _t, key, value = ([*callback_parts(update), "", ""])[:3]
-    found = await _current_or_outdated(update, context, key)
-    if found is None:
-        return
-    d, applicant = found
+    value = _value(update)
     question = qn.BY_KEY[key]
     if question.option(applicant.answers, value) is None:
         await answer_callback(update, context)
@@ -349,26 +368,21 @@ async def on_toggle(update: Update, context: Context) -> None:
     await show(update, context, question_view(applicant, question))
 
 
-async def on_reset(update: Update, context: Context) -> None:
+@on_step()
+async def on_reset(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """x:<question> — start the ranking again."""
-    key = ([*callback_parts(update), ""])[1]
-    found = await _current_or_outdated(update, context, key)
-    if found is None:
-        return
-    d, applicant = found
     await answer_callback(update, context)
     await reg.reset_choices(d, applicant, key)
     await show(update, context, question_view(applicant, qn.BY_KEY[key]))
 
 
-async def on_done(update: Update, context: Context) -> None:
+@on_step()
+async def on_done(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """k:<question> — "Selesai" on a multi or ranked question."""
-    key = ([*callback_parts(update), ""])[1]
-    found = await _current_or_outdated(update, context, key)
-    if found is None:
-        return
-    d, applicant = found
-    qn.BY_KEY[key]
     if key != "languages" and not reg.picked(applicant, key):
         await answer_callback(update, context, _("error.pick_one"), True)
         return
@@ -377,24 +391,21 @@ async def on_done(update: Update, context: Context) -> None:
     await _after_answer(update, context, result, key)
 
 
-async def on_back(update: Update, context: Context) -> None:
+@on_step()
+async def on_back(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """b:<question> — back to the question before."""
-    key = ([*callback_parts(update), ""])[1]
-    found = await _current_or_outdated(update, context, key)
-    if found is None:
-        return
-    d, applicant = found
     await answer_callback(update, context)
     applicant = await reg.go_back(d, applicant)
     await show(update, context, current_view(applicant))
 
 
-async def on_summary_menu(update: Update, context: Context) -> None:
+@on_step(qn.SUMMARY)
+async def on_summary_menu(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """m:edit / m:summary — the list of answers to change, or back to the summary."""
-    found = await _current_or_outdated(update, context, qn.SUMMARY)
-    if found is None:
-        return
-    _d, applicant = found
     await answer_callback(update, context)
     if callback_parts(update)[1:] == ["edit"]:
         await show(update, context, edit_menu_view(applicant))
@@ -402,24 +413,24 @@ async def on_summary_menu(update: Update, context: Context) -> None:
         await show(update, context, summary_view(applicant))
 
 
-async def on_edit(update: Update, context: Context) -> None:
+@on_step(qn.SUMMARY)
+async def on_edit(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """e:<question> — change one answer from the summary."""
-    key = ([*callback_parts(update), ""])[1]
-    found = await _current_or_outdated(update, context, qn.SUMMARY)
-    if found is None or key not in qn.BY_KEY:
+    question = ([*callback_parts(update), ""])[1]
+    if question not in qn.BY_KEY:
         return
-    d, applicant = found
     await answer_callback(update, context)
-    applicant = await reg.edit_from_summary(d, applicant, key)
+    applicant = await reg.edit_from_summary(d, applicant, question)
     await show(update, context, current_view(applicant))
 
 
-async def on_submit(update: Update, context: Context) -> None:
+@on_step(qn.SUMMARY)
+async def on_submit(
+    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+) -> None:
     """s:submit — "Kirim pendaftaran": registration number and verdict."""
-    found = await _current_or_outdated(update, context, qn.SUMMARY)
-    if found is None:
-        return
-    d, applicant = found
     await answer_callback(update, context)
     if qn.current_question(applicant.answers) is not None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
