@@ -17,7 +17,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
@@ -122,7 +122,8 @@ async def answer_callback(
 
     The answer goes out alongside the handler's own reply, not before it: one round trip
     less per tap, so the edited question shows sooner. PTB's create_task keeps the task and
-    waits for it when the bot stops."""
+    waits for it when the bot stops. A failed answer only leaves the spinner to time out on
+    the phone: it is logged, never apologised for, and the press is handled all the same."""
     query = update.callback_query
     if query is None:
         return
@@ -130,7 +131,7 @@ async def answer_callback(
     async def answer() -> None:
         try:
             await query.answer(text, show_alert=alert)
-        except BadRequest as exc:  # too old: the press still gets handled
+        except TelegramError as exc:  # too old, or the network: the press still gets handled
             log.info("callback answer failed: %s", exc)
 
     context.application.create_task(answer(), update=update, name="answer_callback")

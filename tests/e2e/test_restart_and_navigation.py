@@ -145,3 +145,21 @@ async def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
         assert "sekarang milik Anda" in (await last(sim.user(3012))).text
     finally:
         await runner.stop()
+
+
+async def test_a_button_answer_telegram_refuses_does_not_stop_the_step(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    # answerCallbackQuery goes out alongside the edit; if it fails (a 5xx, a lost
+    # connection), the phone's spinner just times out: the answer is still taken, the
+    # next question shown, and the resident is not told about an error that is not theirs.
+    user = await at_first_question(sim, 3040)
+    await say(user, "Rina Marlina")
+    await say(user, "3673055512980001")
+    sim.inject_error("answerCallbackQuery", status=500, times=1)
+    moved_on = await tap(user, "✅")
+    assert "✓ Tanggal lahir: 15 Desember 1998" in moved_on.text
+    assert "jenis kelamin" in moved_on.text
+    failed = [c for c in sim.calls if c.method.lower() == "answercallbackquery" and c.error_code]
+    assert len(failed) == 1
+    assert not any("gangguan" in m.text for m in user.messages)  # error.internal
