@@ -17,7 +17,17 @@ from bot.services.menus import apply_menu
 from bot.services.roles import is_staff
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
-from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
+from handlers.common import (
+    Context,
+    View,
+    answer_callback,
+    applicant_of,
+    button,
+    keyboard,
+    send,
+    show,
+    user_id,
+)
 from handlers.places import tell_promoted
 from handlers.registration import current_view
 from handlers.views import answer_text, status_view
@@ -26,7 +36,7 @@ from handlers.views import answer_text, status_view
 async def status(update: Update, context: Context) -> None:
     """/status: registration number, stage, verdict, place in the quota and the next step."""
     d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or not applicant.submitted:
         text = _("status.none") if applicant is None or applicant.status != "interviewing" \
             else _("status.in_progress")  # fmt: skip
@@ -62,8 +72,7 @@ def data_text(applicant: Applicant) -> str:
 
 async def data(update: Update, context: Context) -> None:
     """/data: everything stored about me."""
-    d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         await send(update, context, View(_("data.nothing")))
         return
@@ -72,8 +81,7 @@ async def data(update: Update, context: Context) -> None:
 
 async def hapus(update: Update, context: Context) -> None:
     """/hapus: delete my data, after a confirmation."""
-    d = deps(context)
-    if await repo.get(d.db, user_id(update)) is None:
+    if await applicant_of(update, context) is None:
         await send(update, context, View(_("data.nothing")))
         return
     confirm = keyboard([button(_("btn.delete_yes"), "h:yes"), button(_("btn.cancel"), "h:no")])
@@ -111,7 +119,7 @@ async def on_bahasa(update: Update, context: Context) -> None:
     if locale not in ("id", "en"):
         return
     set_locale(locale)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         applicant = await reg.begin(d, user_id(update), locale=locale, source=None)
     else:
@@ -142,8 +150,7 @@ async def info(update: Update, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Any command nobody handles (staff commands included, for non-staff)."""
-    d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     notice = _("error.unknown_command")
     if applicant is not None and applicant.step is not None:
         await send(update, context, current_view(applicant, notice))

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from babel.numbers import format_decimal
 from telegram import (
@@ -23,6 +24,7 @@ from telegram.ext import ContextTypes
 from bot.deps import deps
 from bot.i18n import get_locale, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
+from bot.storage.applicants import Applicant
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +104,27 @@ async def load_locale(update: Update, context: Context) -> None:
         set_locale(d.settings.default_locale)
         return
     applicant = await repo.get(d.db, user.id)
+    vars(context)[_ROW_KEY] = applicant
     if applicant is None:
         set_locale(locale_from_telegram(user.language_code, d.settings.default_locale))
         return
     set_locale(applicant.locale)
     if applicant.inactive:
         await repo.update(d.db, applicant, inactive=False)
+
+
+# The row load_locale read, kept on PTB's context (one per update) so that the handler does
+# not read it again. Taken once: a second read in the same update goes to SQLite.
+_ROW_KEY = "applicant_row"
+_NOT_READ = object()
+
+
+async def applicant_of(update: Update, context: Context) -> Applicant | None:
+    """The person's applicant row, as load_locale read it for this update, else from SQLite."""
+    row = vars(context).pop(_ROW_KEY, _NOT_READ)
+    if row is not _NOT_READ:
+        return cast(Applicant | None, row)
+    return await repo.get(deps(context).db, user_id(update))
 
 
 def callback_parts(update: Update) -> list[str]:

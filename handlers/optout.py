@@ -13,12 +13,21 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.deps import deps
 from bot.i18n import _
 from bot.storage import applicants as repo
-from handlers.common import Context, View, answer_callback, button, keyboard, send, show, user_id
+from handlers.common import (
+    Context,
+    View,
+    answer_callback,
+    applicant_of,
+    button,
+    keyboard,
+    send,
+    show,
+)
 
 
 async def berhenti(update: Update, context: Context) -> None:
     """/berhenti: what stops and what does not, then a confirm button."""
-    applicant = await repo.get(deps(context).db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         await send(update, context, View(_("optout.not_registered")))
         return
@@ -40,7 +49,7 @@ async def on_optout(update: Update, context: Context) -> None:
     if query.data != "oo:stop":
         await show(update, context, View(_("optout.kept")))
         return
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:  # deleted their data meanwhile
         await show(update, context, View(_("optout.not_registered")))
         return
@@ -52,7 +61,7 @@ async def on_optout(update: Update, context: Context) -> None:
 async def lanjut(update: Update, context: Context) -> None:
     """/lanjut: announcements and reminders on again."""
     d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         await send(update, context, View(_("optout.not_registered")))
         return

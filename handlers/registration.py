@@ -37,6 +37,7 @@ from handlers.common import (
     Context,
     View,
     answer_callback,
+    applicant_of,
     button,
     callback_parts,
     keyboard,
@@ -85,7 +86,7 @@ async def start(update: Update, context: Context) -> None:
     assert user is not None
     payload = context.args[0] if context.args else None
     source = payload if payload and _PAYLOAD.match(payload) else None
-    applicant = await repo.get(d.db, user.id)
+    applicant = await applicant_of(update, context)
     if applicant is None:
         applicant = await reg.begin(d, user.id, locale=get_locale(), source=source)
         await send(update, context, View(_("welcome")))
@@ -97,7 +98,7 @@ async def start(update: Update, context: Context) -> None:
 async def daftar(update: Update, context: Context) -> None:
     """/daftar: start or resume the registration."""
     d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         applicant = await reg.begin(d, user_id(update), locale=get_locale(), source=None)
         await send(update, context, consent_view())
@@ -127,7 +128,7 @@ async def on_consent(update: Update, context: Context) -> None:
     """Setuju / Tidak setuju."""
     d = deps(context)
     await answer_callback(update, context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or applicant.status != "consent":
         # An old consent message pressed again: show where they are instead.
         if applicant is not None:
@@ -147,7 +148,7 @@ async def on_resume_choice(update: Update, context: Context) -> None:
     """Lanjutkan / Mulai dari awal, offered by /start in the middle of the interview."""
     d = deps(context)
     await answer_callback(update, context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or applicant.status != "interviewing":
         await send(update, context, View(_("error.outdated_button")))
         return
@@ -167,7 +168,7 @@ async def _after_answer(
     """Show what comes after an answer: the next question, the summary, or a stop."""
     d = deps(context)
     if isinstance(applicant, reg.NikInUse):
-        a = await repo.get(d.db, user_id(update))
+        a = await applicant_of(update, context)
         assert a is not None
         notice = _("error.nik.taken").format(contact=d.settings.contact_bbpvp)
         await show(update, context, current_view(a, notice))
@@ -196,7 +197,7 @@ async def on_text(update: Update, context: Context) -> None:
     d = deps(context)
     message = update.effective_message
     assert message is not None and message.text is not None
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         await send(update, context, View(_("hint.start")))
         return
@@ -250,10 +251,9 @@ async def _not_expecting_text(update: Update, context: Context, applicant: Appli
 
 async def on_contact(update: Update, context: Context) -> None:
     """The "Bagikan nomor HP" button: only the sender's own number is taken."""
-    d = deps(context)
     message = update.effective_message
     assert message is not None and message.contact is not None
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or applicant.step != "phone":
         await on_other(update, context)
         return
@@ -267,8 +267,7 @@ async def on_contact(update: Update, context: Context) -> None:
 
 async def on_other(update: Update, context: Context) -> None:
     """Stickers, photos, voice, files, locations: say what is expected and ask again."""
-    d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None:
         await send(update, context, View(_("hint.start")))
         return
@@ -299,7 +298,7 @@ def on_step(step: str | None = None) -> Callable[[Pressed], Handler]:
         async def run(update: Update, context: Context) -> None:
             key = step or ([*callback_parts(update), ""])[1]
             d = deps(context)
-            applicant = await repo.get(d.db, user_id(update))
+            applicant = await applicant_of(update, context)
             if applicant is not None and applicant.step == key:
                 await handler(update, context, d, applicant, key)
                 return
@@ -445,7 +444,7 @@ async def on_remind_at_18(update: Update, context: Context) -> None:
     """m18:yes — a minor asks to be told when they may register."""
     d = deps(context)
     await answer_callback(update, context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     when = await reg.remind_at_18(d, applicant) if applicant else None
     if when is None:
         await send(update, context, View(_("error.outdated_button")))
@@ -457,7 +456,7 @@ async def on_remind_at_18(update: Update, context: Context) -> None:
 async def ubah(update: Update, context: Context) -> None:
     """/ubah: change answers, until staff have verified the application."""
     d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or applicant.status in ("consent", "minor"):
         await send(update, context, View(_("hint.start")))
         return
@@ -475,7 +474,7 @@ async def ubah(update: Update, context: Context) -> None:
 async def batal(update: Update, context: Context) -> None:
     """/batal: leave the current question; the answers are kept."""
     d = deps(context)
-    applicant = await repo.get(d.db, user_id(update))
+    applicant = await applicant_of(update, context)
     if applicant is None or applicant.step is None:
         await send(update, context, View(_("batal.nothing"), ReplyKeyboardRemove()))
         return

@@ -1,0 +1,52 @@
+"""One read of the applicant per update: load_locale's row is handed to the handler once."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackContext
+
+from bot.runner import BotRunner
+from bot.storage import applicants as repo
+from handlers.common import applicant_of, load_locale
+
+USER_ID = 3100
+
+
+def _update(app_bot: object) -> Update:
+    update = Update.de_json(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": USER_ID, "type": "private"},
+                "from": {"id": USER_ID, "is_bot": False, "first_name": "Rina"},
+                "text": "/status",
+            },
+        },
+        app_bot,  # type: ignore[arg-type]
+    )
+    assert update is not None
+    return update
+
+
+async def test_the_row_read_for_the_locale_is_taken_once_then_read_again(bot: BotRunner) -> None:
+    assert bot.app is not None and bot.deps is not None
+    db = bot.deps.db
+    await repo.create(db, USER_ID, locale="id", source=None)
+    update = _update(bot.app.bot)
+    context = CallbackContext.from_update(update, bot.app)
+
+    await load_locale(update, context)  # the middleware: reads the row, keeps it
+    changed = await repo.get(db, USER_ID)
+    assert changed is not None
+    await repo.update(db, changed, locale="en")  # written after the middleware's read
+
+    handed = await applicant_of(update, context)
+    assert handed is not None and handed.locale == "id"  # the middleware's row: no new read
+    again = await applicant_of(update, context)
+    assert again is not None and again.locale == "en"  # taken once: the next one reads SQLite
+
+    fresh = CallbackContext.from_update(update, bot.app)  # another update: nothing kept
+    read = await applicant_of(update, fresh)
+    assert read is not None and read.locale == "en"
