@@ -67,9 +67,8 @@ async def move_on(d: Deps, applicant: Applicant, answers: dict[str, Any]) -> App
     """Store the answers and go to the next unanswered question (or the summary)."""
     question = qn.current_question(answers)
     step = question.key if question else qn.SUMMARY
+    # The funnel's "q:<step>" row is written by SQLite with it (migration 006).
     await repo.update(d.db, applicant, answers=answers, step=step)
-    if applicant.status == "interviewing":
-        await repo.record_funnel(d.db, applicant.user_id, f"q:{step}")
     return applicant
 
 

@@ -163,3 +163,19 @@ async def test_a_button_answer_telegram_refuses_does_not_stop_the_step(
     failed = [c for c in sim.calls if c.method.lower() == "answercallbackquery" and c.error_code]
     assert len(failed) == 1
     assert not any("gangguan" in m.text for m in user.messages)  # error.internal
+
+
+async def test_the_funnel_counts_each_question_reached_once(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    assert bot.deps is not None
+    user = await at_first_question(sim, 3041)
+    await say(user, "Rina Marlina")
+    await say(user, "3673055512980001")
+    await tap(user, "« Kembali")  # back to the NIK: a step already counted
+    await say(user, "3673055512980001")
+    rows = await bot.deps.db.fetchall(
+        "SELECT step, COUNT(*) AS n FROM funnel WHERE user_id = ? GROUP BY step", (3041,)
+    )
+    steps = {row["step"]: row["n"] for row in rows}
+    assert steps == {"started": 1, "consented": 1, "q:name": 1, "q:nik": 1, "q:birth_date": 1}
