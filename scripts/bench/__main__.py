@@ -31,6 +31,7 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "interactive": lambda: interactive.run(
             residents=args.residents or (8 if quick else 20),
             registrations=2 if quick else 5,
+            rounds=1 if quick else 5,
         ),
         "rush": lambda: rush.run(
             residents=args.rush_residents or (60 if quick else 1000),

@@ -18,7 +18,7 @@ async def test_calibration_counts_every_step() -> None:
 
 
 async def test_interactive_smoke() -> None:
-    result = await interactive.run(residents=2, registrations=1)
+    result = await interactive.run(residents=2, registrations=1, rounds=2)
     steps = len(interview_script(nik_for(0)))
     real, echo, mirror = (result.data[k] for k in ("real", "echo", "mirror"))
     assert real["completed"] == real["submitted_in_db"] == 2 and real["failed"] == 0
@@ -27,6 +27,8 @@ async def test_interactive_smoke() -> None:
     assert result.row("registrations completed").ok is True
     assert real["messages_per_registration"] >= steps - 1
     assert result.row("real / echo").value is not None
+    assert len(result.data["ratios"]) == 2  # one per round
+    assert all(r["real"]["completed"] == 2 for r in result.data["rounds"])
 
 
 async def test_rush_smoke() -> None:
