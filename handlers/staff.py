@@ -183,7 +183,7 @@ async def _revoke(update: Update, context: Context, d: Deps, actor: int, target:
     if change is roles.RoleChange.NOT_STAFF:
         await send(update, context, View(_("staff.not_staff").format(id=target)))
         return
-    await menus.clear_menu(context.bot, target)
+    await menus.clear_menu(context.bot, d, target)
     await _tell(context, d, target, "staff.goodbye")
     await send(update, context, View(_("staff.removed").format(id=target)))
 

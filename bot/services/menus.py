@@ -78,7 +78,7 @@ async def apply_menu(bot: Bot, d: Deps, user_id: int) -> bool:
     """Set the menu that fits the person's role now; False when Telegram refused it."""
     role = await role_of(d, user_id)
     if role is Role.RESIDENT:
-        return await clear_menu(bot, user_id)
+        return await clear_menu(bot, d, user_id)
     # The language the bot speaks to them: their /bahasa choice if they have one; otherwise
     # it follows their phone, as for first contact (locale_from_telegram).
     stored = await applicants_repo.stored_locale(d.db, user_id)
@@ -94,10 +94,11 @@ async def apply_menu(bot: Bot, d: Deps, user_id: int) -> bool:
     except TelegramError as exc:  # e.g. they never opened the bot: not a reason to fail
         log.warning("could not set the staff menu for user %s: %s", user_id, exc)
         return False
+    await staff_repo.set_menu_holder(d.db, user_id, holds=True)
     return True
 
 
-async def clear_menu(bot: Bot, user_id: int) -> bool:
+async def clear_menu(bot: Bot, d: Deps, user_id: int) -> bool:
     """Back to the resident menu: remove every chat-scoped menu of this person."""
     scope = BotCommandScopeChat(user_id)
     try:
@@ -107,14 +108,19 @@ async def clear_menu(bot: Bot, user_id: int) -> bool:
     except TelegramError as exc:
         log.warning("could not remove the staff menu of user %s: %s", user_id, exc)
         return False
+    await staff_repo.set_menu_holder(d.db, user_id, holds=False)
     return True
 
 
 async def apply_all(d: Deps, bot: Bot) -> int:
-    """Start-up: the menu of every admin and staff member; returns how many were set."""
-    people = sorted(set(d.settings.admin_ids) | set(await staff_repo.all_staff(d.db)))
+    """Start-up: the menu of every admin and staff member; returns how many were set. Anyone
+    who held a staff menu and is staff no more (taken out of ADMIN_IDS while the bot was
+    down) gets the resident menu back."""
+    people = set(d.settings.admin_ids) | set(await staff_repo.all_staff(d.db))
+    for former in sorted(set(await staff_repo.menu_holders(d.db)) - people):
+        await clear_menu(bot, d, former)
     done = 0
-    for user_id in people:
+    for user_id in sorted(people):
         done += await apply_menu(bot, d, user_id)
     return done
 

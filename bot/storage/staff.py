@@ -74,3 +74,15 @@ async def audit(
 async def latest_audit(db: Database, limit: int) -> list[AuditEntry]:
     rows = await db.fetchall("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
     return [AuditEntry(**dict(row)) for row in rows]
+
+
+async def menu_holders(db: Database) -> list[int]:
+    """Everyone the bot has given a staff menu and not taken it back from."""
+    return [row[0] for row in await db.fetchall("SELECT user_id FROM staff_menus")]
+
+
+async def set_menu_holder(db: Database, user_id: int, *, holds: bool) -> None:
+    if holds:
+        await db.write("INSERT OR IGNORE INTO staff_menus (user_id) VALUES (?)", (user_id,))
+    else:
+        await db.write("DELETE FROM staff_menus WHERE user_id = ?", (user_id,))

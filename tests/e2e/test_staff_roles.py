@@ -244,3 +244,25 @@ async def test_a_long_audit_log_is_split_over_messages(
     shown = sum(m.text.count("SRG-2026-") for m in messages)
     assert shown == 100
     assert "SRG-2026-00119" in messages[0].text  # newest first
+
+
+async def test_an_admin_taken_out_of_admin_ids_loses_the_menu_at_the_next_start(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    former = 900_009
+    sim.user(former, first_name="Mantan")
+    first = make_runner(admin_ids=frozenset({ADMIN_ID, former}))
+    await first.start()
+    await first.stop()
+    assert "audit" in names(sim.commands(chat_scope(former), "id"))
+
+    second = make_runner(admin_ids=frozenset({ADMIN_ID}))  # taken out while the bot was down
+    await second.start()
+    try:
+        assert second.deps is not None
+        assert sim.commands(chat_scope(former), "id") == []
+        assert sim.commands(chat_scope(former)) == []
+        assert "audit" in names(sim.commands(chat_scope(ADMIN_ID), "id"))  # the others keep it
+        assert await staff_repo.menu_holders(second.deps.db) == [ADMIN_ID]
+    finally:
+        await second.stop()
