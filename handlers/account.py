@@ -23,6 +23,7 @@ from handlers.common import (
     answer_callback,
     applicant_of,
     button,
+    callback_parts,
     keyboard,
     send,
     show,
@@ -92,9 +93,7 @@ async def on_hapus(update: Update, context: Context) -> None:
     """h:yes / h:no."""
     d = deps(context)
     await answer_callback(update, context)
-    query = update.callback_query
-    assert query is not None
-    if query.data != "h:yes":
+    if callback_parts(update) != ["h", "yes"]:
         await show(update, context, View(_("hapus.cancelled")))
         return
     promoted = await repo.release_place(d.db, user_id(update))

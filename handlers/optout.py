@@ -19,6 +19,7 @@ from handlers.common import (
     answer_callback,
     applicant_of,
     button,
+    callback_parts,
     keyboard,
     send,
     show,
@@ -44,9 +45,7 @@ async def on_optout(update: Update, context: Context) -> None:
     """oo:stop / oo:keep."""
     d = deps(context)
     await answer_callback(update, context)
-    query = update.callback_query
-    assert query is not None
-    if query.data != "oo:stop":
+    if callback_parts(update) != ["oo", "stop"]:
         await show(update, context, View(_("optout.kept")))
         return
     applicant = await applicant_of(update, context)

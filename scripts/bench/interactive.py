@@ -14,6 +14,7 @@ import asyncio
 import statistics
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bot.simulator import BotApiSimulator
 from scripts.bench.harness import (
@@ -35,7 +36,23 @@ NAME = "1 interactive"
 FIRST_ID = 2_000_000
 
 
-async def _real(residents: int, registrations: int, folder: Path) -> dict[str, float]:
+def _timing(runs: list[Timed], meter: Meter) -> dict[str, float]:
+    """Replies/s, latency and CPU of one bot's run: the same figures for every bot."""
+    updates = sum(len(t.waits) for t in runs)
+    waits = [w for t in runs for w in t.waits]
+    return {
+        "updates": updates,
+        "wall": meter.wall,
+        "replies_per_s": updates / meter.wall,
+        "p50": percentile(waits, 50),
+        "p95": percentile(waits, 95),
+        "cpu_per_update_ms": 1000 * meter.bot_cpu / max(updates, 1),
+        "bot_cpu_share": meter.bot_cpu / meter.wall,
+        "generator_cpu_share": meter.generator_cpu / meter.wall,
+    }
+
+
+async def _real(residents: int, registrations: int, folder: Path) -> dict[str, Any]:
     database = folder / "interactive.sqlite3"
     counts = await calibrate()
     async with BotApiSimulator(flood_limit=False) as sim:
@@ -61,21 +78,12 @@ async def _real(residents: int, registrations: int, folder: Path) -> dict[str, f
             await bot.stop()
     script_len = len(counts)
     done = sum(1 for t in runs if t.failed is None)
-    updates = sum(len(t.waits) for t in runs)
-    waits = [w for t in runs for w in t.waits]
     status_replies = done * counts[-1]
     sent = after["sends"] + after["edits"] - before["sends"] - before["edits"]
     answers = after["callback_answers"] - before["callback_answers"]
     regs = max(done, 1)
     return {
-        "updates": updates,
-        "wall": meter.wall,
-        "replies_per_s": updates / meter.wall,
-        "p50": percentile(waits, 50),
-        "p95": percentile(waits, 95),
-        "cpu_per_update_ms": 1000 * meter.bot_cpu / max(updates, 1),
-        "bot_cpu_share": meter.bot_cpu / meter.wall,
-        "generator_cpu_share": meter.generator_cpu / meter.wall,
+        **_timing(runs, meter),
         "completed": done,
         "failed": len(runs) - done,
         "submitted_in_db": count_submitted(database),
@@ -107,19 +115,7 @@ async def _echo(
                 runs = await asyncio.gather(*jobs)
         finally:
             await bot.stop()
-    updates = sum(len(t.waits) for t in runs)
-    waits = [w for t in runs for w in t.waits]
-    return {
-        "updates": updates,
-        "wall": meter.wall,
-        "replies_per_s": updates / meter.wall,
-        "p50": percentile(waits, 50),
-        "p95": percentile(waits, 95),
-        "cpu_per_update_ms": 1000 * meter.bot_cpu / max(updates, 1),
-        "bot_cpu_share": meter.bot_cpu / meter.wall,
-        "generator_cpu_share": meter.generator_cpu / meter.wall,
-        "failed": sum(1 for t in runs if t.failed),
-    }
+    return {**_timing(runs, meter), "failed": sum(1 for t in runs if t.failed)}
 
 
 async def run(residents: int = 20, registrations: int = 5, rounds: int = 5) -> Result:
