@@ -92,7 +92,7 @@ async def hapus(update: Update, context: Context) -> None:
 async def on_hapus(update: Update, context: Context) -> None:
     """h:yes / h:no."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if callback_parts(update) != ["h", "yes"]:
         await show(update, context, View(_("hapus.cancelled")))
         return
@@ -111,7 +111,7 @@ async def bahasa(update: Update, context: Context) -> None:
 async def on_bahasa(update: Update, context: Context) -> None:
     """l:<locale>."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     query = update.callback_query
     assert query is not None
     locale = (query.data or "l:id").split(":")[1]

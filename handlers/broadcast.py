@@ -275,13 +275,13 @@ async def _own_draft(update: Update, context: Context, broadcast_id: int) -> Bro
     """The pressing staff member's own draft, or None (and they are told why)."""
     b = await store.get(deps(context).db, broadcast_id)
     if b is None or b.created_by != user_id(update):
-        await answer_callback(update, context, _("broadcast.error.not_yours"), alert=True)
+        answer_callback(update, context, _("broadcast.error.not_yours"), alert=True)
         return None
     if b.status != Status.DRAFT:
         not_draft = _("broadcast.error.not_draft").format(id=b.id, status=status_label(b.status))
-        await answer_callback(update, context, not_draft, alert=True)
+        answer_callback(update, context, not_draft, alert=True)
         return None
-    await answer_callback(update, context)
+    answer_callback(update, context)
     return b
 
 
@@ -291,7 +291,7 @@ async def on_button(update: Update, context: Context) -> None:
     d = deps(context)
     parts = callback_parts(update)
     if len(parts) < 3 or not parts[2].isdigit():
-        await answer_callback(update, context)
+        answer_callback(update, context)
         return
     action, broadcast_id = parts[1], int(parts[2])
     if action in ("stop", "stopok", "keep"):
@@ -393,7 +393,7 @@ async def _already(update: Update, context: Context, d: Deps, broadcast_id: int)
 async def _stop_buttons(
     update: Update, context: Context, d: Deps, action: str, broadcast_id: int
 ) -> None:
-    await answer_callback(update, context)
+    answer_callback(update, context)
     b = await store.get(d.db, broadcast_id)
     if b is None or b.status not in (Status.SCHEDULED, Status.SENDING):
         status = status_label(b.status) if b is not None else "—"

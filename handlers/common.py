@@ -132,7 +132,7 @@ def callback_parts(update: Update) -> list[str]:
     return (query.data or "").split(":") if query is not None and query.data else []
 
 
-async def answer_callback(
+def answer_callback(
     update: Update, context: Context, text: str | None = None, alert: bool = False
 ) -> None:
     """Every button press is answered, or the button keeps spinning on the phone.

@@ -44,7 +44,7 @@ async def berhenti(update: Update, context: Context) -> None:
 async def on_optout(update: Update, context: Context) -> None:
     """oo:stop / oo:keep."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if callback_parts(update) != ["oo", "stop"]:
         await show(update, context, View(_("optout.kept")))
         return

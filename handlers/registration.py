@@ -127,7 +127,7 @@ async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applica
 async def on_consent(update: Update, context: Context) -> None:
     """Setuju / Tidak setuju."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     applicant = await applicant_of(update, context)
     if applicant is None or applicant.status != "consent":
         # An old consent message pressed again: show where they are instead.
@@ -147,7 +147,7 @@ async def on_consent(update: Update, context: Context) -> None:
 async def on_resume_choice(update: Update, context: Context) -> None:
     """Lanjutkan / Mulai dari awal, offered by /start in the middle of the interview."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     applicant = await applicant_of(update, context)
     if applicant is None or applicant.status != "interviewing":
         await send(update, context, View(_("error.outdated_button")))
@@ -302,7 +302,7 @@ def on_step(step: str | None = None) -> Callable[[Pressed], Handler]:
             if applicant is not None and applicant.step == key:
                 await handler(update, context, d, applicant, key)
                 return
-            await answer_callback(update, context, _("error.outdated_button"))
+            answer_callback(update, context, _("error.outdated_button"))
             if applicant is None:
                 await send(update, context, View(_("hint.start")))
             else:
@@ -325,7 +325,7 @@ async def on_answer_button(
     """a:<question>:<value> — a one-choice answer."""
     value = _value(update)
     question = qn.BY_KEY[key]
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if key == "birth_date":
         allowed = {applicant.answers.get("_nik_birth_date")}
         try:
@@ -357,13 +357,13 @@ async def on_toggle(
     value = _value(update)
     question = qn.BY_KEY[key]
     if question.option(applicant.answers, value) is None:
-        await answer_callback(update, context)
+        answer_callback(update, context)
         return
     if not await reg.toggle_choice(d, applicant, key, value):
         too_many = _("error.too_many").format(max=question.max_choices)
-        await answer_callback(update, context, too_many, True)
+        answer_callback(update, context, too_many, True)
         return
-    await answer_callback(update, context)
+    answer_callback(update, context)
     await show(update, context, question_view(applicant, question))
 
 
@@ -372,7 +372,7 @@ async def on_reset(
     update: Update, context: Context, d: Deps, applicant: Applicant, key: str
 ) -> None:
     """x:<question> — start the ranking again."""
-    await answer_callback(update, context)
+    answer_callback(update, context)
     await reg.reset_choices(d, applicant, key)
     await show(update, context, question_view(applicant, qn.BY_KEY[key]))
 
@@ -383,9 +383,9 @@ async def on_done(
 ) -> None:
     """k:<question> — "Selesai" on a multi or ranked question."""
     if key != "languages" and not reg.picked(applicant, key):
-        await answer_callback(update, context, _("error.pick_one"), True)
+        answer_callback(update, context, _("error.pick_one"), True)
         return
-    await answer_callback(update, context)
+    answer_callback(update, context)
     result = await reg.finish_choices(d, applicant, key)
     await _after_answer(update, context, result, key)
 
@@ -395,7 +395,7 @@ async def on_back(
     update: Update, context: Context, d: Deps, applicant: Applicant, key: str
 ) -> None:
     """b:<question> — back to the question before."""
-    await answer_callback(update, context)
+    answer_callback(update, context)
     applicant = await reg.go_back(d, applicant)
     await show(update, context, current_view(applicant))
 
@@ -405,7 +405,7 @@ async def on_summary_menu(
     update: Update, context: Context, d: Deps, applicant: Applicant, key: str
 ) -> None:
     """m:edit / m:summary — the list of answers to change, or back to the summary."""
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if callback_parts(update)[1:] == ["edit"]:
         await show(update, context, edit_menu_view(applicant))
     else:
@@ -420,7 +420,7 @@ async def on_edit(
     question = ([*callback_parts(update), ""])[1]
     if question not in qn.BY_KEY:
         return
-    await answer_callback(update, context)
+    answer_callback(update, context)
     applicant = await reg.edit_from_summary(d, applicant, question)
     await show(update, context, current_view(applicant))
 
@@ -430,7 +430,7 @@ async def on_submit(
     update: Update, context: Context, d: Deps, applicant: Applicant, key: str
 ) -> None:
     """s:submit — "Kirim pendaftaran": registration number and verdict."""
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if qn.current_question(applicant.answers) is not None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
         await show(update, context, current_view(applicant))
@@ -443,7 +443,7 @@ async def on_submit(
 async def on_remind_at_18(update: Update, context: Context) -> None:
     """m18:yes — a minor asks to be told when they may register."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     applicant = await applicant_of(update, context)
     when = await reg.remind_at_18(d, applicant) if applicant else None
     if when is None:

@@ -408,7 +408,7 @@ async def on_answer(update: Update, context: Context) -> None:
     assert query is not None
     match = _CALLBACK.match(query.data or "")
     if match is None:
-        await answer_callback(update, context)
+        answer_callback(update, context)
         return
     event_id, action = int(match[1]), match[2]
     if action == "s":
@@ -418,18 +418,18 @@ async def on_answer(update: Update, context: Context) -> None:
     result = await svc.answer(d, user_id(update), event_id, value)
     state = result.state
     if state is svc.AnswerState.NOT_FOUND:
-        await answer_callback(update, context, _("schedule.answer_gone"), True)
+        answer_callback(update, context, _("schedule.answer_gone"), True)
         await _drop_buttons(update)
         return
     if state is svc.AnswerState.CANCELLED:
-        await answer_callback(update, context)
+        answer_callback(update, context)
         await _drop_buttons(update)
         assert result.event is not None
         await send(update, context, View(_("schedule.answer_cancelled").format(
             kind=kind_label(result.event.kind))))  # fmt: skip
         return
     if state is svc.AnswerState.RESCHEDULED:
-        await answer_callback(update, context)
+        answer_callback(update, context)
         await _drop_buttons(update)
         assert result.event is not None
         if result.current is None:
@@ -441,21 +441,21 @@ async def on_answer(update: Update, context: Context) -> None:
         await send(update, context, View(notice + "\n\n" + card.text, card.markup))
         return
     if state is svc.AnswerState.BEGUN:
-        await answer_callback(update, context, _("schedule.answer_begun"), True)
+        answer_callback(update, context, _("schedule.answer_begun"), True)
         await _drop_buttons(update)
         return
     assert result.event is not None
     event = result.event
     if state is svc.AnswerState.UNCHANGED:
-        await answer_callback(update, context, _("schedule.thanks_hadir"))
+        answer_callback(update, context, _("schedule.thanks_hadir"))
         return
     if value == "hadir":
-        await answer_callback(update, context, _("schedule.thanks_hadir"))
+        answer_callback(update, context, _("schedule.thanks_hadir"))
         await show(update, context, await _card(d, event))
         if result.changed_from == "tidak_bisa":
             await notify_staff(context, d, event, "schedule.staff.comes_after_all")
         return
-    await answer_callback(update, context)
+    answer_callback(update, context)
     if result.changed_from != value:  # pressed again: the card already says so
         await show(update, context, await _card(d, event))
     skip = keyboard([button(_("schedule.btn.skip_reason"), f"ev:{event.id}:s")])
@@ -464,7 +464,7 @@ async def on_answer(update: Update, context: Context) -> None:
 
 async def _skip_reason(update: Update, context: Context, event_id: int) -> None:
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     event = await store.get_event(d.db, event_id)
     if event is None or event.user_id != user_id(update) or not event.awaiting_reason:
         await show(update, context, View(_("schedule.reason_not_needed")))

@@ -344,7 +344,7 @@ async def cari(update: Update, context: Context) -> None:
 async def on_card(update: Update, context: Context) -> None:
     """sc:<user id>: one applicant's card from a list of matches."""
     d = deps(context)
-    await answer_callback(update, context)
+    answer_callback(update, context)
     query = update.callback_query
     assert query is not None
     raw = (query.data or "").split(":", 1)[-1]
