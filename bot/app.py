@@ -1,76 +1,62 @@
-"""build_application(): the one place where handlers, limits and start-up work are wired."""
+"""build_application(): the one place where the features are assembled into a PTB Application.
+
+Each feature module exposes one ``FEATURE`` (bot/feature.py): its handlers by group, its
+fallbacks, its lifespan and its staff commands. This module only collects them; no feature
+imports it back. Their lifespans are entered by bot/runner.py.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from types import ModuleType
+from collections.abc import Sequence
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import Application, Defaults, TypeHandler
 
 from bot.deps import DEPS_KEY, Deps
+from bot.feature import Feature, Group
 from bot.http import AiohttpRequest
-from bot.i18n import catalog
 from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
-from handlers import account, optout, registration
-from handlers import broadcast as broadcast_handlers
-from handlers import export as export_handlers
-from handlers import schedule as schedule_handlers
-from handlers import staff as staff_handlers
-from handlers import stats as stats_handlers
+from handlers import (
+    account,
+    broadcast,
+    export,
+    menus,
+    optout,
+    registration,
+    schedule,
+    staff,
+    stats,
+)
 from handlers.common import load_locale
 from handlers.errors import on_error
 
 log = logging.getLogger(__name__)
 
-# Feature modules, each with handlers() and optionally setup(app). Order matters only for
-# overlapping patterns; the catch-all message handlers are added after all of them.
-FEATURES: tuple[ModuleType, ...] = (
-    registration,
-    account,
-    staff_handlers,
-    stats_handlers,
-    export_handlers,
-    broadcast_handlers,
-    optout,
-    schedule_handlers,
+# The bot's features. Their order is the order of their handlers within a group (it matters
+# only where patterns overlap), of their fallbacks (registration's catch-all text before
+# account's unknown command), of their start-up (menus first) and, reversed, of their
+# shut-down; and the order of the staff menu.
+FEATURES: tuple[Feature, ...] = (
+    menus.FEATURE,
+    registration.FEATURE,
+    account.FEATURE,
+    staff.FEATURE,
+    stats.FEATURE,
+    export.FEATURE,
+    broadcast.FEATURE,
+    optout.FEATURE,
+    schedule.FEATURE,
 )
-
-Hook = Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]
-
-# Resident commands in menu order; the descriptions are catalog keys.
-RESIDENT_COMMANDS = (
-    "start", "daftar", "status", "jadwal", "ubah", "batal", "data", "hapus", "berhenti",
-    "lanjut", "bahasa", "bantuan", "info",
-)  # fmt: skip
-
-
-def resident_commands(locale: str) -> list[BotCommand]:
-    cat = catalog(locale)
-    return [BotCommand(name, cat.gettext(f"cmd.{name}")) for name in RESIDENT_COMMANDS]
-
-
-async def set_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu per language; the default one is in DEFAULT_LOCALE."""
-    d: Deps = app.bot_data[DEPS_KEY]
-    try:
-        for locale in ("id", "en"):
-            await app.bot.set_my_commands(
-                resident_commands(locale), scope=BotCommandScopeDefault(), language_code=locale
-            )
-        await app.bot.set_my_commands(resident_commands(d.settings.default_locale))
-    except TelegramError as exc:  # a menu is a convenience: never a reason not to start
-        log.warning("could not set the command menu: %s", exc)
 
 
 def build_application(
     d: Deps,
     *,
+    features: Sequence[Feature] = FEATURES,
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limiter: bool = True,
@@ -91,29 +77,15 @@ def build_application(
         # Evenly spaced sends under ~30/s; a 429 pauses every send and the reply is retried.
         builder = builder.rate_limiter(SmoothRateLimiter())  # type: ignore[arg-type]
     app = builder.build()
+    d.staff_commands = tuple(c for f in features for c in f.staff_commands)
     app.bot_data[DEPS_KEY] = d
-    app.bot_data["startup"] = [set_menus]
-    app.bot_data["shutdown"] = []
 
-    app.add_handler(TypeHandler(Update, load_locale), group=-1)
-    for feature in FEATURES:
-        for handler in feature.handlers():
-            app.add_handler(handler)
-        setup = getattr(feature, "setup", None)
-        if setup is not None:  # start-up and shut-down hooks: add_hook(app, "startup", ...)
-            setup(app)
-    # Last: plain text, contacts, stickers... and commands nobody else took.
-    for handler in registration.message_handlers() + account.fallback_handlers():
-        app.add_handler(handler)
+    app.add_handler(TypeHandler(Update, load_locale), group=Group.CONTEXT)
+    for feature in features:
+        for group, handlers in feature.handlers.items():
+            app.add_handlers(list(handlers), group=group)
+    # Last in their group: plain text, contacts, stickers... and commands nobody else took.
+    for feature in features:
+        app.add_handlers(list(feature.fallbacks), group=Group.MAIN)
     app.add_error_handler(on_error)
     return app
-
-
-def add_hook(app: Application[Any, Any, Any, Any, Any, Any], when: str, hook: Hook) -> None:
-    app.bot_data[when].append(hook)
-
-
-async def run_hooks(app: Application[Any, Any, Any, Any, Any, Any], when: str) -> None:
-    """Start-up work (menus, resuming broadcasts, re-creating reminder jobs) and its undo."""
-    for hook in app.bot_data[when]:
-        await hook(app)

@@ -1,10 +1,10 @@
-"""What every handler needs, built once in app.py and kept in ``application.bot_data``."""
+"""What every handler needs, built once by the runner and kept in ``application.bot_data``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext
 
@@ -12,6 +12,11 @@ from bot.clock import Clock, SystemClock, local_today
 from bot.config import Settings
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
 from bot.storage.db import Database
+
+if TYPE_CHECKING:  # the services import this module: their types only, for the fields
+    from bot.feature import StaffCommand
+    from bot.services.broadcast import Broadcaster
+    from bot.services.reminders import ReminderService
 
 DEPS_KEY = "deps"
 
@@ -22,7 +27,11 @@ class Deps:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     rules: ProgrammeRules = DEFAULT_RULES
-    extras: dict[str, Any] = field(default_factory=dict)  # feature services (broadcaster, ...)
+    # Assembled by bot/app.py from the features: the staff menu.
+    staff_commands: tuple[StaffCommand, ...] = ()
+    # Feature services: set by the feature's lifespan while the bot runs, None otherwise.
+    broadcaster: Broadcaster | None = None
+    reminders: ReminderService | None = None
 
     def today(self) -> date:
         return local_today(self.clock, self.settings.timezone)

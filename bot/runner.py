@@ -2,6 +2,11 @@
 
 PTB's run_polling() owns the event loop and signal handling; the demo and the tests need the
 bot inside a loop they own, next to the simulator, so the life cycle is spelled out here once.
+
+Start-up is a stack of steps, each with its undo (Starlette's lifespan, over an
+AsyncExitStack): the database, PTB's initialisation, each feature's lifespan in order, PTB's
+start, polling. When a step fails, the steps before it are undone in reverse order and the
+error goes on to the caller; stop() undoes them all the same way.
 """
 
 from __future__ import annotations
@@ -9,18 +14,66 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import Application
 
-from bot.app import build_application, run_hooks
+from bot.app import FEATURES, build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.feature import App, Feature
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_database(path: Path) -> AsyncIterator[Database]:
+    db = await Database.open(path)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+@asynccontextmanager
+async def initialized(app: App) -> AsyncIterator[None]:
+    """PTB's initialize/shutdown: the bot's HTTP clients, the update processor."""
+    await app.initialize()
+    try:
+        yield
+    finally:
+        await app.shutdown()
+
+
+@asynccontextmanager
+async def started(app: App) -> AsyncIterator[None]:
+    """PTB's start/stop: stop waits for the updates already taken to be handled."""
+    await app.start()
+    try:
+        yield
+    finally:
+        if app.running:
+            await app.stop()
+
+
+@asynccontextmanager
+async def polling(app: App, poll_timeout: int) -> AsyncIterator[None]:
+    assert app.updater is not None
+    # Updates sent while the bot was down are still waiting at Telegram: take them all.
+    await app.updater.start_polling(
+        poll_interval=0, timeout=poll_timeout, drop_pending_updates=False
+    )
+    try:
+        yield
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
 
 
 class BotRunner:
@@ -34,6 +87,7 @@ class BotRunner:
         rate_limiter: bool = True,
         poll_timeout: int = 10,
         rules: ProgrammeRules | None = None,
+        features: Sequence[Feature] = FEATURES,
     ) -> None:
         self.rules = rules or DEFAULT_RULES
         self.settings = settings
@@ -42,42 +96,46 @@ class BotRunner:
         self.base_file_url = base_file_url
         self.rate_limiter = rate_limiter
         self.poll_timeout = poll_timeout
+        self.features = tuple(features)
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.deps: Deps | None = None
+        self._stack: AsyncExitStack | None = None
 
     async def start(self) -> Application[Any, Any, Any, Any, Any, Any]:
-        db = await Database.open(self.settings.database_path)
-        self.deps = Deps(settings=self.settings, db=db, clock=self.clock, rules=self.rules)
-        app = build_application(
-            self.deps,
-            base_url=self.base_url,
-            base_file_url=self.base_file_url,
-            rate_limiter=self.rate_limiter,
-        )
-        self.app = app
-        await app.initialize()
-        await run_hooks(app, "startup")
-        await app.start()
-        assert app.updater is not None
-        # Updates sent while the bot was down are still waiting at Telegram: take them all.
-        await app.updater.start_polling(
-            poll_interval=0, timeout=self.poll_timeout, drop_pending_updates=False
-        )
+        try:
+            return await self._start()
+        except BaseException:
+            self.app = None  # what began is undone already: nothing to stop
+            raise
+
+    async def _start(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        async with AsyncExitStack() as stack:  # left open on success: stop() closes it
+            db = await stack.enter_async_context(open_database(self.settings.database_path))
+            self.deps = Deps(settings=self.settings, db=db, clock=self.clock, rules=self.rules)
+            app = build_application(
+                self.deps,
+                features=self.features,
+                base_url=self.base_url,
+                base_file_url=self.base_file_url,
+                rate_limiter=self.rate_limiter,
+            )
+            self.app = app
+            await stack.enter_async_context(initialized(app))
+            for feature in self.features:
+                if feature.lifespan is not None:
+                    await stack.enter_async_context(feature.lifespan(app, self.deps))
+            await stack.enter_async_context(started(app))
+            await stack.enter_async_context(polling(app, self.poll_timeout))
+            self._stack = stack.pop_all()
         log.info("bot started")
         return app
 
     async def stop(self) -> None:
-        app, self.app = self.app, None
-        if app is None:
+        stack, self._stack = self._stack, None
+        self.app = None
+        if stack is None:
             return
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()  # waits for the updates already taken to be handled
-        await run_hooks(app, "shutdown")
-        await app.shutdown()
-        if self.deps is not None:
-            await self.deps.db.close()
+        await stack.aclose()
         log.info("bot stopped")
 
     async def run_until_signal(self) -> None:

@@ -6,11 +6,12 @@ from datetime import date
 from html import escape
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date
+from bot.feature import Feature, Group
 from bot.i18n import _, get_locale, set_locale
 from bot.services import registration as reg
 from bot.services.menus import apply_menu
@@ -157,19 +158,22 @@ async def unknown_command(update: Update, context: Context) -> None:
         await send(update, context, View(notice))
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("status", status, filters=private),
-        CommandHandler("data", data, filters=private),
-        CommandHandler("hapus", hapus, filters=private),
-        CommandHandler("bahasa", bahasa, filters=private),
-        CommandHandler(["bantuan", "help"], bantuan, filters=private),
-        CommandHandler("info", info, filters=private),
-        CallbackQueryHandler(on_hapus, pattern=r"^h:"),
-        CallbackQueryHandler(on_bahasa, pattern=r"^l:"),
-    ]
+_PRIVATE = filters.ChatType.PRIVATE
 
-
-def fallback_handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)]
+FEATURE = Feature(
+    name="account",
+    handlers={
+        Group.MAIN: (
+            CommandHandler("status", status, filters=_PRIVATE),
+            CommandHandler("data", data, filters=_PRIVATE),
+            CommandHandler("hapus", hapus, filters=_PRIVATE),
+            CommandHandler("bahasa", bahasa, filters=_PRIVATE),
+            CommandHandler(["bantuan", "help"], bantuan, filters=_PRIVATE),
+            CommandHandler("info", info, filters=_PRIVATE),
+            CallbackQueryHandler(on_hapus, pattern=r"^h:"),
+            CallbackQueryHandler(on_bahasa, pattern=r"^l:"),
+        ),
+    },
+    # Any command nobody took, after every feature's own.
+    fallbacks=(MessageHandler(_PRIVATE & filters.COMMAND, unknown_command),),
+)

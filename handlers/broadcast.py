@@ -3,9 +3,9 @@ or later, follow its progress, and cancel it from /umumkan riwayat.
 
 The draft lives in SQLite (bot/storage/broadcasts.py), one row per staff member, with the
 step it is at. The staff member's next message (the announcement, a typed filter, a time) is
-taken by a handler in group -2, ahead of the residents' handlers: it looks up an open draft
-and, if there is one waiting for a message, handles it and stops the update there; otherwise
-the update goes on to the rest of the bot untouched.
+taken by a handler in Group.BROADCAST_DRAFT, ahead of the residents' handlers: it looks up an
+open draft and, if there is one waiting for a message, handles it and stops the update there;
+otherwise the update goes on to the rest of the bot untouched.
 
 The texts and keyboards are in handlers/broadcast_views.py; sending to recipients and
 reporting to staff over Telegram in handlers/broadcast_delivery.py.
@@ -16,14 +16,11 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -33,6 +30,7 @@ from telegram.ext import (
 from bot.deps import Deps, deps
 from bot.domain.dates import DateError, DateProblem, parse_event_datetime
 from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
+from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
 from bot.services.roles import is_staff
 from bot.storage import broadcasts as store
@@ -43,9 +41,8 @@ from handlers.access import staff_only
 from handlers.broadcast_delivery import (
     TelegramReporter,
     broadcaster,
+    broadcaster_lifespan,
     send_content,
-    start_broadcaster,
-    stop_broadcaster,
 )
 from handlers.broadcast_views import (
     GROUPS,
@@ -419,19 +416,22 @@ async def _stop_buttons(
 # --- wiring ----------------------------------------------------------------------------------
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler(["umumkan", "announce"], umumkan, filters=private),
-        CallbackQueryHandler(on_button, pattern=r"^bc:"),
-    ]
+_PRIVATE = filters.ChatType.PRIVATE
 
-
-def setup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    from bot.app import add_hook  # bot.app imports this module: import it once both exist
-
-    # Group -2 runs before the locale loader (-1) and every feature (0): see the docstring.
-    draft_messages = filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    app.add_handler(MessageHandler(draft_messages, on_draft_message), group=-2)
-    add_hook(app, "startup", start_broadcaster)
-    add_hook(app, "shutdown", stop_broadcaster)
+FEATURE = Feature(
+    name="broadcast",
+    handlers={
+        Group.MAIN: (
+            CommandHandler(["umumkan", "announce"], umumkan, filters=_PRIVATE),
+            CallbackQueryHandler(on_button, pattern=r"^bc:"),
+        ),
+        # A draft waiting for a message: see Group.BROADCAST_DRAFT and the module docstring.
+        Group.BROADCAST_DRAFT: (
+            MessageHandler(
+                _PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_draft_message
+            ),
+        ),
+    },
+    lifespan=broadcaster_lifespan,
+    staff_commands=(StaffCommand("umumkan", N_("staffcmd.umumkan")),),
+)

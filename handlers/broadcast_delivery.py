@@ -1,6 +1,6 @@
 """The Telegram side of the broadcast sender (bot/services/broadcast.py): how one announcement
-reaches one person, how progress and reports reach staff, and the start-up and shut-down
-hooks that own the sender.
+reaches one person, how progress and reports reach staff, and the lifespan that owns the
+sender while the bot runs.
 
 The sender itself knows nothing of Telegram; it is given ``deliverer(bot)`` to send and a
 ``TelegramReporter`` to report, both built here.
@@ -9,16 +9,18 @@ The sender itself knows nothing of Telegram; it is given ``deliverer(bot)`` to s
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
-from bot.deps import DEPS_KEY, Deps
+from bot.deps import Deps
 from bot.i18n import _, use_locale
 from bot.rate_limit import Lane
-from bot.services.broadcast import EXTRAS_KEY, Broadcaster, SendFn
+from bot.services.broadcast import Broadcaster, SendFn
 from bot.services.roles import is_staff, staff_locale
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
@@ -155,22 +157,22 @@ class TelegramReporter:
 
 
 def broadcaster(d: Deps) -> Broadcaster:
-    found = d.extras.get(EXTRAS_KEY)
-    assert isinstance(found, Broadcaster), "the broadcast start-up hook did not run"
-    return found
+    assert d.broadcaster is not None, "the broadcast feature's lifespan starts the sender"
+    return d.broadcaster
 
 
-async def start_broadcaster(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start-up hook: the sender, resuming unfinished broadcasts and the scheduled ones."""
-    d: Deps = app.bot_data[DEPS_KEY]
+@asynccontextmanager
+async def broadcaster_lifespan(
+    app: Application[Any, Any, Any, Any, Any, Any], d: Deps
+) -> AsyncIterator[None]:
+    """The sender while the bot runs: at start it resumes unfinished broadcasts and arms the
+    scheduled ones; at the end it lets the sends in flight finish (the rest waits for the
+    next start)."""
     sender = Broadcaster(d, deliverer(app.bot), TelegramReporter(app.bot, d))
-    d.extras[EXTRAS_KEY] = sender
-    await sender.start()
-
-
-async def stop_broadcaster(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Shut-down hook: let the sends in flight finish; the rest waits for the next start."""
-    d: Deps = app.bot_data[DEPS_KEY]
-    sender = d.extras.pop(EXTRAS_KEY, None)
-    if isinstance(sender, Broadcaster):
+    d.broadcaster = sender
+    try:
+        await sender.start()  # a failure half-way still stops what it launched
+        yield
+    finally:
+        d.broadcaster = None
         await sender.stop()

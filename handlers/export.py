@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 from html import escape
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.deps import deps
 from bot.domain.recipients import FilterError, parse_filter
-from bot.i18n import _
+from bot.feature import Feature, Group, StaffCommand
+from bot.i18n import N_, _
 from bot.services import export as export_service
 from bot.services.export import ExportFormat
+from bot.services.roles import Role
 from bot.storage.recipients import filter_sql
 from handlers.access import admin_only
 from handlers.common import Context, View, send, user_id
@@ -73,5 +74,8 @@ async def ekspor(update: Update, context: Context) -> None:
     )
 
 
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    return [CommandHandler("ekspor", ekspor, filters=filters.ChatType.PRIVATE)]
+FEATURE = Feature(
+    name="export",
+    handlers={Group.MAIN: (CommandHandler("ekspor", ekspor, filters=filters.ChatType.PRIVATE),)},
+    staff_commands=(StaffCommand("ekspor", N_("staffcmd.ekspor"), Role.ADMIN),),
+)

@@ -8,9 +8,10 @@ says so before anything changes.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.deps import deps
+from bot.feature import Feature, Group
 from bot.i18n import _
 from bot.storage import applicants as repo
 from handlers.common import (
@@ -71,10 +72,15 @@ async def lanjut(update: Update, context: Context) -> None:
     await send(update, context, View(_("optout.resumed")))
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler(["berhenti", "stop"], berhenti, filters=private),
-        CommandHandler(["lanjut", "resume"], lanjut, filters=private),
-        CallbackQueryHandler(on_optout, pattern=r"^oo:"),
-    ]
+_PRIVATE = filters.ChatType.PRIVATE
+
+FEATURE = Feature(
+    name="optout",
+    handlers={
+        Group.MAIN: (
+            CommandHandler(["berhenti", "stop"], berhenti, filters=_PRIVATE),
+            CommandHandler(["lanjut", "resume"], lanjut, filters=_PRIVATE),
+            CallbackQueryHandler(on_optout, pattern=r"^oo:"),
+        ),
+    },
+)

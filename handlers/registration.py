@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -29,6 +28,7 @@ from bot.domain.validation import (
     validate_phone,
     validate_typed,
 )
+from bot.feature import Feature, Group
 from bot.i18n import _, get_locale
 from bot.services import registration as reg
 from bot.storage import applicants as repo
@@ -483,32 +483,33 @@ async def batal(update: Update, context: Context) -> None:
     await send(update, context, View(text, ReplyKeyboardRemove()))
 
 
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("start", start, filters=private),
-        CommandHandler("daftar", daftar, filters=private),
-        CommandHandler("ubah", ubah, filters=private),
-        CommandHandler("batal", batal, filters=private),
-        CallbackQueryHandler(on_consent, pattern=r"^c:"),
-        CallbackQueryHandler(on_resume_choice, pattern=r"^r:"),
-        CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
-        CallbackQueryHandler(on_toggle, pattern=r"^t:"),
-        CallbackQueryHandler(on_reset, pattern=r"^x:"),
-        CallbackQueryHandler(on_done, pattern=r"^k:"),
-        CallbackQueryHandler(on_back, pattern=r"^b:"),
-        CallbackQueryHandler(on_summary_menu, pattern=r"^m:"),
-        CallbackQueryHandler(on_edit, pattern=r"^e:"),
-        CallbackQueryHandler(on_submit, pattern=r"^s:"),
-        CallbackQueryHandler(on_remind_at_18, pattern=r"^m18:"),
-    ]
+_PRIVATE = filters.ChatType.PRIVATE
 
-
-def message_handlers() -> list[BaseHandler[Update, Context, None]]:
-    """Registered last: they catch what no command or feature handler took."""
-    private = filters.ChatType.PRIVATE
-    return [
-        MessageHandler(private & filters.CONTACT, on_contact),
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text),
-        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other),
-    ]
+FEATURE = Feature(
+    name="registration",
+    handlers={
+        Group.MAIN: (
+            CommandHandler("start", start, filters=_PRIVATE),
+            CommandHandler("daftar", daftar, filters=_PRIVATE),
+            CommandHandler("ubah", ubah, filters=_PRIVATE),
+            CommandHandler("batal", batal, filters=_PRIVATE),
+            CallbackQueryHandler(on_consent, pattern=r"^c:"),
+            CallbackQueryHandler(on_resume_choice, pattern=r"^r:"),
+            CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
+            CallbackQueryHandler(on_toggle, pattern=r"^t:"),
+            CallbackQueryHandler(on_reset, pattern=r"^x:"),
+            CallbackQueryHandler(on_done, pattern=r"^k:"),
+            CallbackQueryHandler(on_back, pattern=r"^b:"),
+            CallbackQueryHandler(on_summary_menu, pattern=r"^m:"),
+            CallbackQueryHandler(on_edit, pattern=r"^e:"),
+            CallbackQueryHandler(on_submit, pattern=r"^s:"),
+            CallbackQueryHandler(on_remind_at_18, pattern=r"^m18:"),
+        ),
+    },
+    # The interview's answers typed or sent, and whatever no command or feature took.
+    fallbacks=(
+        MessageHandler(_PRIVATE & filters.CONTACT, on_contact),
+        MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, on_text),
+        MessageHandler(_PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other),
+    ),
+)

@@ -1,27 +1,26 @@
 """Schedules: /jadwalkan, /agenda and /jadwal for staff, /jadwal and Hadir / Tidak bisa
-hadir for residents, and the start-up hook that re-creates the reminder jobs."""
+hadir for residents, and the lifespan that re-creates the reminder jobs."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from html import escape
 from typing import Any
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.deps import DEPS_KEY, Deps, deps
+from bot.deps import Deps, deps
 from bot.domain.dates import format_date, format_time
 from bot.domain.reminders import KINDS
 from bot.domain.schedule_csv import (
@@ -37,7 +36,8 @@ from bot.domain.schedule_csv import (
     parse_kind,
     template_csv,
 )
-from bot.i18n import _, get_locale, use_locale
+from bot.feature import App, Feature, Group, StaffCommand
+from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import reminders as rs
 from bot.services import schedules as svc
 from bot.services.reminders import (
@@ -116,9 +116,8 @@ async def send_lines(update: Update, context: Context, lines: Sequence[str]) -> 
 
 
 def _service(d: Deps) -> ReminderService:
-    service = rs.reminder_service(d)
-    assert service is not None, "handlers.schedule.setup() registers the reminder service"
-    return service
+    assert d.reminders is not None, "the schedule feature's lifespan starts the reminders"
+    return d.reminders
 
 
 # --- /jadwalkan ----------------------------------------------------------------------
@@ -514,36 +513,42 @@ async def notify_staff(context: Context, d: Deps, event: Event, key: str) -> Non
 # --- wiring ------------------------------------------------------------------------------
 
 
-async def startup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start-up hook: pending reminders become jobs again; missed ones go out once."""
-    await rs.service(app).restore()
+@asynccontextmanager
+async def reminders_lifespan(app: App, d: Deps) -> AsyncIterator[None]:
+    """The reminder service while the bot runs: pending reminders become jobs again and
+    missed ones go out once; the jobs stop with the job queue."""
+    d.reminders = ReminderService(app)
+    try:
+        await d.reminders.restore()
+        yield
+    finally:
+        d.reminders = None
 
 
-def setup(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    from bot.app import add_hook  # bot.app imports this module: import when called
+_PRIVATE = filters.ChatType.PRIVATE
 
-    d: Deps = app.bot_data[DEPS_KEY]
-    d.extras[rs.SERVICE_KEY] = ReminderService(app)
-    add_hook(app, "startup", startup)
-    # A typed reason must reach us before the registration's catch-all text handler, and
-    # whether one is expected is in SQLite, which a (synchronous) filter cannot ask. So this
-    # handler runs in an early group of its own and stops the others only when it took the
-    # text. -3: within one group only the first matching handler runs, and -2 is the
-    # broadcast drafts' (-1 loads the locale).
-    app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                       on_reason_text),
-        group=-3,
-    )  # fmt: skip
-
-
-def handlers() -> list[BaseHandler[Update, Context, None]]:
-    private = filters.ChatType.PRIVATE
-    caption = filters.CaptionRegex(r"^/jadwalkan(@\w+)?(\s|$)")
-    return [
-        CommandHandler("jadwalkan", jadwalkan, filters=private),
-        MessageHandler(private & filters.Document.ALL & caption, on_csv),
-        CommandHandler("agenda", agenda, filters=private),
-        CommandHandler("jadwal", jadwal, filters=private),
-        CallbackQueryHandler(on_answer, pattern=r"^ev:"),
-    ]
+FEATURE = Feature(
+    name="schedule",
+    handlers={
+        Group.MAIN: (
+            CommandHandler("jadwalkan", jadwalkan, filters=_PRIVATE),
+            MessageHandler(
+                _PRIVATE & filters.Document.ALL & filters.CaptionRegex(r"^/jadwalkan(@\w+)?(\s|$)"),
+                on_csv,
+            ),
+            CommandHandler("agenda", agenda, filters=_PRIVATE),
+            CommandHandler("jadwal", jadwal, filters=_PRIVATE),
+            CallbackQueryHandler(on_answer, pattern=r"^ev:"),
+        ),
+        # The typed reason: see Group.ABSENCE_REASON.
+        Group.ABSENCE_REASON: (
+            MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, on_reason_text),
+        ),
+    },
+    lifespan=reminders_lifespan,
+    staff_commands=(
+        StaffCommand("jadwalkan", N_("staffcmd.jadwalkan")),
+        StaffCommand("agenda", N_("staffcmd.agenda")),
+        StaffCommand("jadwal", N_("staffcmd.jadwal")),
+    ),
+)

@@ -9,19 +9,20 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from html import escape
-from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_time
-from bot.i18n import _, get_locale, use_locale
+from bot.feature import Feature, Group, StaffCommand
+from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import casework, menus, roles
 from bot.services.casework import Card, QueryProblem, StageChanged
+from bot.services.roles import Role
 from bot.storage import applicants as repo
 from bot.storage import staff as staff_repo
 from bot.storage.applicants import Applicant
@@ -454,19 +455,25 @@ async def catatan(update: Update, context: Context) -> None:
 # --- wiring ---------------------------------------------------------------------------
 
 
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("staf", staf, filters=private),
-        CommandHandler("audit", audit_log, filters=private),
-        CommandHandler("cari", cari, filters=private),
-        CommandHandler("tahap", tahap, filters=private),
-        CommandHandler("catatan", catatan, filters=private),
-        CallbackQueryHandler(on_card, pattern=r"^sc:"),
-    ]
+_PRIVATE = filters.ChatType.PRIVATE
 
-
-def setup(app: Any) -> None:
-    from bot.app import add_hook
-
-    add_hook(app, "startup", menus.startup_hook)
+FEATURE = Feature(
+    name="staff",
+    handlers={
+        Group.MAIN: (
+            CommandHandler("staf", staf, filters=_PRIVATE),
+            CommandHandler("audit", audit_log, filters=_PRIVATE),
+            CommandHandler("cari", cari, filters=_PRIVATE),
+            CommandHandler("tahap", tahap, filters=_PRIVATE),
+            CommandHandler("catatan", catatan, filters=_PRIVATE),
+            CallbackQueryHandler(on_card, pattern=r"^sc:"),
+        ),
+    },
+    staff_commands=(
+        StaffCommand("cari", N_("staffcmd.cari")),
+        StaffCommand("tahap", N_("staffcmd.tahap")),
+        StaffCommand("catatan", N_("staffcmd.catatan")),
+        StaffCommand("staf", N_("staffcmd.staf")),
+        StaffCommand("audit", N_("staffcmd.audit"), Role.ADMIN),
+    ),
+)

@@ -11,13 +11,14 @@ from babel.numbers import format_decimal
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_datetime
 from bot.domain.regions import kecamatan_by_slug
-from bot.i18n import _, get_locale
+from bot.feature import Feature, Group, StaffCommand
+from bot.i18n import N_, _, get_locale
 from bot.services import stats
 from bot.services.charts import Bars, Chart, render_all
 from bot.services.roles import audit
@@ -215,5 +216,10 @@ async def statistik(update: Update, context: Context) -> None:
         await context.bot.send_photo(chat.id, image, caption=f"{spec.caption} · {as_of}")
 
 
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
-    return [CommandHandler("statistik", statistik, filters=filters.ChatType.PRIVATE)]
+FEATURE = Feature(
+    name="stats",
+    handlers={
+        Group.MAIN: (CommandHandler("statistik", statistik, filters=filters.ChatType.PRIVATE),),
+    },
+    staff_commands=(StaffCommand("statistik", N_("staffcmd.statistik")),),
+)

@@ -33,7 +33,7 @@ from typing import Any
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runner import BotRunner
-from bot.services.broadcast import EXTRAS_KEY, Broadcaster
+from bot.services.broadcast import Broadcaster
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.storage import broadcasts as store
 from bot.storage.db import Database
@@ -141,7 +141,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await runner.start()
         try:
             assert runner.deps is not None
-            sender = runner.deps.extras[EXTRAS_KEY]
+            sender = runner.deps.broadcaster
             assert isinstance(sender, Broadcaster)
             admin = sim.user(ADMIN_ID, "Admin")
             await admin.send("/umumkan")

@@ -33,7 +33,7 @@ from typing import Any
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runner import BotRunner
-from bot.services.reminders import ReminderService, reminder_service
+from bot.services.reminders import ReminderService
 from bot.simulator import BotApiSimulator, SentMessage
 from bot.storage.db import Database
 from bot.storage.schedules import from_iso, iso
@@ -86,7 +86,7 @@ def runner_for(sim: BotApiSimulator, path: Path) -> BotRunner:
 
 def service_of(runner: BotRunner) -> ReminderService:
     assert runner.deps is not None
-    service = reminder_service(runner.deps)
+    service = runner.deps.reminders
     assert service is not None
     return service
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.app import FEATURES
 from bot.clock import Clock, FixedClock
 from bot.config import Settings
 from bot.domain.eligibility import ProgrammeRules
+from bot.feature import Feature
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 
@@ -48,11 +50,16 @@ RunnerFactory = Callable[..., BotRunner]
 @pytest.fixture
 def make_runner(sim: BotApiSimulator, settings: Settings, clock: FixedClock) -> RunnerFactory:
     """A bot runner against the simulator; call it again to "restart" over the same file.
-    Keyword arguments override settings; ``clock=`` and ``rules=`` replace those parts."""
+    Keyword arguments override settings; ``clock=``, ``rules=`` and ``features=`` replace
+    those parts."""
     fixed_clock = clock
 
     def make(
-        *, clock: Clock | None = None, rules: ProgrammeRules | None = None, **overrides: object
+        *,
+        clock: Clock | None = None,
+        rules: ProgrammeRules | None = None,
+        features: Sequence[Feature] = FEATURES,
+        **overrides: object,
     ) -> BotRunner:
         chosen = Settings(**{**settings.__dict__, **overrides}) if overrides else settings
         return BotRunner(
@@ -62,6 +69,7 @@ def make_runner(sim: BotApiSimulator, settings: Settings, clock: FixedClock) -> 
             base_url=sim.base_url,
             base_file_url=sim.base_file_url,
             poll_timeout=1,
+            features=features,
         )
 
     return make

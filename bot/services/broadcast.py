@@ -41,8 +41,6 @@ from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
 
 log = logging.getLogger(__name__)
 
-EXTRAS_KEY = "broadcaster"
-
 SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
 
 

@@ -1,74 +1,60 @@
-"""The staff command menus: which commands staff and admins see, in their language.
+"""The command menus: what residents, staff and admins see, in their language.
 
-Residents keep the default menu set in bot/app.py. Staff and admins get a menu of their own
-(BotCommandScopeChat), set at start-up and whenever a role is granted or removed; a resident
-never sees a staff command anywhere.
-
-Other features add their staff commands here, in one place: append a StaffCommand to
-STAFF_COMMANDS (or call add_staff_command) with a catalog key for its description.
+Residents get the default menu (RESIDENT_COMMANDS, per language). Staff and admins get a menu
+of their own (BotCommandScopeChat), set at start-up and whenever a role is granted or removed;
+a resident never sees a staff command anywhere. The staff commands are declared by the
+features (Feature.staff_commands) and collected by bot/app.py into ``Deps.staff_commands``.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
 from bot.config import SUPPORTED_LOCALES
 from bot.deps import Deps
-from bot.i18n import N_, catalog
+from bot.feature import StaffCommand
+from bot.i18n import catalog
 from bot.services.roles import Role, role_of
 from bot.storage import applicants as applicants_repo
 from bot.storage import staff as staff_repo
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class StaffCommand:
-    name: str  # without the slash, 1-32 characters of a-z, 0-9 and _
-    description: str  # catalog key
-    role: Role = Role.STAFF  # the lowest role that may use it
-
-
-# Menu order. The broadcast and schedule commands belong to other features; their handlers
-# guard themselves with @staff_only, this list only makes them visible to staff.
-STAFF_COMMANDS: list[StaffCommand] = [
-    StaffCommand("cari", N_("staffcmd.cari")),
-    StaffCommand("tahap", N_("staffcmd.tahap")),
-    StaffCommand("catatan", N_("staffcmd.catatan")),
-    StaffCommand("statistik", N_("staffcmd.statistik")),
-    StaffCommand("umumkan", N_("staffcmd.umumkan")),
-    StaffCommand("jadwalkan", N_("staffcmd.jadwalkan")),
-    StaffCommand("agenda", N_("staffcmd.agenda")),
-    StaffCommand("jadwal", N_("staffcmd.jadwal")),
-    StaffCommand("staf", N_("staffcmd.staf")),
-    StaffCommand("ekspor", N_("staffcmd.ekspor"), Role.ADMIN),
-    StaffCommand("audit", N_("staffcmd.audit"), Role.ADMIN),
-]
+# Resident commands in menu order; the descriptions are catalog keys.
+RESIDENT_COMMANDS = (
+    "start", "daftar", "status", "jadwal", "ubah", "batal", "data", "hapus", "berhenti",
+    "lanjut", "bahasa", "bantuan", "info",
+)  # fmt: skip
 
 
-def add_staff_command(name: str, description: str, role: Role = Role.STAFF) -> None:
-    """Add (or replace) one staff command in the menu."""
-    for index, command in enumerate(STAFF_COMMANDS):
-        if command.name == name:
-            STAFF_COMMANDS[index] = StaffCommand(name, description, role)
-            return
-    STAFF_COMMANDS.append(StaffCommand(name, description, role))
-
-
-def staff_menu(role: Role, locale: str) -> list[BotCommand]:
-    """The staff commands this role may use, then the resident commands (a chat-scoped menu
-    replaces the default one, and staff still need /bahasa or /bantuan)."""
-    from bot.app import resident_commands  # bot.app imports the handlers that import this
-
+def resident_commands(locale: str) -> list[BotCommand]:
     cat = catalog(locale)
-    commands = [
-        BotCommand(c.name, cat.gettext(c.description)) for c in STAFF_COMMANDS if role >= c.role
-    ]
+    return [BotCommand(name, cat.gettext(f"cmd.{name}")) for name in RESIDENT_COMMANDS]
+
+
+async def set_resident_menus(bot: Bot, d: Deps) -> None:
+    """The default menu per language; the one without a language is in DEFAULT_LOCALE."""
+    try:
+        for locale in SUPPORTED_LOCALES:
+            await bot.set_my_commands(
+                resident_commands(locale), scope=BotCommandScopeDefault(), language_code=locale
+            )
+        await bot.set_my_commands(resident_commands(d.settings.default_locale))
+    except TelegramError as exc:  # a menu is a convenience: never a reason not to start
+        log.warning("could not set the command menu: %s", exc)
+
+
+def staff_menu(staff_commands: Sequence[StaffCommand], role: Role, locale: str) -> list[BotCommand]:
+    """The staff commands this role may use, then the resident commands (a chat-scoped menu
+    replaces the default one, and staff still need /bahasa or /bantuan). Commands every staff
+    member may use come first, in the features' order; the admins' own tools after them."""
+    cat = catalog(locale)
+    mine = sorted((c for c in staff_commands if role >= c.role), key=lambda c: c.role)
+    commands = [BotCommand(c.name, cat.gettext(c.description)) for c in mine]
     taken = {c.command for c in commands}
     commands += [c for c in resident_commands(locale) if c.command not in taken]
     return commands[:100]  # Telegram's limit per menu
@@ -86,10 +72,12 @@ async def apply_menu(bot: Bot, d: Deps, user_id: int) -> bool:
     try:
         for language in SUPPORTED_LOCALES:
             await bot.set_my_commands(
-                staff_menu(role, stored or language), scope=scope, language_code=language
+                staff_menu(d.staff_commands, role, stored or language),
+                scope=scope,
+                language_code=language,
             )
         await bot.set_my_commands(
-            staff_menu(role, stored or d.settings.default_locale), scope=scope
+            staff_menu(d.staff_commands, role, stored or d.settings.default_locale), scope=scope
         )
     except TelegramError as exc:  # e.g. they never opened the bot: not a reason to fail
         log.warning("could not set the staff menu for user %s: %s", user_id, exc)
@@ -123,12 +111,3 @@ async def apply_all(d: Deps, bot: Bot) -> int:
     for user_id in sorted(people):
         done += await apply_menu(bot, d, user_id)
     return done
-
-
-async def startup_hook(app: Any) -> None:
-    """Start-up hook: staff and admin menus."""
-    from bot.deps import DEPS_KEY
-
-    d: Deps = app.bot_data[DEPS_KEY]
-    count = await apply_all(d, app.bot)
-    log.info("staff menus set for %d people", count)

@@ -48,7 +48,6 @@ from bot.storage.schedules import Event
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
-SERVICE_KEY = "reminders"
 BIRTHDAY_JOB = "minor-birthdays"
 
 
@@ -480,14 +479,8 @@ class ReminderService:
 
 def service(app: App) -> ReminderService:
     d: Deps = app.bot_data[DEPS_KEY]
-    value = d.extras[SERVICE_KEY]
-    assert isinstance(value, ReminderService)
-    return value
-
-
-def reminder_service(d: Deps) -> ReminderService | None:
-    value = d.extras.get(SERVICE_KEY)
-    return value if isinstance(value, ReminderService) else None
+    assert d.reminders is not None, "the schedule feature's lifespan starts the reminders"
+    return d.reminders
 
 
 async def reminder_job(context: CallbackContext[Any, Any, Any, Any]) -> None:

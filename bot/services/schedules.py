@@ -19,7 +19,6 @@ from bot.domain.schedule_csv import (
     ScheduleRow,
     parse_schedule_csv,
 )
-from bot.services.reminders import reminder_service
 from bot.services.roles import Role, audit, role_of
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
@@ -42,7 +41,7 @@ def _new_event(
 
 def _apply_jobs(d: Deps, saved: Saved) -> None:
     """After the commit: timers follow the stored truth."""
-    service = reminder_service(d)
+    service = d.reminders
     if service is None:
         return
     service.remove_reminder_jobs(saved.cancelled)
@@ -93,7 +92,7 @@ async def cancel(d: Deps, actor_id: int, reg_no: str, kind: str) -> Cancelled | 
     event, cancelled = await store.cancel_event(d.db, applicant.user_id, kind, d.clock.now())
     if event is None:
         return None
-    service = reminder_service(d)
+    service = d.reminders
     if service is not None:
         service.remove_reminder_jobs(cancelled)
     await audit(d, actor_id, "schedule_cancel", applicant.reg_no, kind)

@@ -183,11 +183,7 @@ def _feature_figures(bot: Any) -> dict[str, Any]:
     deps = getattr(bot, "deps", None)
     if deps is None:
         return {}
-    try:
-        from bot.services.reminders import reminder_service
-    except ImportError:  # the feature is not in this version of the bot
-        return {}
-    service = reminder_service(deps)
+    service = getattr(deps, "reminders", None)  # None: not in this version of the bot
     stats = service.last_restore if service is not None else None
     if stats is None:
         return {}

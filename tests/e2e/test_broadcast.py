@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.runner import BotRunner
-from bot.services.broadcast import EXTRAS_KEY, Broadcaster
+from bot.services.broadcast import Broadcaster
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.simulator.state import TINY_PNG
 from bot.storage import broadcasts as store
@@ -34,9 +34,8 @@ def db_of(runner: BotRunner) -> Database:
 
 def sender_of(runner: BotRunner) -> Broadcaster:
     assert runner.deps is not None
-    found = runner.deps.extras[EXTRAS_KEY]
-    assert isinstance(found, Broadcaster)
-    return found
+    assert runner.deps.broadcaster is not None
+    return runner.deps.broadcaster
 
 
 def taktakan_japan(user_id: int) -> tuple[object, ...]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from bot.domain.schedule_csv import template_csv
 from bot.runner import BotRunner
 from bot.services import schedules as svc
-from bot.services.reminders import ReminderService, reminder_service
+from bot.services.reminders import ReminderService
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, RunnerFactory
@@ -48,7 +48,7 @@ def db_of(runner: BotRunner) -> Database:
 
 def service_of(runner: BotRunner) -> ReminderService:
     assert runner.deps is not None
-    service = reminder_service(runner.deps)
+    service = runner.deps.reminders
     assert service is not None
     return service
 
