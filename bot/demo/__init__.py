@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.config import SUPPORTED_LOCALES, Settings, SettingsError, parse_offsets
 from bot.demo.chat import (
+    ACCOUNTS,
     DEFAULT_DATABASE,
     RESIDENT_ID,
     STAFF_ID,
@@ -49,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="reminder offsets before an event, e.g. 30s,10s to see one soon")
     parser.add_argument("--lang", choices=SUPPORTED_LOCALES, default=None,
                         help="language of the demo and of its two accounts (default: id)")
+    parser.add_argument("--as", dest="account", choices=ACCOUNTS, default=ACCOUNTS[0],
+                        help="the account typing first: warga (resident) or staf (staff, an "
+                             "admin); :warga and :staf switch later")  # fmt: skip
     parser.add_argument("--no-flood-limit", action="store_true",
                         help="switch off the simulated Telegram rate limits")  # fmt: skip
 
@@ -67,6 +71,7 @@ def options_from(settings: Settings, args: argparse.Namespace) -> DemoOptions:
         reminder_offsets=offsets,
         locale=args.lang or settings.default_locale,
         flood_limit=not args.no_flood_limit,
+        account=args.account,
     )
 
 

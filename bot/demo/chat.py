@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.config import Settings
+from bot.demo.files import file_name, free_path
+from bot.demo.keypad import Keypad, NumberedButton, button_key, number_ranges
 from bot.demo.render import (
     Palette,
     html_to_terminal,
@@ -25,7 +29,13 @@ from bot.demo.render import (
 )
 from bot.i18n import _, use_locale
 from bot.runner import BotRunner
-from bot.simulator import BotApiSimulator, SentMessage, SimUser
+from bot.simulator import (
+    Attachment,
+    BotApiSimulator,
+    CallbackQueryRecord,
+    SentMessage,
+    SimUser,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +44,7 @@ RESIDENT_ID = 10_001
 STAFF_ID = 10_002
 DEMO_TOKEN = "7000000001:local-demo"  # the simulator accepts any token; this one is fake
 DEFAULT_DATABASE = Path("data/demo.sqlite3")
+ACCOUNTS = ("warga", "staf")  # the resident and the staff member sharing the terminal
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class DemoOptions:
     reminder_offsets: tuple[int, ...] | None = None
     locale: str = "id"
     flood_limit: bool = True  # Telegram's limits, as the real bot lives under them
+    account: str = "warga"  # who types first: "warga" or "staf"
     quiet: float = 0.3  # the bot counts as done with a line after this much silence
     reply_timeout: float = 20.0
 
@@ -53,6 +65,7 @@ class DemoOptions:
 class _Identity:
     key: str  # "warga" or "staf"
     user: SimUser
+    keypad: Keypad = field(default_factory=Keypad)
 
 
 class DemoChat:
@@ -77,6 +90,7 @@ class DemoChat:
         self.staff: _Identity | None = None
         self.current: _Identity | None = None
         self.files_dir = options.database.parent / "demo-files"
+        self.saved_files: dict[str, Path] = {}  # file_id -> where it was saved
         self.prompt_pending = False
         self.other_chats = 0  # messages to synthetic applicants (broadcasts, reminders)
 
@@ -91,7 +105,7 @@ class DemoChat:
             self.staff = _Identity(
                 "staf", self.sim.user(STAFF_ID, "Petugas", lang, last_name="BBPVP")
             )
-            self.current = self.resident
+            self.current = self.staff if self.options.account == "staf" else self.resident
             self.runner = BotRunner(
                 self.settings,
                 base_url=self.sim.base_url,
@@ -101,6 +115,8 @@ class DemoChat:
             await self.runner.start()
             self.say(_("demo.banner").format(db=self.options.database))
             self.say(_("demo.help"))
+            if self.current is self.staff:
+                self.say(_("demo.now_staff").format(id=STAFF_ID))
 
     async def stop(self) -> None:
         if self.runner is not None:
@@ -169,8 +185,15 @@ class DemoChat:
             self._write(self.render(identity, message, is_edit))
 
     def render(self, identity: _Identity, message: SentMessage, is_edit: bool) -> str:
-        inline = message.buttons
-        reply = [label for label, _b in reply_keyboard_labels(message.reply_markup)]
+        """The message as the terminal shows it; its buttons are numbered and from now on
+        a typed number refers to them (the keyboard this account saw last)."""
+        inline = [button for row in message.inline_keyboard for button in row]
+        reply = [] if inline else [b for _l, b in reply_keyboard_labels(message.reply_markup)]
+        numbered = identity.keypad.number(message.message_id, inline or reply)
+        if numbered:
+            identity.keypad.seen(message.message_id, numbered, reply=not inline)
+        elif is_edit:
+            identity.keypad.cleared(message.message_id)
         markup_only = is_edit and bool(message.edits) and message.edits[-1] == message.text
         if markup_only:
             # Only the buttons changed (old buttons taken away): no need to repeat the text.
@@ -182,18 +205,19 @@ class DemoChat:
         lines = [self.palette.bot(header)]
         if not markup_only:
             lines.append(indent(self._body(message)))
-        if inline or reply:
-            lines.append(indent(keyboard_line(inline or reply, self.palette)))
+        if numbered:
+            pairs = [(b.number, b.label) for b in numbered]
+            lines.append(indent(keyboard_line(pairs, self.palette)))
         return "\n".join(lines)
 
     def _body(self, message: SentMessage) -> str:
         parts: list[str] = []
         media = message.document or message.photo
         if media is not None:
-            saved = self._save(media.filename, media.data)
+            saved = self._save(media, message)
             what = _("demo.document") if message.document is not None else _("demo.photo")
             size = _size(len(media.data))
-            parts.append(self.palette.dim(what.format(name=media.filename, size=size, path=saved)))
+            parts.append(self.palette.dim(what.format(name=saved.name, size=size, path=saved)))
             if media.caption:
                 parts.append(media.caption)
         elif message.parse_mode and message.parse_mode.upper() == "HTML":
@@ -202,11 +226,18 @@ class DemoChat:
             parts.append(message.text)
         return "\n".join(parts)
 
-    def _save(self, filename: str, data: bytes) -> Path:
-        """Exports land on disk so the person can open the CSV or XLSX staff received."""
+    def _save(self, media: Attachment, message: SentMessage) -> Path:
+        """Files land on disk so the person can open the chart, CSV or XLSX they received:
+        each under its own name, never over an earlier one (like a phone's downloads)."""
+        saved = self.saved_files.get(media.file_id)
+        if saved is not None:  # the same file shown again (an edit, :ulang)
+            return saved
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        target = self.files_dir / Path(filename).name
-        target.write_bytes(data)
+        when = datetime.fromtimestamp(message.date, self.settings.timezone)
+        name = file_name(media.kind, media.filename, media.mime_type, media.data, when)
+        target = free_path(self.files_dir / name)
+        target.write_bytes(media.data)
+        self.saved_files[media.file_id] = target
         return target
 
     # --- input ----------------------------------------------------------------------------
@@ -222,42 +253,69 @@ class DemoChat:
         if line.startswith(":"):
             return await self._demo_command(line)
         user = self.current.user
+        keypad = self.current.keypad
         number = int(line) if line.isdigit() and len(line) <= 3 else None
-        buttons = self.current_buttons()
-        if number is not None and buttons:
-            if not 1 <= number <= len(buttons):
-                self.say(_("demo.no_such_button").format(max=len(buttons)))
+        query: CallbackQueryRecord | None = None
+        if number is not None and keypad.shown:
+            chosen = keypad.find(number)
+            if chosen is None:
+                numbers = number_ranges(keypad.numbers())
+                self.say(_("demo.no_such_button").format(numbers=numbers))
                 return True
-            await self._press(user, buttons[number - 1])
+            query = await self._press(user, keypad, chosen)
         else:
             await user.send(line)
         await self.settle()
+        if query is not None:
+            await self._show_answer(query)
         return True
 
-    def current_buttons(self) -> list[tuple[str, SentMessage, dict[str, Any]]]:
-        """The buttons a number presses: those of the newest message that has any."""
+    def current_buttons(self) -> list[NumberedButton]:
+        """The buttons a typed number presses: the keyboard this account saw last."""
         assert self.current is not None
-        user = self.current.user
-        for message in reversed(user.messages):
-            if message.deleted:
-                continue
-            if message.inline_keyboard:
-                return [(str(b.get("text", "")), message, b)
-                        for row in message.inline_keyboard for b in row]  # fmt: skip
-            reply = reply_keyboard_labels(message.reply_markup)
-            if reply and user.reply_keyboard():
-                return [(label, message, button) for label, button in reply]
-        return []
+        return list(self.current.keypad.shown)
 
-    async def _press(self, user: SimUser, chosen: tuple[str, SentMessage, dict[str, Any]]) -> None:
-        label, message, button = chosen
-        self._write(self.palette.dim(f"  → {label}"))
+    async def _press(
+        self, user: SimUser, keypad: Keypad, chosen: NumberedButton
+    ) -> CallbackQueryRecord | None:
+        button = chosen.button
+        self._write(self.palette.dim(f"  → {chosen.label}"))
         if "url" in button:
             self.say(_("demo.link").format(url=button["url"]))
-        elif "callback_data" in button:
-            await user.tap_on(message, label)
-        else:  # a reply-keyboard button: text, or the contact it asks for
-            await user.press(label)
+            return None
+        message = user.chat.message(keypad.message_id) if keypad.message_id else None
+        if keypad.reply:
+            if message is None or not user.reply_keyboard():
+                self.say(_("demo.button_gone"))
+                return None
+            await user.press(chosen.label)  # text, or the contact it asks for
+            return None
+        key = button_key(button)
+        now = (
+            [b for row in message.inline_keyboard for b in row]
+            if message is not None and not message.deleted
+            else []
+        )
+        current = next((b for b in now if button_key(b) == key), None)
+        if message is None or current is None:
+            self.say(_("demo.button_gone"))
+            return None
+        return await user.tap_on(message, str(current.get("text", "")))
+
+    async def _show_answer(self, query: CallbackQueryRecord) -> None:
+        """What Telegram shows for a button's answer: a short toast, or an alert with OK."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.reply_timeout
+        # The answer is a request of its own, maybe still on its way; the simulator records
+        # it with no event to wait on, so look again shortly.
+        while not query.answered and loop.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        if query.answer_text:
+            text = html.escape(query.answer_text)
+            note = _("demo.alert") if query.show_alert else _("demo.toast")
+            self._write(indent(self.palette.note(
+                html_to_terminal(note.format(text=text), colour=self.colour)
+            )))  # fmt: skip
 
     async def settle(self) -> None:
         """Wait until the bot has taken what was sent and gone quiet in this chat."""
@@ -279,6 +337,15 @@ class DemoChat:
             if len(self.sim.calls) == seen and self.sim.pending_updates() == 0:
                 return
             seen = len(self.sim.calls)
+
+    def _show_menu(self, user: SimUser) -> None:
+        """The commands Telegram lists under the "/" button for this account."""
+        commands = command_menu(self.sim, user.id, user.language_code or "")
+        if not commands:
+            self.say(_("demo.menu_empty"))
+            return
+        lines = [f"/{c['command']} – {html.escape(c['description'])}" for c in commands]
+        self.say("\n".join([_("demo.menu"), *lines]))
 
     async def _demo_command(self, line: str) -> bool:
         assert self.resident is not None and self.staff is not None and self.current is not None
@@ -305,6 +372,8 @@ class DemoChat:
                 return True
             await self.current.user.send_contact(number)
             await self.settle()
+        elif command in ("menu", "perintah", "commands"):
+            self._show_menu(self.current.user)
         elif command in ("ulang", "again"):
             latest = self.current.user.last_message
             if latest is None:
@@ -314,6 +383,22 @@ class DemoChat:
         else:
             self.say(_("demo.unknown_command").format(command=command))
         return True
+
+
+def command_menu(sim: BotApiSimulator, chat_id: int, language: str) -> list[dict[str, str]]:
+    """Telegram's choice for a private chat: the narrowest scope with a list, and within a
+    scope the list for the user's language before the one for all languages."""
+    scopes: list[dict[str, object] | None] = [
+        {"type": "chat", "chat_id": chat_id},
+        {"type": "all_private_chats"},
+        None,  # default
+    ]
+    for scope in scopes:
+        for code in (language, ""):
+            found = sim.commands(scope, code)
+            if found:
+                return found
+    return []
 
 
 def _remove_database(path: Path) -> None:

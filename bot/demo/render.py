@@ -115,12 +115,13 @@ def indent(text: str, prefix: str = "  ") -> str:
     return "\n".join(prefix + line if line else line for line in text.split("\n"))
 
 
-def keyboard_line(labels: list[str], palette: Palette, *, first: int = 1) -> str:
-    """`[1] Setuju  [2] Tidak setuju`, wrapped at about 76 characters."""
+def keyboard_line(buttons: list[tuple[int, str]], palette: Palette) -> str:
+    """`[1] Setuju  [2] Tidak setuju` from (number, label) pairs, wrapped at about 76
+    characters."""
     lines: list[str] = []
     current: list[str] = []
     width = 0
-    for number, label in enumerate(labels, first):
+    for number, label in buttons:
         item = f"[{number}] {label}"
         if current and width + len(item) + 2 > 76:
             lines.append("  ".join(current))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from bot.config import Settings
 from bot.demo import RESIDENT_ID, STAFF_ID, DemoChat, DemoOptions, run_demo
 from bot.demo.render import html_to_terminal, wants_colour
-from tests.e2e.residents import register, until
+from bot.i18n import _, use_locale
+from bot.simulator import CallbackQueryRecord
+from tests.e2e.residents import Person, register, say, tap, until
 
 
 def options(tmp_path: Path, **changes: object) -> DemoOptions:
@@ -40,14 +43,18 @@ async def type_line(demo: DemoChat, out: io.StringIO, line: str) -> str:
     return out.getvalue()[start:]
 
 
+def number_of(demo: DemoChat, out: io.StringIO, label: str) -> int:
+    """The number printed next to the button whose label contains `label`."""
+    buttons = demo.current_buttons()
+    matches = [b for b in buttons if label.casefold() in b.label.casefold()]
+    assert matches, f"no button {label!r} in {[b.label for b in buttons]}"
+    assert f"[{matches[0].number}] {matches[0].label}" in out.getvalue()  # it was printed
+    return matches[0].number
+
+
 async def press(demo: DemoChat, out: io.StringIO, label: str) -> str:
     """Type the number shown next to the button whose label contains `label`."""
-    labels = [text for text, _message, _button in demo.current_buttons()]
-    matches = [i for i, text in enumerate(labels, 1) if label.casefold() in text.casefold()]
-    assert matches, f"no button {label!r} in {labels}"
-    shown = out.getvalue()
-    assert f"[{matches[0]}] {labels[matches[0] - 1]}" in shown  # the number was printed
-    return await type_line(demo, out, str(matches[0]))
+    return await type_line(demo, out, str(number_of(demo, out, label)))
 
 
 async def test_a_resident_registers_in_the_terminal(
@@ -150,3 +157,123 @@ def test_colours_only_on_a_terminal() -> None:
     assert html_to_terminal("<b>a</b> &amp; b", colour=False) == "a & b"
     coloured = html_to_terminal('<b>a</b> <a href="https://x.id">x</a>', colour=True)
     assert "\x1b[1m" in coloured and "(https://x.id)" in coloured
+
+
+async def at_destinations(demo: DemoChat) -> None:
+    """The resident answers up to the ranked question (destinations), the quick way."""
+    p = Person()
+    user = demo.sim.user(RESIDENT_ID)
+    await say(user, "/start")
+    await tap(user, "Setuju")
+    await say(user, p.name)
+    await say(user, p.nik)
+    for label in ("✅", "✅", p.domicile, p.kecamatan, p.kelurahan, p.education, p.marital,
+                  p.family, p.health):  # fmt: skip
+        await tap(user, label or "")
+    await say(user, p.phone)
+    for label in (p.siapkerja, p.passport, p.worked_abroad, *p.languages, p.done,
+                  p.interests[0], p.done):  # fmt: skip
+        await tap(user, label)
+
+
+def stored_answer(tmp_path: Path, key: str) -> object:
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
+        (answers,) = conn.execute(
+            "SELECT answers FROM applicants WHERE user_id = ?", (RESIDENT_ID,)
+        ).fetchone()
+    return json.loads(answers).get(key)
+
+
+async def test_button_numbers_stay_with_their_buttons(
+    chat: tuple[DemoChat, io.StringIO], tmp_path: Path
+) -> None:
+    demo, out = chat
+    await at_destinations(demo)
+    with use_locale("id"):
+        done, again = _("btn.done"), _("btn.reset")
+    before = {b.number: b.label for b in demo.current_buttons()}
+    selesai = number_of(demo, out, done)
+
+    shown = await press(demo, out, "Jepang")
+    assert "1. Jepang" in shown and again in shown  # the ranking gained "Ulangi"
+    assert number_of(demo, out, done) == selesai  # "Selesai" kept its number
+    ulangi = number_of(demo, out, again)
+    assert ulangi not in before  # a new button takes a number no button had
+    assert {b.number: b.label for b in demo.current_buttons()}[number_of(demo, out, "Korea")] \
+        == before[number_of(demo, out, "Korea")]  # fmt: skip
+
+    await type_line(demo, out, str(ulangi))  # start the ranking again: "Ulangi" goes away
+    assert again not in [b.label for b in demo.current_buttons()]
+    assert "Tidak ada tombol dengan nomor itu" in await type_line(demo, out, str(ulangi))
+
+    await press(demo, out, "Korea Selatan")
+    assert number_of(demo, out, again) == ulangi  # back with the number it had
+    # The number that was "Selesai" a moment ago is still "Selesai": the ranking is kept.
+    shown = await type_line(demo, out, str(selesai))
+    assert f"→ {done}" in shown
+    assert stored_answer(tmp_path, "destinations") == ["korea"]
+
+
+async def test_a_button_answer_shows_as_telegram_shows_it(
+    chat: tuple[DemoChat, io.StringIO],
+) -> None:
+    demo, out = chat
+    await at_destinations(demo)
+    with use_locale("id"):
+        too_many = _("error.too_many").format(max=3)
+        pick_one = _("error.pick_one")
+        done = _("btn.done")
+    shown = await press(demo, out, done)  # nothing chosen yet
+    assert f"Jendela pemberitahuan: {pick_one}  [OK]" in shown
+    for country in ("Jepang", "Korea Selatan", "Taiwan"):
+        assert "pemberitahuan" not in await press(demo, out, country)
+    shown = await press(demo, out, "Hong Kong")
+    assert f"Jendela pemberitahuan: {too_many}  [OK]" in shown
+
+    # A toast (an answer without show_alert) reads as a short notice; its text is plain.
+    record = CallbackQueryRecord("1", RESIDENT_ID, RESIDENT_ID, 1, "x", 0.0, answered=True,
+                                 answer_text="Terima kasih <3")  # fmt: skip
+    start = len(out.getvalue())
+    with use_locale("id"):
+        await demo._show_answer(record)
+    assert "Pemberitahuan singkat: Terima kasih <3" in out.getvalue()[start:]
+
+
+async def test_files_are_saved_each_under_its_own_name(
+    chat: tuple[DemoChat, io.StringIO], tmp_path: Path
+) -> None:
+    demo, out = chat
+    await type_line(demo, out, ":staf")
+    await type_line(demo, out, "/statistik grafik")
+    folder = tmp_path / "demo-files"
+    # Drawn off the event loop, the charts may come after the bot has seemed quiet.
+    await until(lambda: folder.is_dir() and len(list(folder.iterdir())) >= 5, 60)
+    await demo.settle()
+    files = sorted(folder.iterdir())
+    assert len(files) == 5, files  # five charts, five files
+    shown = out.getvalue()
+    assert all(f.suffix == ".png" and f.read_bytes().startswith(b"\x89PNG") for f in files)
+    assert len({f.read_bytes() for f in files}) == 5
+    for f in files:
+        assert str(f) in shown  # the terminal says where each one is
+
+    shown = await type_line(demo, out, "/jadwalkan templat")
+    template = tmp_path / "demo-files" / "jadwal_templat.csv"
+    assert template.is_file() and str(template) in shown  # a document keeps its own name
+    await type_line(demo, out, "/jadwalkan templat")
+    again = tmp_path / "demo-files" / "jadwal_templat_2.csv"
+    assert again.is_file()  # sent twice, saved twice: nothing overwritten
+
+
+async def test_english_and_staff_from_the_start(tmp_path: Path) -> None:
+    """`python3 dev.py run demo --lang en --as staf`, as the README says."""
+    script = io.StringIO(":menu\n/start\n:warga\n:menu\n:keluar\n")
+    out = io.StringIO()
+    await run_demo(Settings(), options(tmp_path, locale="en", account="staf"), script, out,
+                   colour=False)  # fmt: skip
+    text = out.getvalue()
+    assert "local demo" in text and "You are now the staff account" in text
+    staff_part, resident_part = text.split("resident> :menu", 1)
+    assert "staff> :menu" in staff_part and "/umumkan" in staff_part  # the staff menu
+    assert "Welcome" in staff_part  # the bot speaks English to an English phone
+    assert "/daftar" in resident_part and "/umumkan" not in resident_part
