@@ -8,6 +8,8 @@ from html import escape
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import callbacks as cb
+from bot.config import SUPPORTED_LOCALES
 from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date
@@ -24,8 +26,8 @@ from handlers.common import (
     answer_callback,
     applicant_of,
     button,
-    callback_parts,
     keyboard,
+    pressed,
     send,
     show,
     user_id,
@@ -86,15 +88,21 @@ async def hapus(update: Update, context: Context) -> None:
     if await applicant_of(update, context) is None:
         await send(update, context, View(_("data.nothing")))
         return
-    confirm = keyboard([button(_("btn.delete_yes"), "h:yes"), button(_("btn.cancel"), "h:no")])
+    confirm = keyboard(
+        [
+            button(_("btn.delete_yes"), cb.DeleteConfirm(confirmed=True)),
+            button(_("btn.cancel"), cb.DeleteConfirm(confirmed=False)),
+        ]
+    )
     await send(update, context, View(_("hapus.confirm"), confirm))
 
 
 async def on_hapus(update: Update, context: Context) -> None:
-    """h:yes / h:no."""
+    """Delete my data, or keep it."""
     d = deps(context)
     answer_callback(update, context)
-    if callback_parts(update) != ["h", "yes"]:
+    choice = pressed(update, cb.DeleteConfirm)
+    if choice is None or not choice.confirmed:
         await show(update, context, View(_("hapus.cancelled")))
         return
     promoted = await repo.release_place(d.db, user_id(update))
@@ -105,19 +113,21 @@ async def on_hapus(update: Update, context: Context) -> None:
 
 async def bahasa(update: Update, context: Context) -> None:
     """/bahasa: Indonesia / English."""
-    choices = [button("🇮🇩 Bahasa Indonesia", "l:id"), button("🇬🇧 English", "l:en")]
+    choices = [
+        button("🇮🇩 Bahasa Indonesia", cb.LanguagePick("id")),
+        button("🇬🇧 English", cb.LanguagePick("en")),
+    ]
     await send(update, context, View(_("bahasa.pick"), keyboard(choices, 2)))
 
 
 async def on_bahasa(update: Update, context: Context) -> None:
-    """l:<locale>."""
+    """Indonesia / English."""
     d = deps(context)
     answer_callback(update, context)
-    query = update.callback_query
-    assert query is not None
-    locale = (query.data or "l:id").split(":")[1]
-    if locale not in ("id", "en"):
+    choice = pressed(update, cb.LanguagePick)
+    if choice is None or choice.locale not in SUPPORTED_LOCALES:
         return
+    locale = choice.locale
     set_locale(locale)
     applicant = await applicant_of(update, context)
     if applicant is None:
@@ -170,8 +180,8 @@ FEATURE = Feature(
             CommandHandler("bahasa", bahasa, filters=_PRIVATE),
             CommandHandler(["bantuan", "help"], bantuan, filters=_PRIVATE),
             CommandHandler("info", info, filters=_PRIVATE),
-            CallbackQueryHandler(on_hapus, pattern=r"^h:"),
-            CallbackQueryHandler(on_bahasa, pattern=r"^l:"),
+            CallbackQueryHandler(on_hapus, pattern=cb.DeleteConfirm.matches),
+            CallbackQueryHandler(on_bahasa, pattern=cb.LanguagePick.matches),
         ),
     },
     # Any command nobody took, after every feature's own.

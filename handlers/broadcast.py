@@ -27,6 +27,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks as cb
+from bot.callbacks import BroadcastAction as Act
 from bot.deps import Deps, deps
 from bot.domain.dates import DateError, DateProblem, parse_event_datetime
 from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
@@ -67,10 +69,10 @@ from handlers.common import (
     Context,
     View,
     answer_callback,
-    callback_parts,
     keyboard,
     load_locale,
     number,
+    pressed,
     send,
     show,
     user_id,
@@ -284,47 +286,54 @@ async def _own_draft(update: Update, context: Context, broadcast_id: int) -> Bro
 
 @staff_only
 async def on_button(update: Update, context: Context) -> None:
-    """bc:<action>:<broadcast id>[:<group>]: every button of /umumkan."""
+    """Every button of /umumkan but the choice of recipients."""
     d = deps(context)
-    parts = callback_parts(update)
-    if len(parts) < 3 or not parts[2].isdigit():
+    data = pressed(update, cb.BroadcastButton)
+    if data is None:
         answer_callback(update, context)
         return
-    action, broadcast_id = parts[1], int(parts[2])
-    if action in ("stop", "stopok", "keep"):
-        await _stop_buttons(update, context, d, action, broadcast_id)
+    action = data.action
+    if action in (Act.STOP, Act.STOP_CONFIRMED, Act.KEEP_GOING):
+        await _stop_buttons(update, context, d, action, data.broadcast_id)
         return
-    draft = await _own_draft(update, context, broadcast_id)
+    draft = await _own_draft(update, context, data.broadcast_id)
     if draft is None:  # e.g. the second tap of a double tap: told in the answer, nothing starts
         return
     match action:
-        case "x":
+        case Act.DISCARD:
             await broadcaster(d).cancel(draft.id, user_id(update))
             await staff_repo.audit(d.db, user_id(update), "broadcast", f"#{draft.id}", "discard")
             await show(update, context, View(_("broadcast.discarded")))
-        case "g":
-            await _choose_group(update, context, d, draft, parts[3] if len(parts) > 3 else "")
-        case "st":
+        case Act.STAGES:
             await store.update_draft(d.db, draft, step=Step.RECIPIENTS)
             await show(update, context, stages_view(draft))
-        case "rc":
+        case Act.RECIPIENTS:
             await store.update_draft(d.db, draft, step=Step.RECIPIENTS)
             await show(update, context, recipients_view(draft))
-        case "later":
+        case Act.LATER:
             await store.update_draft(d.db, draft, step=Step.SEND_AT)
             await show(update, context, time_prompt(draft))
-        case "pv":
+        case Act.PREVIEW:
             await store.update_draft(d.db, draft, step=Step.PREVIEW, send_at=None)
             await show(update, context, await _preview(d, draft))
-        case "go":
+        case Act.SEND:
             await _send_now(update, context, d, draft)
-        case "sched":
+        case Act.SCHEDULE:
             await _schedule(update, context, d, draft)
 
 
-async def _choose_group(
-    update: Update, context: Context, d: Deps, draft: Broadcast, code: str
-) -> None:
+@staff_only
+async def on_group(update: Update, context: Context) -> None:
+    """The recipients of a draft: a group, or the applicants at one stage ("t.<stage>")."""
+    d = deps(context)
+    data = pressed(update, cb.BroadcastGroup)
+    if data is None:
+        answer_callback(update, context)
+        return
+    draft = await _own_draft(update, context, data.broadcast_id)
+    if draft is None:
+        return
+    code = data.group
     if code.startswith("t.") and code[2:] in STAGES:
         f = RecipientFilter(stages=frozenset({code[2:]}))
     elif code in GROUPS:
@@ -388,7 +397,7 @@ async def _already(update: Update, context: Context, d: Deps, broadcast_id: int)
 
 
 async def _stop_buttons(
-    update: Update, context: Context, d: Deps, action: str, broadcast_id: int
+    update: Update, context: Context, d: Deps, action: Act, broadcast_id: int
 ) -> None:
     answer_callback(update, context)
     b = await store.get(d.db, broadcast_id)
@@ -397,11 +406,11 @@ async def _stop_buttons(
         too_late = _("broadcast.stop.too_late").format(id=broadcast_id, status=status)
         await send(update, context, View(too_late))
         return
-    if action == "stop":
+    if action is Act.STOP:
         # A new message: the progress message is edited by the sender every few seconds.
         await send(update, context, stop_confirm_view(b))
         return
-    if action == "keep":
+    if action is Act.KEEP_GOING:
         await show(update, context, View(_("broadcast.stop.kept").format(id=b.id)))
         return
     before = await broadcaster(d).cancel(b.id, user_id(update))
@@ -423,7 +432,8 @@ FEATURE = Feature(
     handlers={
         Group.MAIN: (
             CommandHandler(["umumkan", "announce"], umumkan, filters=_PRIVATE),
-            CallbackQueryHandler(on_button, pattern=r"^bc:"),
+            CallbackQueryHandler(on_button, pattern=cb.BroadcastButton.matches),
+            CallbackQueryHandler(on_group, pattern=cb.BroadcastGroup.matches),
         ),
         # A draft waiting for a message: see Group.BROADCAST_DRAFT and the module docstring.
         Group.BROADCAST_DRAFT: (

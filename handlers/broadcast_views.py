@@ -14,6 +14,8 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks as cb
+from bot.callbacks import BroadcastAction as Act
 from bot.deps import Deps
 from bot.domain.dates import format_date_short, format_datetime, format_time
 from bot.domain.recipients import (
@@ -196,14 +198,14 @@ def room_under(limit: int) -> int:
 
 
 def stop_markup(b: Broadcast) -> InlineKeyboardMarkup:
-    return keyboard([button(_("broadcast.btn.stop"), f"bc:stop:{b.id}")])
+    return keyboard([button(_("broadcast.btn.stop"), cb.BroadcastButton(Act.STOP, b.id))])
 
 
 def stop_confirm_view(b: Broadcast) -> View:
     confirm = keyboard(
         [
-            button(_("broadcast.btn.stop_yes"), f"bc:stopok:{b.id}"),
-            button(_("broadcast.btn.stop_no"), f"bc:keep:{b.id}"),
+            button(_("broadcast.btn.stop_yes"), cb.BroadcastButton(Act.STOP_CONFIRMED, b.id)),
+            button(_("broadcast.btn.stop_no"), cb.BroadcastButton(Act.KEEP_GOING, b.id)),
         ],
         2,
     )
@@ -245,7 +247,7 @@ def final_text(b: Broadcast, figures: OutboxCounts, seconds: float) -> str:
 
 
 def cancel_button(b: Broadcast) -> InlineKeyboardButton:
-    return button(_("broadcast.btn.cancel"), f"bc:x:{b.id}")
+    return button(_("broadcast.btn.cancel"), cb.BroadcastButton(Act.DISCARD, b.id))
 
 
 def content_prompt(b: Broadcast) -> View:
@@ -257,8 +259,10 @@ def content_prompt(b: Broadcast) -> View:
 
 
 def recipients_view(b: Broadcast) -> View:
-    groups = [button(_(label), f"bc:g:{b.id}:{code}") for code, (label, _f) in GROUPS.items()]
-    groups.append(button(_("broadcast.btn.by_stage"), f"bc:st:{b.id}"))
+    groups = [
+        button(_(label), cb.BroadcastGroup(b.id, code)) for code, (label, _f) in GROUPS.items()
+    ]
+    groups.append(button(_("broadcast.btn.by_stage"), cb.BroadcastButton(Act.STAGES, b.id)))
     # "Everyone" alone on the first row, then pairs, then cancel.
     rows = [groups[:1], groups[1:3], groups[3:5], groups[5:7], [cancel_button(b)]]
     markup = keyboard([], extra_rows=rows)
@@ -266,8 +270,8 @@ def recipients_view(b: Broadcast) -> View:
 
 
 def stages_view(b: Broadcast) -> View:
-    stages = [button(_(f"stage.{s}"), f"bc:g:{b.id}:t.{s}") for s in STAGES]
-    back = button(_("broadcast.btn.back"), f"bc:rc:{b.id}")
+    stages = [button(_(f"stage.{s}"), cb.BroadcastGroup(b.id, f"t.{s}")) for s in STAGES]
+    back = button(_("broadcast.btn.back"), cb.BroadcastButton(Act.RECIPIENTS, b.id))
     return View(_("broadcast.ask_stage"), keyboard(stages, 2, extra_rows=[[back]]))
 
 
@@ -289,27 +293,28 @@ def preview_view(d: Deps, b: Broadcast, count: RecipientCount) -> View:
     elif count.reachable:
         seconds = count.reachable / d.settings.broadcast_rate
         lines.append(_("broadcast.preview.duration").format(duration=duration_text(seconds)))
-    change = button(_("broadcast.btn.recipients"), f"bc:rc:{b.id}")
+    change = button(_("broadcast.btn.recipients"), cb.BroadcastButton(Act.RECIPIENTS, b.id))
     if count.reachable == 0 and not b.send_at:
         lines.append(_("broadcast.preview.nobody"))
         return View("\n".join(lines), keyboard([change, cancel_button(b)], 2))
     if b.send_at:
         first = [
-            button(_("broadcast.btn.schedule"), f"bc:sched:{b.id}"),
-            button(_("broadcast.btn.change_time"), f"bc:later:{b.id}"),
+            button(_("broadcast.btn.schedule"), cb.BroadcastButton(Act.SCHEDULE, b.id)),
+            button(_("broadcast.btn.change_time"), cb.BroadcastButton(Act.LATER, b.id)),
         ]
-        second = [button(_("broadcast.btn.send_now_instead"), f"bc:pv:{b.id}"), change]
+        now = cb.BroadcastButton(Act.PREVIEW, b.id)
+        second = [button(_("broadcast.btn.send_now_instead"), now), change]
     else:
         first = [
-            button(_("broadcast.btn.send"), f"bc:go:{b.id}"),
-            button(_("broadcast.btn.later"), f"bc:later:{b.id}"),
+            button(_("broadcast.btn.send"), cb.BroadcastButton(Act.SEND, b.id)),
+            button(_("broadcast.btn.later"), cb.BroadcastButton(Act.LATER, b.id)),
         ]
         second = [change]
     return View("\n".join(lines), keyboard([], extra_rows=[first, second, [cancel_button(b)]]))
 
 
 def time_prompt(b: Broadcast) -> View:
-    back = button(_("broadcast.btn.back"), f"bc:pv:{b.id}")
+    back = button(_("broadcast.btn.back"), cb.BroadcastButton(Act.PREVIEW, b.id))
     return View(_("broadcast.ask_time"), keyboard([back, cancel_button(b)], 2))
 
 
@@ -347,5 +352,6 @@ def history_view(d: Deps, items: Sequence[Broadcast], figures: Mapping[int, Outb
                 )
             )
         if b.status in (Status.SCHEDULED, Status.SENDING):
-            stoppable.append(button(_("broadcast.btn.stop_id").format(id=b.id), f"bc:stop:{b.id}"))
+            label = _("broadcast.btn.stop_id").format(id=b.id)
+            stoppable.append(button(label, cb.BroadcastButton(Act.STOP, b.id)))
     return View("\n".join(lines), keyboard(stoppable, 2) if stoppable else None)

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 from babel.numbers import format_decimal
 from telegram import (
@@ -21,6 +21,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.callbacks import Callback
 from bot.deps import deps
 from bot.i18n import get_locale, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 Context = ContextTypes.DEFAULT_TYPE
+K = TypeVar("K", bound=Callback)
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,8 @@ def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def button(label: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data)
+def button(label: str, data: Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.pack())
 
 
 def keyboard(
@@ -127,9 +129,10 @@ async def applicant_of(update: Update, context: Context) -> Applicant | None:
     return await repo.get(deps(context).db, user_id(update))
 
 
-def callback_parts(update: Update) -> list[str]:
+def pressed(update: Update, kind: type[K]) -> K | None:
+    """The button of this kind that was pressed, or None (no button, another kind, old data)."""
     query = update.callback_query
-    return (query.data or "").split(":") if query is not None and query.data else []
+    return kind.parse(query.data) if query is not None else None
 
 
 def answer_callback(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import callbacks as cb
 from bot.deps import deps
 from bot.feature import Feature, Group
 from bot.i18n import _
@@ -20,8 +21,8 @@ from handlers.common import (
     answer_callback,
     applicant_of,
     button,
-    callback_parts,
     keyboard,
+    pressed,
     send,
     show,
 )
@@ -37,16 +38,20 @@ async def berhenti(update: Update, context: Context) -> None:
         await send(update, context, View(_("optout.already")))
         return
     confirm = keyboard(
-        [button(_("optout.btn.stop"), "oo:stop"), button(_("optout.btn.keep"), "oo:keep")]
+        [
+            button(_("optout.btn.stop"), cb.OptOutConfirm(confirmed=True)),
+            button(_("optout.btn.keep"), cb.OptOutConfirm(confirmed=False)),
+        ]
     )
     await send(update, context, View(_("optout.confirm"), confirm))
 
 
 async def on_optout(update: Update, context: Context) -> None:
-    """oo:stop / oo:keep."""
+    """Stop announcements and reminders, or keep them."""
     d = deps(context)
     answer_callback(update, context)
-    if callback_parts(update) != ["oo", "stop"]:
+    choice = pressed(update, cb.OptOutConfirm)
+    if choice is None or not choice.confirmed:
         await show(update, context, View(_("optout.kept")))
         return
     applicant = await applicant_of(update, context)
@@ -80,7 +85,7 @@ FEATURE = Feature(
         Group.MAIN: (
             CommandHandler(["berhenti", "stop"], berhenti, filters=_PRIVATE),
             CommandHandler(["lanjut", "resume"], lanjut, filters=_PRIVATE),
-            CallbackQueryHandler(on_optout, pattern=r"^oo:"),
+            CallbackQueryHandler(on_optout, pattern=cb.OptOutConfirm.matches),
         ),
     },
 )

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
@@ -17,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks as cb
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date_short
@@ -39,8 +40,8 @@ from handlers.common import (
     answer_callback,
     applicant_of,
     button,
-    callback_parts,
     keyboard,
+    pressed,
     send,
     show,
     user_id,
@@ -64,7 +65,13 @@ _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def consent_view() -> View:
     return View(
         _("consent.body"),
-        keyboard([button(_("btn.agree"), "c:yes"), button(_("btn.disagree"), "c:no")], 2),
+        keyboard(
+            [
+                button(_("btn.agree"), cb.ConsentAnswer(agreed=True)),
+                button(_("btn.disagree"), cb.ConsentAnswer(agreed=False)),
+            ],
+            2,
+        ),
     )
 
 
@@ -119,7 +126,10 @@ async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applica
         await send(update, context, View(_("start.already_submitted").format(reg_no=a.reg_no)))
     else:
         offer = keyboard(
-            [button(_("btn.continue"), "r:continue"), button(_("btn.start_over"), "r:restart")]
+            [
+                button(_("btn.continue"), cb.ResumeChoice(start_over=False)),
+                button(_("btn.start_over"), cb.ResumeChoice(start_over=True)),
+            ]
         )
         await send(update, context, View(_("start.in_progress"), offer))
 
@@ -136,8 +146,8 @@ async def on_consent(update: Update, context: Context) -> None:
         else:
             await send(update, context, View(_("consent.gone")))
         return
-    accepted = callback_parts(update)[1:] == ["yes"]
-    result = await reg.give_consent(d, applicant, accepted)
+    choice = pressed(update, cb.ConsentAnswer)
+    result = await reg.give_consent(d, applicant, choice is not None and choice.agreed)
     if result is None:
         await show(update, context, View(_("consent.declined")))
         return
@@ -152,7 +162,8 @@ async def on_resume_choice(update: Update, context: Context) -> None:
     if applicant is None or applicant.status != "interviewing":
         await send(update, context, View(_("error.outdated_button")))
         return
-    if callback_parts(update)[1:] == ["restart"]:
+    choice = pressed(update, cb.ResumeChoice)
+    if choice is not None and choice.start_over:
         applicant = await reg.restart_interview(d, applicant)
     else:
         applicant = await reg.move_on(d, applicant, applicant.answers)
@@ -188,7 +199,7 @@ async def _after_answer(
 
 async def _tell_minor(update: Update, context: Context, eligible_from: date) -> None:
     text = _("minor.stop").format(date=format_date_short(eligible_from, get_locale()))
-    offer = keyboard([button(_("btn.remind_at_18"), "m18:yes")])
+    offer = keyboard([button(_("btn.remind_at_18"), cb.RemindAtMinAge())])
     await show(update, context, View(text, offer))
 
 
@@ -238,15 +249,20 @@ async def _apply_typed(
     await _after_answer(update, context, result, question.key)
 
 
-async def _not_expecting_text(update: Update, context: Context, applicant: Applicant) -> None:
+async def _not_expecting_text(
+    update: Update, context: Context, applicant: Applicant, notice: str = ""
+) -> None:
+    """Where the person is, when what they sent (or pressed) is no answer to anything."""
+    before = notice + "\n\n" if notice else ""
     if applicant.status == "consent":
         await send(update, context, consent_view())
     elif applicant.submitted and applicant.step is None:
-        await send(update, context, View(_("hint.submitted").format(reg_no=applicant.reg_no)))
+        text = _("hint.submitted").format(reg_no=applicant.reg_no)
+        await send(update, context, View(before + text))
     elif applicant.status == "minor":
-        await send(update, context, View(_("minor.again")))
+        await send(update, context, View(before + _("minor.again")))
     else:
-        await send(update, context, current_view(applicant, _("error.use_buttons")))
+        await send(update, context, current_view(applicant, notice or _("error.use_buttons")))
 
 
 async def on_contact(update: Update, context: Context) -> None:
@@ -283,47 +299,56 @@ async def on_other(update: Update, context: Context) -> None:
 # --- buttons ---------------------------------------------------------------------------
 
 
-Pressed = Callable[[Update, Context, Deps, Applicant, str], Awaitable[None]]
+B = TypeVar("B", bound=cb.Callback)
+Pressed = Callable[[Update, Context, Deps, Applicant, B], Awaitable[None]]
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
-def on_step(step: str | None = None) -> Callable[[Pressed], Handler]:
+def on_step(kind: type[B], step: str | None = None) -> Callable[[Pressed[B]], Handler]:
     """For the buttons of one step of the interview: the handler runs only while the
-    applicant is on that step (``step``, or the question named in the callback data
-    "<kind>:<question>:..."), and is given them and the step. A press on an older message
-    is answered as outdated and the current question is shown again."""
+    applicant is on that step (``step``, or the question the button names), and is given
+    them and the pressed button. A press on an older message is answered as outdated and
+    the current question is shown again."""
 
-    def wrap(handler: Pressed) -> Handler:
+    def wrap(handler: Pressed[B]) -> Handler:
         @functools.wraps(handler)
         async def run(update: Update, context: Context) -> None:
-            key = step or ([*callback_parts(update), ""])[1]
+            data = pressed(update, kind)
+            key = step or (data.step if isinstance(data, cb.StepButton) else None)
             d = deps(context)
             applicant = await applicant_of(update, context)
-            if applicant is not None and applicant.step == key:
-                await handler(update, context, d, applicant, key)
+            if data is not None and applicant is not None and applicant.step == key:
+                await handler(update, context, d, applicant, data)
                 return
-            answer_callback(update, context, _("error.outdated_button"))
-            if applicant is None:
-                await send(update, context, View(_("hint.start")))
-            else:
-                await send(update, context, current_view(applicant, _("error.outdated_button")))
+            await _outdated(update, context, applicant)
 
         return run
 
     return wrap
 
 
-def _value(update: Update) -> str:
-    """The choice in "<kind>:<question>:<value>"."""
-    return ([*callback_parts(update), "", ""])[2]
+async def _outdated(update: Update, context: Context, applicant: Applicant | None) -> None:
+    answer_callback(update, context, _("error.outdated_button"))
+    if applicant is None:
+        await send(update, context, View(_("hint.start")))
+    elif applicant.step is not None:
+        await send(update, context, current_view(applicant, _("error.outdated_button")))
+    else:
+        await _not_expecting_text(update, context, applicant, _("callback.stale"))
 
 
-@on_step()
+async def on_unknown_button(update: Update, context: Context) -> None:
+    """A button of no kind this version knows: an older version's, still on the phone after
+    an upgrade. The person is told, and shown where they are."""
+    await _outdated(update, context, await applicant_of(update, context))
+
+
+@on_step(cb.Choice)
 async def on_answer_button(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.Choice
 ) -> None:
-    """a:<question>:<value> — a one-choice answer."""
-    value = _value(update)
+    """A one-choice answer."""
+    key, value = data.step, data.value
     question = qn.BY_KEY[key]
     answer_callback(update, context)
     if key == "birth_date":
@@ -349,12 +374,12 @@ async def on_answer_button(
     await _after_answer(update, context, result, key)
 
 
-@on_step()
+@on_step(cb.Toggle)
 async def on_toggle(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.Toggle
 ) -> None:
-    """t:<question>:<value> — add or remove one choice of a multi or ranked question."""
-    value = _value(update)
+    """Add or remove one choice of a multi or ranked question."""
+    key, value = data.step, data.value
     question = qn.BY_KEY[key]
     if question.option(applicant.answers, value) is None:
         answer_callback(update, context)
@@ -367,21 +392,22 @@ async def on_toggle(
     await show(update, context, question_view(applicant, question))
 
 
-@on_step()
+@on_step(cb.ResetRanking)
 async def on_reset(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.ResetRanking
 ) -> None:
-    """x:<question> — start the ranking again."""
+    """Start the ranking again."""
     answer_callback(update, context)
-    await reg.reset_choices(d, applicant, key)
-    await show(update, context, question_view(applicant, qn.BY_KEY[key]))
+    await reg.reset_choices(d, applicant, data.step)
+    await show(update, context, question_view(applicant, qn.BY_KEY[data.step]))
 
 
-@on_step()
+@on_step(cb.DoneChoosing)
 async def on_done(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.DoneChoosing
 ) -> None:
-    """k:<question> — "Selesai" on a multi or ranked question."""
+    """"Selesai" on a multi or ranked question."""
+    key = data.step
     if key != "languages" and not reg.picked(applicant, key):
         answer_callback(update, context, _("error.pick_one"), True)
         return
@@ -390,46 +416,52 @@ async def on_done(
     await _after_answer(update, context, result, key)
 
 
-@on_step()
+@on_step(cb.Back)
 async def on_back(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.Back
 ) -> None:
-    """b:<question> — back to the question before."""
+    """Back to the question before."""
     answer_callback(update, context)
     applicant = await reg.go_back(d, applicant)
     await show(update, context, current_view(applicant))
 
 
-@on_step(qn.SUMMARY)
-async def on_summary_menu(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+@on_step(cb.EditMenu, qn.SUMMARY)
+async def on_edit_menu(
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.EditMenu
 ) -> None:
-    """m:edit / m:summary — the list of answers to change, or back to the summary."""
+    """The list of answers to change."""
     answer_callback(update, context)
-    if callback_parts(update)[1:] == ["edit"]:
-        await show(update, context, edit_menu_view(applicant))
-    else:
-        await show(update, context, summary_view(applicant))
+    await show(update, context, edit_menu_view(applicant))
 
 
-@on_step(qn.SUMMARY)
-async def on_edit(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+@on_step(cb.ShowSummary, qn.SUMMARY)
+async def on_show_summary(
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.ShowSummary
 ) -> None:
-    """e:<question> — change one answer from the summary."""
-    question = ([*callback_parts(update), ""])[1]
-    if question not in qn.BY_KEY:
+    """Back from the list of answers to the summary."""
+    answer_callback(update, context)
+    await show(update, context, summary_view(applicant))
+
+
+@on_step(cb.EditAnswer, qn.SUMMARY)
+async def on_edit(
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.EditAnswer
+) -> None:
+    """Change one answer from the summary."""
+    if data.question not in qn.BY_KEY:
+        answer_callback(update, context)
         return
     answer_callback(update, context)
-    applicant = await reg.edit_from_summary(d, applicant, question)
+    applicant = await reg.edit_from_summary(d, applicant, data.question)
     await show(update, context, current_view(applicant))
 
 
-@on_step(qn.SUMMARY)
+@on_step(cb.Submit, qn.SUMMARY)
 async def on_submit(
-    update: Update, context: Context, d: Deps, applicant: Applicant, key: str
+    update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.Submit
 ) -> None:
-    """s:submit — "Kirim pendaftaran": registration number and verdict."""
+    """"Kirim pendaftaran": registration number and verdict."""
     answer_callback(update, context)
     if qn.current_question(applicant.answers) is not None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
@@ -441,7 +473,7 @@ async def on_submit(
 
 
 async def on_remind_at_18(update: Update, context: Context) -> None:
-    """m18:yes — a minor asks to be told when they may register."""
+    """A minor asks to be told when they may register."""
     d = deps(context)
     answer_callback(update, context)
     applicant = await applicant_of(update, context)
@@ -493,21 +525,23 @@ FEATURE = Feature(
             CommandHandler("daftar", daftar, filters=_PRIVATE),
             CommandHandler("ubah", ubah, filters=_PRIVATE),
             CommandHandler("batal", batal, filters=_PRIVATE),
-            CallbackQueryHandler(on_consent, pattern=r"^c:"),
-            CallbackQueryHandler(on_resume_choice, pattern=r"^r:"),
-            CallbackQueryHandler(on_answer_button, pattern=r"^a:"),
-            CallbackQueryHandler(on_toggle, pattern=r"^t:"),
-            CallbackQueryHandler(on_reset, pattern=r"^x:"),
-            CallbackQueryHandler(on_done, pattern=r"^k:"),
-            CallbackQueryHandler(on_back, pattern=r"^b:"),
-            CallbackQueryHandler(on_summary_menu, pattern=r"^m:"),
-            CallbackQueryHandler(on_edit, pattern=r"^e:"),
-            CallbackQueryHandler(on_submit, pattern=r"^s:"),
-            CallbackQueryHandler(on_remind_at_18, pattern=r"^m18:"),
+            CallbackQueryHandler(on_consent, pattern=cb.ConsentAnswer.matches),
+            CallbackQueryHandler(on_resume_choice, pattern=cb.ResumeChoice.matches),
+            CallbackQueryHandler(on_answer_button, pattern=cb.Choice.matches),
+            CallbackQueryHandler(on_toggle, pattern=cb.Toggle.matches),
+            CallbackQueryHandler(on_reset, pattern=cb.ResetRanking.matches),
+            CallbackQueryHandler(on_done, pattern=cb.DoneChoosing.matches),
+            CallbackQueryHandler(on_back, pattern=cb.Back.matches),
+            CallbackQueryHandler(on_edit_menu, pattern=cb.EditMenu.matches),
+            CallbackQueryHandler(on_show_summary, pattern=cb.ShowSummary.matches),
+            CallbackQueryHandler(on_edit, pattern=cb.EditAnswer.matches),
+            CallbackQueryHandler(on_submit, pattern=cb.Submit.matches),
+            CallbackQueryHandler(on_remind_at_18, pattern=cb.RemindAtMinAge.matches),
         ),
     },
     # The interview's answers typed or sent, and whatever no command or feature took.
     fallbacks=(
+        CallbackQueryHandler(on_unknown_button),  # an older version's buttons
         MessageHandler(_PRIVATE & filters.CONTACT, on_contact),
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, on_text),
         MessageHandler(_PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other),

@@ -4,7 +4,6 @@ hadir for residents, and the lifespan that re-creates the reminder jobs."""
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from html import escape
@@ -20,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks as cb
 from bot.deps import Deps, deps
 from bot.domain.dates import format_date, format_time
 from bot.domain.reminders import KINDS
@@ -63,6 +63,7 @@ from handlers.common import (
     button,
     keyboard,
     load_locale,
+    pressed,
     send,
     show,
     user_id,
@@ -72,9 +73,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 3800  # under Telegram's 4096, with room for a heading
 MAX_ERRORS_SHOWN = 60
-_CALLBACK = re.compile(r"^ev:(\d{1,18}):([hts])$")
-
-
 def _kinds() -> str:
     return ", ".join(KINDS)
 
@@ -401,19 +399,17 @@ async def _drop_buttons(update: Update) -> None:
 
 
 async def on_answer(update: Update, context: Context) -> None:
-    """ev:<event>:h (Hadir), ev:<event>:t (Tidak bisa hadir), ev:<event>:s (no reason)."""
+    """Hadir, Tidak bisa hadir, or no reason to give after Tidak bisa hadir."""
     d = deps(context)
-    query = update.callback_query
-    assert query is not None
-    match = _CALLBACK.match(query.data or "")
-    if match is None:
+    data = pressed(update, cb.ScheduleAnswer)
+    if data is None:
         answer_callback(update, context)
         return
-    event_id, action = int(match[1]), match[2]
-    if action == "s":
+    event_id = data.event_id
+    if data.answer is cb.Attendance.NO_REASON:
         await _skip_reason(update, context, event_id)
         return
-    value = "hadir" if action == "h" else "tidak_bisa"
+    value = "hadir" if data.answer is cb.Attendance.ATTEND else "tidak_bisa"
     result = await svc.answer(d, user_id(update), event_id, value)
     state = result.state
     if state is svc.AnswerState.NOT_FOUND:
@@ -457,7 +453,8 @@ async def on_answer(update: Update, context: Context) -> None:
     answer_callback(update, context)
     if result.changed_from != value:  # pressed again: the card already says so
         await show(update, context, await _card(d, event))
-    skip = keyboard([button(_("schedule.btn.skip_reason"), f"ev:{event.id}:s")])
+    no_reason = cb.ScheduleAnswer(event.id, cb.Attendance.NO_REASON)
+    skip = keyboard([button(_("schedule.btn.skip_reason"), no_reason)])
     await send(update, context, View(_("schedule.ask_reason"), skip))
 
 
@@ -538,7 +535,7 @@ FEATURE = Feature(
             ),
             CommandHandler("agenda", agenda, filters=_PRIVATE),
             CommandHandler("jadwal", jadwal, filters=_PRIVATE),
-            CallbackQueryHandler(on_answer, pattern=r"^ev:"),
+            CallbackQueryHandler(on_answer, pattern=cb.ScheduleAnswer.matches),
         ),
         # The typed reason: see Group.ABSENCE_REASON.
         Group.ABSENCE_REASON: (

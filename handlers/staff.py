@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import callbacks as cb
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_time
@@ -28,7 +29,16 @@ from bot.storage import staff as staff_repo
 from bot.storage.applicants import Applicant
 from bot.storage.notes import Note
 from handlers.access import admin_only, staff_only
-from handlers.common import Context, View, answer_callback, button, keyboard, send, user_id
+from handlers.common import (
+    Context,
+    View,
+    answer_callback,
+    button,
+    keyboard,
+    pressed,
+    send,
+    user_id,
+)
 from handlers.places import tell_promoted
 from handlers.views import answer_text
 
@@ -337,19 +347,17 @@ async def cari(update: Update, context: Context) -> None:
     header = _("cari.many").format(n=result.total)
     if result.total > len(result.matches):
         header += "\n" + _("cari.more").format(shown=len(result.matches))
-    buttons = [button(match_label(a), f"sc:{a.user_id}") for a in result.matches]
+    buttons = [button(match_label(a), cb.ApplicantCard(a.user_id)) for a in result.matches]
     await send(update, context, View(header, keyboard(buttons)))
 
 
 @staff_only
 async def on_card(update: Update, context: Context) -> None:
-    """sc:<user id>: one applicant's card from a list of matches."""
+    """One applicant's card from a list of matches."""
     d = deps(context)
     answer_callback(update, context)
-    query = update.callback_query
-    assert query is not None
-    raw = (query.data or "").split(":", 1)[-1]
-    applicant = await repo.get(d.db, int(raw)) if raw.isdigit() else None
+    data = pressed(update, cb.ApplicantCard)
+    applicant = await repo.get(d.db, data.user_id) if data is not None else None
     if applicant is None:
         await send(update, context, View(_("cari.gone")))
         return
@@ -466,7 +474,7 @@ FEATURE = Feature(
             CommandHandler("cari", cari, filters=_PRIVATE),
             CommandHandler("tahap", tahap, filters=_PRIVATE),
             CommandHandler("catatan", catatan, filters=_PRIVATE),
-            CallbackQueryHandler(on_card, pattern=r"^sc:"),
+            CallbackQueryHandler(on_card, pattern=cb.ApplicantCard.matches),
         ),
     },
     staff_commands=(

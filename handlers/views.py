@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup
 
+from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date, format_date_short
@@ -58,7 +59,7 @@ def _header(answers: qn.Answers, key: str) -> str:
 def _back_row(answers: qn.Answers, key: str) -> list[list[Any]]:
     if qn.previous_question(answers, key) is None:
         return []
-    return [[button(_("btn.back"), f"b:{key}")]]
+    return [[button(_("btn.back"), cb.Back(key))]]
 
 
 def question_view(applicant: Applicant, question: qn.Question, notice: str = "") -> View:
@@ -73,7 +74,7 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
         from_nik = date.fromisoformat(answers["_nik_birth_date"])
         text += _("q.birth_date_from_nik").format(date=format_date_short(from_nik, locale))
         confirm = button(CHECK + " " + format_date_short(from_nik, locale),
-                         f"a:birth_date:{from_nik.isoformat()}")  # fmt: skip
+                         cb.Choice("birth_date", from_nik.isoformat()))  # fmt: skip
         return View(text, keyboard([confirm], extra_rows=back))
 
     if question.key == "sex" and answers.get("_nik_sex") in ("L", "P"):
@@ -82,7 +83,8 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
         ordered = sorted(options, key=lambda o: o.value != suggested)
         buttons = [
             button(
-                (CHECK + " " if o.value == suggested else "") + option_label(o), f"a:sex:{o.value}"
+                (CHECK + " " if o.value == suggested else "") + option_label(o),
+                cb.Choice("sex", o.value),
             )
             for o in ordered
         ]
@@ -99,7 +101,7 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
 
     match question.kind:
         case qn.Kind.CHOICE:
-            buttons = [button(option_label(o), f"a:{question.key}:{o.value}") for o in options]
+            buttons = [button(option_label(o), cb.Choice(question.key, o.value)) for o in options]
             return View(text, keyboard(buttons, question.columns, back))
         case qn.Kind.MULTI | qn.Kind.RANKED:
             chosen = picked(applicant, question.key)
@@ -112,10 +114,10 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
                         if question.kind is qn.Kind.RANKED
                         else CHECK + " "
                     )
-                buttons.append(button(mark + option_label(o), f"t:{question.key}:{o.value}"))
-            controls = [button(_("btn.done"), f"k:{question.key}")]
+                buttons.append(button(mark + option_label(o), cb.Toggle(question.key, o.value)))
+            controls = [button(_("btn.done"), cb.DoneChoosing(question.key))]
             if question.kind is qn.Kind.RANKED and chosen:
-                controls.insert(0, button(_("btn.reset"), f"x:{question.key}"))
+                controls.insert(0, button(_("btn.reset"), cb.ResetRanking(question.key)))
             return View(text, keyboard(buttons, question.columns, [controls, *back]))
         case qn.Kind.PHONE:
             share = KeyboardButton(_("btn.share_phone"), request_contact=True)
@@ -138,9 +140,9 @@ def birth_date_query(typed: date, from_nik: date) -> View:
         keyboard(
             [
                 button(format_date_short(from_nik, locale) + " " + _("btn.as_in_nik"),
-                       f"a:birth_date:{from_nik.isoformat()}"),
+                       cb.Choice("birth_date", from_nik.isoformat())),
                 button(format_date_short(typed, locale) + " " + _("btn.as_typed"),
-                       f"a:birth_date:{typed.isoformat()}"),
+                       cb.Choice("birth_date", typed.isoformat())),
             ]
         ),
     )  # fmt: skip
@@ -163,19 +165,21 @@ def summary_view(applicant: Applicant, notice: str = "") -> View:
     text += "\n\n" + (_("summary.hint_resubmit") if applicant.submitted else _("summary.hint"))
     return View(
         text,
-        keyboard([button(submit_label, "s:submit"), button(_("btn.edit_answers"), "m:edit")]),
+        keyboard(
+            [button(submit_label, cb.Submit()), button(_("btn.edit_answers"), cb.EditMenu())]
+        ),
     )
 
 
 def edit_menu_view(applicant: Applicant) -> View:
     buttons = [
-        button(_(q.label), f"e:{q.key}")
+        button(_(q.label), cb.EditAnswer(q.key))
         for q in qn.applicable(applicant.answers)
         if q.key not in ("kelurahan",) or "kecamatan" not in applicant.answers
     ]
     return View(
         summary_text(applicant) + "\n\n" + _("summary.pick_to_edit"),
-        keyboard(buttons, 2, [[button(_("btn.back_to_summary"), "m:summary")]]),
+        keyboard(buttons, 2, [[button(_("btn.back_to_summary"), cb.ShowSummary())]]),
     )
 
 

@@ -27,6 +27,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
+from bot import callbacks as cb
 from bot.deps import DEPS_KEY, Deps
 from bot.domain.dates import format_datetime, format_time
 from bot.domain.reminders import (
@@ -132,12 +133,13 @@ def note_text(event: Event) -> str:
 
 
 def answer_markup(event: Event) -> InlineKeyboardMarkup:
-    e = event.id
+    attend = cb.ScheduleAnswer(event.id, cb.Attendance.ATTEND)
+    cannot = cb.ScheduleAnswer(event.id, cb.Attendance.CANNOT)
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(_("schedule.btn.hadir"), callback_data=f"ev:{e}:h"),
-                InlineKeyboardButton(_("schedule.btn.tidak_bisa"), callback_data=f"ev:{e}:t"),
+                InlineKeyboardButton(_("schedule.btn.hadir"), callback_data=attend.pack()),
+                InlineKeyboardButton(_("schedule.btn.tidak_bisa"), callback_data=cannot.pack()),
             ]
         ]
     )

@@ -103,7 +103,7 @@ async def test_staff_buttons_are_guarded_too(sim: BotApiSimulator, seeded: BotRu
     await say(resident, "/start")
     resident_view = resident.chat.messages[-1]
     data = listing.inline_keyboard[0][0]["callback_data"]
-    assert data.startswith("sc:")
+    assert data.startswith("card:")
     resident_view.reply_markup = {"inline_keyboard": [[{"text": "x", "callback_data": data}]]}
     await resident.tap_on(resident_view, "x")
     reply = (await resident.wait_idle(quiet=0.05))[-1]
