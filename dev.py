@@ -4,9 +4,12 @@
     python3 dev.py run     the bot (the local demo when BOT_TOKEN is not set)
     python3 dev.py test    ruff, mypy and pytest
     python3 dev.py bench   the benchmark suite
+    python3 dev.py lock    re-pin requirements.lock after a change of pyproject.toml
 
-The first call creates .venv and installs the project with its dev tools; later calls
-reinstall only when pyproject.toml changed.
+The first call creates .venv and installs the exact versions pinned in requirements.lock
+(with their hashes), then the project itself; later calls reinstall only when
+pyproject.toml or the lock changed. The ranges in pyproject.toml are for people who
+install the package; the lock is what the tests passed with, here, in CI and in deploy/.
 """
 
 from __future__ import annotations
@@ -21,22 +24,44 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed"
+LOCK = ROOT / "requirements.lock"
 
 
-def ensure_venv() -> None:
+def create_venv() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - says so plainly on an older Python
         sys.exit("Python 3.11 or newer is needed (this is {}.{}).".format(*sys.version_info[:2]))
-    pyproject = ROOT / "pyproject.toml"
-    if STAMP.exists() and STAMP.stat().st_mtime >= pyproject.stat().st_mtime:
-        return
     if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
         print("Creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+
+
+def ensure_venv() -> None:
+    create_venv()
+    inputs = (ROOT / "pyproject.toml", LOCK)
+    if STAMP.exists() and all(STAMP.stat().st_mtime >= f.stat().st_mtime for f in inputs):
+        return
     print("Installing the project and its tools into .venv ...", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", ".[dev]"], check=True, cwd=ROOT)
+    # Hashes make pip refuse anything but the very files that were locked.
+    subprocess.run([*pip, "--require-hashes", "-r", str(LOCK)], check=True, cwd=ROOT)
+    subprocess.run([*pip, "--no-deps", "-e", "."], check=True, cwd=ROOT)
     STAMP.touch()
+
+
+def lock() -> int:
+    """Pin every dependency (and the dev tools) for Python 3.11+ on any platform, with hashes."""
+    if not (BIN / "uv").exists():
+        pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "uv"], check=True)
+    return subprocess.call(
+        [
+            str(BIN / "uv"), "pip", "compile", "pyproject.toml", "--extra", "dev",
+            "--universal", "--python-version", "3.11", "--generate-hashes",
+            "--no-header", "--quiet", "-o", LOCK.name,
+        ],
+        cwd=ROOT,
+    )  # fmt: skip
 
 
 def tool(name: str, *args: str) -> int:
@@ -45,9 +70,12 @@ def tool(name: str, *args: str) -> int:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
-    if command not in ("run", "test", "bench"):
+    if command not in ("run", "test", "bench", "lock"):
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2
+    if command == "lock":
+        create_venv()
+        return lock()
     ensure_venv()
     if command == "run":
         return tool("python", "-m", "bot", *rest)

@@ -86,8 +86,10 @@ async def test_admins_may_use_every_staff_command(
 ) -> None:
     admin = sim.user(ADMIN_ID, first_name="Admin")
     await admin.send(command)
-    replies = await admin.wait_idle(quiet=0.05, timeout=10)
-    assert replies, command
+    # The first reply first: "quiet for 50 ms" alone can come before a busy machine has
+    # handled the update at all.
+    replies = [await admin.next_message(timeout=10)]
+    replies += await admin.wait_idle(quiet=0.05, timeout=10)
     assert all(m.text != UNKNOWN for m in replies)
     assert "hanya admin" not in replies[-1].text
 
