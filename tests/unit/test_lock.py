@@ -1,0 +1,68 @@
+"""requirements.lock pins what pyproject.toml asks for, and this environment runs those pins.
+
+The lock is what the tests passed with (dev.py, CI and deploy/Dockerfile install from it);
+a dependency added to pyproject.toml without `python3 dev.py lock` fails here, not on a
+city's server.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[2]
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;([^\\]+))?")
+
+
+def pins() -> dict[str, str]:
+    """Name -> version for this interpreter (a universal lock may pin per Python version)."""
+    found: dict[str, str] = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        match = _PIN.match(line)
+        if match and (match.group(3) is None or Marker(match.group(3).strip()).evaluate()):
+            found[canonicalize_name(match.group(1))] = match.group(2)
+    return found
+
+
+def declared() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
+    return [Requirement(r) for r in names]
+
+
+def test_the_lock_has_hashes_for_every_pin() -> None:
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert len(pins()) >= len(declared())
+    assert text.count("==") <= text.count("--hash=sha256:")
+
+
+@pytest.mark.parametrize("requirement", declared(), ids=str)
+def test_every_declared_dependency_is_pinned_within_its_range(requirement: Requirement) -> None:
+    locked = pins()
+    name = canonicalize_name(requirement.name)
+    assert name in locked, f"{name} is in pyproject.toml but not in requirements.lock"
+    assert requirement.specifier.contains(locked[name], prereleases=True)
+
+
+def test_this_environment_runs_the_locked_versions() -> None:
+    wrong = {
+        name: (version, metadata.version(name))
+        for name, version in pins().items()
+        if _installed(name) and metadata.version(name) != version
+    }
+    assert wrong == {}, "run `python3 dev.py test` (it reinstalls from the lock)"
+
+
+def _installed(name: str) -> bool:
+    try:
+        metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return False  # a platform-only pin (e.g. colorama on Windows)
+    return True
