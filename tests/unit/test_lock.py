@@ -47,7 +47,7 @@ def test_the_lock_has_hashes_for_every_pin() -> None:
 def test_every_declared_dependency_is_pinned_within_its_range(requirement: Requirement) -> None:
     locked = pins()
     name = canonicalize_name(requirement.name)
-    assert name in locked, f"{name} is in pyproject.toml but not in requirements.lock"
+    assert name in locked, f"{name} is not in requirements.lock: run `python3 dev.py lock`"
     assert requirement.specifier.contains(locked[name], prereleases=True)
 
 
