@@ -4,6 +4,7 @@
     python -m bot run                  the real bot, long polling (needs BOT_TOKEN)
     python -m bot demo [--reset] [--seed N] [--reminder-offsets 30s,10s]
     python -m bot seed --applicants N [--random-seed S] [--database PATH]
+    python -m bot check                is this server ready? one line per finding, exit 0 if so
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (needs BOT_TOKEN)")
+    sub.add_parser("check", help="check settings, database and token; change nothing")
 
     demo = sub.add_parser("demo", help="chat with the bot in this terminal (no token needed)")
     from bot.demo import add_arguments
@@ -84,7 +86,16 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = ("run", "demo", "seed")
+async def _check(settings: Settings) -> int:
+    from bot.check import Level, run_checks
+
+    findings = await run_checks(settings)
+    for finding in findings:
+        print(finding.line())
+    return 1 if any(f.level is Level.PROBLEM for f in findings) else 0
+
+
+_COMMANDS = ("run", "demo", "seed", "check")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             print("seed: --applicants must be 0 or more", file=sys.stderr)
             return 2
         return asyncio.run(_seed(settings, args))
+
+    if command == "check":
+        configure_logging("ERROR")
+        return asyncio.run(_check(settings))
 
     if command == "demo":
         from bot.demo import log_file

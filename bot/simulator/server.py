@@ -58,7 +58,11 @@ class BotApiSimulator:
         bot_id: int = 7000000001,
         bot_first_name: str = "Serang PMI",
         host: str = "127.0.0.1",
+        token: str | None = None,
     ) -> None:
+        # Like Telegram, a token it does not know gets 401 Unauthorized; None takes any token
+        # (most tests do not care which one the bot was given).
+        self._token = token
         bot_user = {
             "id": bot_id,
             "is_bot": True,
@@ -316,6 +320,8 @@ class BotApiSimulator:
 
     # HTTP ---------------------------------------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        if self._token is not None and request.match_info["token"] != self._token:
+            return self._finish(request.match_info["method"], None, ApiError(401, "Unauthorized"))
         found = self._methods.lookup(request.match_info["method"])
         if found is None:
             return self._finish(request.match_info["method"], None, ApiError(404, "Not Found"))

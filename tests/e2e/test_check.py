@@ -1,0 +1,139 @@
+"""`python -m bot check` as a real process: what a city's IT staff read before starting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.simulator import BotApiSimulator
+from bot.storage.db import Database
+
+TOKEN = "123456:CHECK-TEST"
+
+
+def check_env(base_url: str, db_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=base_url,
+        DATABASE_PATH=str(db_path),
+        ADMIN_IDS="900001",
+        CONTACT_BBPVP="BBPVP Serang, Jl. Contoh (set per deployment)",
+    )
+    env.update(extra)
+    return env
+
+
+async def run_check(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode().strip().splitlines()
+
+
+def problems(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("PROBLEM")]
+
+
+async def test_all_well_prints_ok_lines_and_exits_0(tmp_path: Path) -> None:
+    db_path = tmp_path / "data" / "bot.sqlite3"
+    await (await Database.open(db_path)).close()  # a database the bot has made
+    os.chmod(db_path, 0o600)
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+    assert code == 0, lines
+    assert problems(lines) == []
+    assert "ok      telegram: the token belongs to @serang_pmi_bot" in lines
+    assert any(line.startswith("ok      database:") and "0 applicant" in line for line in lines)
+
+
+async def test_a_new_server_without_a_database_is_fine(tmp_path: Path) -> None:
+    db_path = tmp_path / "data" / "bot.sqlite3"
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+    assert code == 0, lines
+    assert any("is created at the first start" in line for line in lines)
+    assert not db_path.exists()  # the check creates nothing
+
+
+async def test_a_wrong_token_and_no_admin_are_one_problem_line_each(tmp_path: Path) -> None:
+    async with BotApiSimulator(token=TOKEN) as sim:
+        env = check_env(
+            sim.base_url, tmp_path / "bot.sqlite3", BOT_TOKEN="123456:WRONG", ADMIN_IDS=""
+        )
+        code, lines = await run_check(env, tmp_path)
+    assert code == 1
+    assert problems(lines) == [
+        "PROBLEM staff: ADMIN_IDS is empty: nobody could use the staff commands",
+        "PROBLEM telegram: Telegram refuses BOT_TOKEN (revoked or mistyped)",
+    ]
+    assert all("WRONG" not in line for line in lines)  # never the token itself
+
+
+async def test_an_unreachable_bot_api_is_named(tmp_path: Path) -> None:
+    sim = BotApiSimulator(token=TOKEN)
+    await sim.start()
+    base_url = sim.base_url
+    await sim.stop()  # nobody listens on that port now
+    code, lines = await run_check(check_env(base_url, tmp_path / "bot.sqlite3"), tmp_path)
+    assert code == 1
+    [line] = problems(lines)
+    assert line.startswith(f"PROBLEM telegram: cannot reach {base_url}")
+
+
+async def test_no_migration_is_applied_and_a_newer_database_is_refused(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    db = await Database.open(db_path)
+    await db.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "DELETE FROM schema_migrations WHERE number = (SELECT max(number) FROM schema_migrations)"
+    )
+    conn.commit()
+    before = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+    conn.close()
+    os.chmod(db_path, 0o600)
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+        assert code == 0, lines
+        assert any("1 migration(s) will be applied at start" in line for line in lines)
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == before
+        conn.execute("INSERT INTO schema_migrations VALUES (999, '999_future.sql', 'now')")
+        conn.commit()
+        conn.close()
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+    assert code == 1
+    assert problems(lines) == [
+        f"PROBLEM database: {db_path} was written by a newer version (migration 999):"
+        " install that version or restore a backup"
+    ]
+
+
+async def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    db_path.write_bytes(os.urandom(8192))
+    os.chmod(db_path, 0o600)
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+    assert code == 1
+    [line] = problems(lines)
+    assert line.startswith(f"PROBLEM database: {db_path} cannot be read:")
+
+
+async def test_a_database_other_users_can_read_is_a_problem(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    await (await Database.open(db_path)).close()
+    os.chmod(db_path, 0o644)
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, db_path), tmp_path)
+    assert code == 1
+    assert problems(lines) == [
+        f"PROBLEM database: {db_path} is readable by other users (mode 644): chmod 600 {db_path}"
+    ]
