@@ -6,10 +6,11 @@
     python3 dev.py bench   the benchmark suite
     python3 dev.py lock    re-pin requirements.lock after a change of pyproject.toml
 
-The first call creates .venv and installs the exact versions pinned in requirements.lock
-(with their hashes), then the project itself; later calls reinstall only when
-pyproject.toml or the lock changed. The ranges in pyproject.toml are for people who
-install the package; the lock is what the tests passed with, here, in CI and in deploy/.
+The first call creates .venv and installs the exact versions pinned in
+requirements-dev.lock (with their hashes), then the project itself; later calls reinstall
+only when pyproject.toml or the lock changed. The ranges in pyproject.toml are for people
+who install the package; the locks are what the tests passed with: requirements-dev.lock
+here and in CI, requirements.lock (the same pins without the dev tools) on a server.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed"
-LOCK = ROOT / "requirements.lock"
+LOCK = ROOT / "requirements-dev.lock"
+RUNTIME_LOCK = ROOT / "requirements.lock"
 
 
 def create_venv() -> None:
@@ -50,18 +52,19 @@ def ensure_venv() -> None:
 
 
 def lock() -> int:
-    """Pin every dependency (and the dev tools) for Python 3.11+ on any platform, with hashes."""
+    """Pin every dependency and dev tool for Python 3.11+ on any platform, with hashes; then
+    the server's lock: the same pins (constrained by the first), without the dev tools."""
     if not (BIN / "uv").exists():
         pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet"]
         subprocess.run([*pip, "uv"], check=True)
-    return subprocess.call(
-        [
-            str(BIN / "uv"), "pip", "compile", "pyproject.toml", "--extra", "dev",
-            "--universal", "--python-version", "3.11", "--generate-hashes",
-            "--no-header", "--quiet", "-o", LOCK.name,
-        ],
-        cwd=ROOT,
-    )  # fmt: skip
+    compile_ = [
+        str(BIN / "uv"), "pip", "compile", "pyproject.toml", "--universal",
+        "--python-version", "3.11", "--generate-hashes", "--no-header", "--quiet",
+    ]  # fmt: skip
+    code = subprocess.call([*compile_, "--extra", "dev", "-o", LOCK.name], cwd=ROOT)
+    if code != 0:
+        return code
+    return subprocess.call([*compile_, "-c", LOCK.name, "-o", RUNTIME_LOCK.name], cwd=ROOT)
 
 
 def tool(name: str, *args: str) -> int:
