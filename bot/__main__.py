@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.runner import BotRunner
+from bot.storage.db import DatabaseOpenError
 
 
 def configure_logging(level: str, *, file: Path | None = None) -> None:
@@ -99,6 +100,16 @@ _COMMANDS = ("run", "demo", "seed", "check")
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except DatabaseOpenError as exc:
+        # One line a supervisor's log shows as it is; the process then ends, to be restarted
+        # once someone has fixed the file or the disk.
+        print(f"Database error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         settings = load_settings()

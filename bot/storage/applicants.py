@@ -143,6 +143,7 @@ async def delete(db: Database, user_id: int) -> bool:
         cursor = await conn.execute("DELETE FROM applicants WHERE user_id = ?", (user_id,))
         deleted = cursor.rowcount > 0
         await conn.execute("UPDATE funnel SET user_id = NULL WHERE user_id = ?", (user_id,))
+    await db.checkpoint()
     return deleted
 
 
