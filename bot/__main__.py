@@ -11,28 +11,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure
 from bot.runner import BotRunner
 from bot.storage.db import DatabaseOpenError
 
 
-def configure_logging(level: str, *, file: Path | None = None) -> None:
-    handler: logging.Handler
-    if file is not None:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(file, encoding="utf-8")
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+def configure_logging(
+    level: str, *, file: Path | None = None, settings: Settings | None = None
+) -> None:
+    """bot/logs.py: nothing secret or personal in any record; the token is masked."""
+    secrets = [settings.bot_token] if settings is not None and settings.bot_token else []
+    configure(level, secrets=secrets, file=file)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,24 +119,24 @@ def _main(argv: list[str] | None) -> int:
     command = args.command
 
     if command == "seed":
-        configure_logging("WARNING")
+        configure_logging("WARNING", settings=settings)
         if args.applicants < 0:
             print("seed: --applicants must be 0 or more", file=sys.stderr)
             return 2
         return asyncio.run(_seed(settings, args))
 
     if command == "check":
-        configure_logging("ERROR")
+        configure_logging("ERROR", settings=settings)
         return asyncio.run(_check(settings))
 
     if command == "demo":
         from bot.demo import log_file
         from bot.demo import main as demo_main
 
-        configure_logging(settings.log_level, file=log_file(args))
+        configure_logging(settings.log_level, file=log_file(args), settings=settings)
         return demo_main(settings, args)
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings=settings)
     if settings.bot_token is None:
         print(
             "BOT_TOKEN is not set. Get a token from @BotFather and put it in .env"

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,8 @@ def bot_env(base_url: str, db_path: Path, **extra: str) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=base_url,
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="INFO",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -62,3 +63,34 @@ def can_mount() -> bool:
 def in_mount_namespace(shell: str, command: tuple[str, ...]) -> tuple[str, ...]:
     """command run after the shell lines (mounts), in a mount namespace of its own."""
     return ("unshare", "-m", "sh", "-c", f'{shell} && exec "$@"', "sh", *command)
+
+
+class RunningBot:
+    """`python -m bot run` in the background; its stderr is read as it comes (a full pipe
+    would block the bot at DEBUG)."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self._err = bytearray()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, env: dict[str, str]) -> RunningBot:
+        process = await asyncio.create_subprocess_exec(
+            *BOT, cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        return cls(process)
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        while chunk := await self.process.stderr.read(65536):
+            self._err += chunk
+
+    async def stop(self) -> tuple[int, str]:
+        """SIGTERM, then (return code, everything it wrote to stderr)."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), timeout=60)
+        await asyncio.wait_for(self._reader, timeout=60)
+        return code, self._err.decode()
