@@ -23,6 +23,7 @@ from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
     account,
     broadcast,
+    edits,
     export,
     menus,
     optout,
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 # shut-down; and the order of the staff menu.
 FEATURES: tuple[Feature, ...] = (
     menus.FEATURE,
+    edits.FEATURE,
     registration.FEATURE,
     account.FEATURE,
     staff.FEATURE,

@@ -48,6 +48,9 @@ class Group(IntEnum):
     a filter: such handlers look and stop the update only when they took it.
     """
 
+    # Edited messages (handlers/edits.py): first of all, since an edit must run nothing,
+    # not even as a reason or a draft, and must not count as the person being back.
+    EDITED = -10
     # A resident's typed reason after "Tidak bisa hadir" (handlers/schedule.py). Before the
     # drafts: within one group only the first matching handler runs.
     ABSENCE_REASON = -3

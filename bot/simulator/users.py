@@ -46,6 +46,9 @@ class SimUser:
         self.chat = state.chat(user_id)
         self.chat.first_name = first_name
         self.chat.username = username
+        # What this user sent, as the bot received it, by (chat id, message id): an edit
+        # starts from the message as it is now.
+        self._sent: dict[tuple[int, int], dict[str, Any]] = {}
 
     def __repr__(self) -> str:
         return f"SimUser({self.id}, {self.first_name!r})"
@@ -132,8 +135,8 @@ class SimUser:
                 last_activity = loop.time()
 
     # writing ------------------------------------------------------------------------------
-    def _new_message(self, **content: Any) -> dict[str, Any]:
-        chat = self.chat
+    def _new_message(self, chat_id: int | None = None, **content: Any) -> dict[str, Any]:
+        chat = self.chat if chat_id is None else self._state.chat(chat_id)
         if chat.status in ("deactivated", "missing"):
             raise AssertionError(f"{self!r} cannot write: the chat is {chat.status}")
         if chat.status == "blocked":
@@ -141,33 +144,65 @@ class SimUser:
             chat.log.append("> (unblocked the bot)")
         message_id = chat.new_message_id()
         chat.user_message_ids.add(message_id)
-        return {
+        message = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": chat.chat_json(),
             "from": self.as_json(),
             **content,
         }
+        self._sent[(chat.id, message_id)] = message
+        return message
 
-    async def _post(self, message: dict[str, Any], line: str) -> dict[str, Any]:
-        chat = self.chat
+    async def _post(
+        self, message: dict[str, Any], line: str, kind: str = "message"
+    ) -> dict[str, Any]:
+        chat = self._state.chat(int(message["chat"]["id"]))
         chat.log.append(user_line(line))
         chat.cursor = len(chat.events)
         if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        self._state.enqueue("message", message, chat.id)
+        if chat.type != "private" and not message.get("entities"):
+            # Privacy mode (can_read_all_group_messages is false): in a group the bot gets
+            # commands only, so a plain text there never reaches it.
+            await asyncio.sleep(0)
+            return message
+        self._state.enqueue(kind, message, chat.id)
         await asyncio.sleep(0)
         return message
 
-    async def send(self, text: str) -> dict[str, Any]:
-        """Send a text; a leading /command gets its bot_command entity, as Telegram adds it."""
-        content: dict[str, Any] = {"text": text}
-        match = _COMMAND.match(text)
-        if match:
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}
-            ]
-        return await self._post(self._new_message(**content), text)
+    async def send(self, text: str, *, chat_id: int | None = None) -> dict[str, Any]:
+        """Send a text; a leading /command gets its bot_command entity, as Telegram adds it.
+        ``chat_id``: a group (negative id) this user writes in, instead of the private chat."""
+        if chat_id is not None and chat_id > 0:
+            raise ValueError("a group chat id is negative; the private chat is the default")
+        message = self._new_message(chat_id, text=text, **_command_entities("entities", text))
+        return await self._post(message, text)
+
+    async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a message this user sent earlier (its text, or a media message's caption):
+        the bot gets an ``edited_message`` update, as from Telegram. Like Telegram's apps it
+        refuses an edit that changes nothing, of a message that is not the user's own or is
+        gone, or to an empty or overlong text."""
+        chat_id = int(sent["chat"]["id"])
+        chat = self._state.chat(chat_id)
+        current = self._sent.get((chat_id, int(sent["message_id"])))
+        if current is None or int(sent["message_id"]) in chat.deleted_user_message_ids:
+            raise AssertionError(f"{self!r}: message #{sent['message_id']} is not one of mine")
+        field = "text" if "text" in current else "caption"
+        if field == "caption" and not any(k in current for k in ("photo", "document")):
+            raise AssertionError(f"{self!r}: a {sorted(current)} message cannot be edited")
+        limit = 4096 if field == "text" else 1024
+        if not text.strip() or utf16_len(text) > limit:
+            raise AssertionError(f"{self!r}: an edit needs 1-{limit} characters")
+        if current.get(field) == text:
+            raise AssertionError(f"{self!r}: the edit changes nothing")
+        entities = "entities" if field == "text" else "caption_entities"
+        edited = {k: v for k, v in current.items() if k != entities}
+        edited.update({field: text, "edit_date": int(time.time())})
+        edited.update(_command_entities(entities, text))
+        self._sent[(chat_id, int(sent["message_id"]))] = edited
+        return await self._post(edited, f"(edited #{sent['message_id']}) {text}", "edited_message")
 
     async def send_contact(
         self,
@@ -200,6 +235,7 @@ class SimUser:
         content: dict[str, Any] = {"photo": photo_sizes(stored)}
         if caption:
             content["caption"] = caption
+            content.update(_command_entities("caption_entities", caption))
         line = f"[photo] {caption}" if caption else "[photo]"
         return await self._post(self._new_message(**content), line)
 
@@ -221,6 +257,7 @@ class SimUser:
         content: dict[str, Any] = {"document": document}
         if caption:
             content["caption"] = caption
+            content.update(_command_entities("caption_entities", caption))
         line = f"[document {filename}] {caption}" if caption else f"[document {filename}]"
         return await self._post(self._new_message(**content), line)
 
@@ -326,3 +363,11 @@ class SimUser:
         self._state.enqueue("callback_query", payload, chat.id)
         await asyncio.sleep(0)
         return record
+
+
+def _command_entities(key: str, text: str) -> dict[str, Any]:
+    """Telegram marks a leading /command in a text or a caption with a bot_command entity."""
+    match = _COMMAND.match(text)
+    if not match:
+        return {}
+    return {key: [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group())}]}

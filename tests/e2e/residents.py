@@ -120,6 +120,7 @@ async def at_first_question(sim: BotApiSimulator, user_id: int, language: str = 
     """A resident who has agreed and is looking at the first question (the name)."""
     user = sim.user(user_id, first_name="Warga", language_code=language)
     await say(user, "/start")
+    await until(lambda: any(m.inline_keyboard for m in user.messages))  # the consent, sent second
     await tap(user, "Setuju" if language == "id" else "I agree")
     return user
 

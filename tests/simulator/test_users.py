@@ -191,3 +191,43 @@ async def test_transcript_is_readable(api: Api, simulator: BotApiSimulator) -> N
             f"< (edit #{sent['message_id']}) Siap.",
         ]
     )
+
+
+async def test_edits_arrive_as_edited_message_and_are_checked(
+    api: Api, simulator: BotApiSimulator
+) -> None:
+    user = simulator.user(1001, "Siti")
+    sent = await user.send("/tahap SRG-2026-00001 terverifikasi")
+    await next_update(api)
+    await user.edit(sent, "/tahap SRG-2026-00001 tidak_lolos")
+    update = await next_update(api)
+    edited = update["edited_message"]
+    assert "message" not in update
+    assert edited["message_id"] == sent["message_id"] and edited["date"] == sent["date"]
+    assert edited["edit_date"] >= edited["date"]
+    assert edited["text"].endswith("tidak_lolos") and edited["entities"][0]["length"] == 6
+    with pytest.raises(AssertionError, match="changes nothing"):
+        await user.edit(sent, "/tahap SRG-2026-00001 tidak_lolos")
+    with pytest.raises(AssertionError, match="1-4096"):
+        await user.edit(sent, " ")
+    bot_message = await api.ok("sendMessage", chat_id=1001, text="balasan")
+    with pytest.raises(AssertionError, match="not one of mine"):
+        await user.edit({**sent, "message_id": bot_message["message_id"]}, "x")
+    await user.send_contact()
+    contact = (await next_update(api))["message"]
+    with pytest.raises(AssertionError, match="cannot be edited"):
+        await user.edit(contact, "x")
+
+
+async def test_captions_carry_commands_and_groups_hear_only_commands(
+    api: Api, simulator: BotApiSimulator
+) -> None:
+    user = simulator.user(1001, "Siti")
+    await user.send_document("jadwal.csv", b"a,b\n", caption="/jadwalkan")
+    message = (await next_update(api))["message"]
+    assert message["caption_entities"] == [{"type": "bot_command", "offset": 0, "length": 10}]
+    await user.send("halo semua", chat_id=-5001)  # privacy mode: the bot never sees it
+    await user.send("/status", chat_id=-5001)
+    message = (await next_update(api))["message"]
+    assert message["text"] == "/status" and message["chat"]["type"] == "group"
+    assert message["from"]["id"] == 1001
