@@ -426,6 +426,9 @@ async def _stop_buttons(
 
 
 _PRIVATE = filters.ChatType.PRIVATE
+# A command in a caption is a command too (a CSV captioned /jadwalkan), not a draft's
+# content: filters.COMMAND looks at a text's entities only.
+_CAPTION_COMMAND = filters.CaptionRegex(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
 
 FEATURE = Feature(
     name="broadcast",
@@ -438,7 +441,8 @@ FEATURE = Feature(
         # A draft waiting for a message: see Group.BROADCAST_DRAFT and the module docstring.
         Group.BROADCAST_DRAFT: (
             MessageHandler(
-                _PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_draft_message
+                _PRIVATE & ~filters.COMMAND & ~_CAPTION_COMMAND & ~filters.StatusUpdate.ALL,
+                on_draft_message,
             ),
         ),
     },
