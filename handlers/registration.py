@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
+from html import escape
 from typing import Any, TypeVar
 
 from telegram import ReplyKeyboardRemove, Update
@@ -178,10 +179,12 @@ async def _after_answer(
 ) -> None:
     """Show what comes after an answer: the next question, the summary, or a stop."""
     d = deps(context)
-    if isinstance(applicant, reg.NikInUse):
+    if isinstance(applicant, reg.NikLimit):
         a = await applicant_of(update, context)
         assert a is not None
-        notice = _("error.nik.taken").format(contact=d.settings.contact_bbpvp)
+        notice = _("nik.attempts.limit").format(
+            max=reg.NIK_ATTEMPTS_PER_DAY, contact=escape(d.settings.contact_bbpvp)
+        )
         await show(update, context, current_view(a, notice))
         return
     if isinstance(applicant, reg.BecameMinor):
@@ -469,7 +472,12 @@ async def on_submit(
         return
     result = await reg.submit(d, applicant)
     position = await repo.waitlist_position(d.db, applicant)
-    await show(update, context, submitted_view(d, applicant, result, position), keep=True)
+    view = submitted_view(d, applicant, result, position)
+    if result.placement.nik_conflict:
+        # Says what happens next and nothing about anyone else's registration.
+        check = _("nik.conflict.claimant").format(contact=escape(d.settings.contact_bbpvp))
+        view = View(view.text + "\n\n" + check)
+    await show(update, context, view, keep=True)
 
 
 async def on_remind_at_18(update: Update, context: Context) -> None:

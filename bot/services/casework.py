@@ -110,7 +110,10 @@ async def search(d: Deps, query: Query, limit: int = 10) -> SearchResult:
     elif query.kind is QueryKind.REG_SUFFIX:
         where, params = "reg_no LIKE ?", [f"SRG-____-{query.value}"]
     elif query.kind is QueryKind.NIK:
-        where, params = "nik = ?", [query.value]
+        # The column holds the NIKs of submitted registrations; one still in progress, or held
+        # for a NIK conflict (/konflik), has it in its answers only.
+        where = "nik = ? OR json_extract(answers, '$.nik') = ?"
+        params = [query.value, query.value]
     else:
         where = "json_extract(answers, '$.name') LIKE ? ESCAPE '\\'"
         params = [_like_pattern(query.value)]

@@ -25,7 +25,8 @@ from bot.domain.eligibility import (
 )
 from bot.domain.regions import KOTA_SERANG, kecamatan_by_slug
 from bot.storage import applicants as repo
-from bot.storage.applicants import Applicant, NikTaken, Placement
+from bot.storage import nik_attempts
+from bot.storage.applicants import Applicant, Placement
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +83,15 @@ async def restart_interview(d: Deps, applicant: Applicant) -> Applicant:
     return await move_on(d, applicant, {})
 
 
+# Different NIKs one person may type in a day. A NIK is no longer checked against other
+# registrations at the question (that answered "is this NIK an applicant's?" for anyone who
+# asked); the limit keeps even the check at submission from being a quick oracle.
+NIK_ATTEMPTS_PER_DAY = 5
+
+
 @dataclass(frozen=True)
-class NikInUse:
-    """The NIK is already registered from another Telegram account."""
+class NikLimit:
+    """The person typed too many different NIKs lately; this one was not taken."""
 
 
 @dataclass(frozen=True)
@@ -92,19 +99,18 @@ class BecameMinor:
     eligible_from: date
 
 
-AnswerResult = Applicant | NikInUse | BecameMinor
+AnswerResult = Applicant | NikLimit | BecameMinor
 
 
 async def answer(d: Deps, applicant: Applicant, key: str, value: Any, **extra: Any) -> AnswerResult:
     """Record one answer (committed at once) and move to the next step."""
     answers = qn.set_answer(applicant.answers, key, value)
     answers.update(extra)
-    if key == "nik":
-        try:
-            await repo.save_nik(d.db, applicant, value, answers)
-        except NikTaken:
-            log.info("duplicate registration refused for user %s", applicant.user_id)
-            return NikInUse()
+    if key == "nik" and not await nik_attempts.allow(
+        d.db, applicant.user_id, value, limit=NIK_ATTEMPTS_PER_DAY, now=d.clock.now()
+    ):
+        log.info("NIK attempt limit reached by user %s", applicant.user_id)
+        return NikLimit()
     if key == "birth_date":
         birth = date.fromisoformat(value)
         if is_minor(birth, today=d.today(), rules=d.rules):
@@ -271,5 +277,8 @@ async def submit(d: Deps, applicant: Applicant) -> Submitted:
         stage=FIRST_STAGE,
         at=d.clock.now(),
     )
+    if placement.nik_conflict:
+        log.info("application %s waits for a NIK decision by staff", placement.reg_no)
+        await repo.update(d.db, applicant, staff_flags=[*applicant.staff_flags, "nik_conflict"])
     log.info("application submitted: %s outcome=%s", placement.reg_no, verdict.outcome.value)
     return Submitted(verdict=verdict, placement=placement, quota=quota_for(d, pool))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -126,17 +125,6 @@ async def update(db: Database, applicant: Applicant, **changes: Any) -> Applican
     return applicant
 
 
-class NikTaken(Exception):
-    """The NIK belongs to an application from another Telegram account."""
-
-
-async def save_nik(db: Database, applicant: Applicant, nik: str, answers: dict[str, Any]) -> None:
-    try:
-        await update(db, applicant, nik=nik, answers=answers)
-    except sqlite3.IntegrityError as exc:
-        raise NikTaken() from exc
-
-
 async def delete(db: Database, user_id: int) -> bool:
     """Delete everything personal about one person; anonymous funnel counts stay."""
     async with db.transaction() as conn:
@@ -172,6 +160,36 @@ async def next_reg_no(conn: aiosqlite.Connection, year: int) -> str:
 class Placement:
     reg_no: str
     waitlist_no: int | None
+    nik_conflict: bool = False  # another submitted registration holds the NIK: staff decide
+
+
+async def _reserve_nik(conn: aiosqlite.Connection, applicant: Applicant, now: str) -> str | None:
+    """Inside the submit transaction: the NIK this registration may hold, or None when another
+    submitted registration holds it already; that conflict is then recorded for staff (once
+    per pair of people). A registration that now holds its NIK withdraws its old claims."""
+    nik = applicant.answers.get("nik")
+    if not nik:
+        return None
+    async with conn.execute(
+        "SELECT user_id FROM applicants WHERE nik = ? AND user_id != ?", (nik, applicant.user_id)
+    ) as cur:
+        holder = await cur.fetchone()
+    if holder is None:
+        await conn.execute(
+            "UPDATE nik_conflicts SET status = 'withdrawn', resolved_at = ?"
+            " WHERE claimant_id = ? AND status = 'open'",
+            (now, applicant.user_id),
+        )
+        return str(nik)
+    # Not again for a pair already waiting for staff, or already decided against this claim.
+    await conn.execute(
+        "INSERT INTO nik_conflicts (holder_id, claimant_id, created_at) SELECT :h, :c, :now"
+        " WHERE NOT EXISTS (SELECT 1 FROM nik_conflicts WHERE (holder_id = :h"
+        " AND claimant_id = :c AND status IN ('open', 'holder')) OR (holder_id = :c"
+        " AND claimant_id = :h AND status = 'claimant'))",
+        {"h": holder[0], "c": applicant.user_id, "now": now},
+    )
+    return None
 
 
 async def submit(
@@ -192,6 +210,7 @@ async def submit(
     now = utcnow(at)
     async with db.transaction() as conn:
         reg_no = applicant.reg_no or await next_reg_no(conn, year)
+        nik = await _reserve_nik(conn, applicant, now)
         waitlist_no: int | None = None
         if pool is not None and quota is not None:
             async with conn.execute(
@@ -214,11 +233,11 @@ async def submit(
             "UPDATE applicants SET status = 'submitted', step = NULL, editing = 0, reg_no = ?,"
             " submitted_at = COALESCE(submitted_at, ?), outcome = ?, reasons = ?, missing = ?,"
             " pool = ?, waitlist_no = ?, stage = COALESCE(stage, ?),"
-            " stage_changed_at = COALESCE(stage_changed_at, ?), updated_at = ?"
+            " stage_changed_at = COALESCE(stage_changed_at, ?), nik = ?, updated_at = ?"
             " WHERE user_id = ?",
             (
                 reg_no, now, outcome, json.dumps(reasons), json.dumps(missing), pool,
-                waitlist_no, stage, now, now, applicant.user_id,
+                waitlist_no, stage, now, nik, now, applicant.user_id,
             ),
         )  # fmt: skip
         await conn.execute(
@@ -229,7 +248,8 @@ async def submit(
     refreshed = await get(db, applicant.user_id)
     assert refreshed is not None
     applicant.__dict__.update(refreshed.__dict__)
-    return Placement(reg_no=reg_no, waitlist_no=waitlist_no)
+    conflict = nik is None and bool(applicant.answers.get("nik"))
+    return Placement(reg_no=reg_no, waitlist_no=waitlist_no, nik_conflict=conflict)
 
 
 async def release_place(db: Database, user_id: int) -> int | None:
