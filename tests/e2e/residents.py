@@ -109,7 +109,12 @@ async def register(
     await say(user, f"/start {source}".strip())
     await tap(user, "Setuju")
     await answer_interview(user, person or Person())
-    done = await tap(user, "Kirim pendaftaran")
+    await user.tap("Kirim pendaftaran")
+    # The summary loses its buttons (an edit) before the confirmation is sent: wait for that.
+    await until(lambda: "SRG-" in (user.last_message.text if user.last_message else ""), 15)
+    await user.wait_idle(quiet=0.05, timeout=10)
+    done = user.last_message
+    assert done is not None
     for word in done.text.split():
         if word.startswith("SRG-"):
             return word.strip(".,")
