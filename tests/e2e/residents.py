@@ -85,6 +85,8 @@ async def answer_interview(user: SimUser, p: Person) -> SentMessage:
     await tap(user, p.family)
     await tap(user, p.health)
     await say(user, p.phone)
+    # "✓ Nomor HP" (taking the phone keyboard away) comes first, then the next question.
+    await until(lambda: bool(user.last_message and user.last_message.inline_keyboard))
     await tap(user, p.siapkerja)
     await tap(user, p.passport)
     await tap(user, p.worked_abroad)
@@ -107,6 +109,7 @@ async def register(
     """A whole registration in Indonesian; returns the registration number."""
     user = sim.user(user_id, first_name="Warga", language_code="id")
     await say(user, f"/start {source}".strip())
+    await until(lambda: any(m.inline_keyboard for m in user.messages))  # the consent, sent second
     await tap(user, "Setuju")
     await answer_interview(user, person or Person())
     await user.tap("Kirim pendaftaran")
