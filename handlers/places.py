@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram.error import Forbidden, TelegramError
-
 from bot.deps import deps
 from bot.i18n import _, use_locale
+from bot.services import notify
+from bot.services.notify import Delivery
 from bot.storage import applicants as repo
 from handlers.common import Context
 
@@ -24,9 +24,6 @@ async def tell_promoted(context: Context, user_id: int | None) -> None:
         return
     with use_locale(applicant.locale):
         text = _("place.promoted").format(pool=_(f"pool.{applicant.pool}"))
-    try:
-        await context.bot.send_message(user_id, text)
-    except Forbidden:
-        await repo.update(d.db, applicant, inactive=True)
-    except TelegramError as exc:
-        log.warning("place notice for %s not delivered: %s", applicant.reg_no, exc)
+    told = await notify.tell(d, context.bot, applicant, text)
+    if not told.sent and told.outcome is not Delivery.BLOCKED:
+        log.warning("place notice for %s not delivered: %s", applicant.reg_no, told.error)

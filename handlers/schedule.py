@@ -40,8 +40,8 @@ from bot.feature import App, Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import reminders as rs
 from bot.services import schedules as svc
+from bot.services.notify import Delivery
 from bot.services.reminders import (
-    Delivery,
     ReminderService,
     answer_label,
     answer_markup,
@@ -225,9 +225,7 @@ async def _cancel(update: Update, context: Context, args: list[str]) -> None:
     event, applicant = result.event, result.applicant
     with use_locale(applicant.locale):
         text = rs.cancelled_text(d, event, applicant.locale)
-    delivery = await _service(d).deliver(applicant.user_id, text)
-    if delivery.outcome is Delivery.BLOCKED and not applicant.inactive:
-        await applicants_repo.update(d.db, applicant, inactive=True)
+    delivery = await _service(d).tell(applicant, text)
     lines = [
         _("schedule.staff.cancelled").format(
             kind=kind_label(kind), reg_no=applicant.reg_no, name=_name(applicant),

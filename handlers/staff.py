@@ -12,7 +12,6 @@ from html import escape
 
 from babel.dates import format_date as babel_format_date
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
@@ -21,8 +20,9 @@ from bot.domain import questionnaire as qn
 from bot.domain.dates import format_time
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
-from bot.services import casework, menus, roles
+from bot.services import casework, menus, notify, roles
 from bot.services.casework import Card, QueryProblem, StageChanged
+from bot.services.notify import Delivery
 from bot.services.roles import Role
 from bot.storage import applicants as repo
 from bot.storage import staff as staff_repo
@@ -160,12 +160,7 @@ async def _tell(context: Context, d: Deps, target: int, key: str) -> bool:
     applicant = await repo.get(d.db, target)
     with use_locale(applicant.locale if applicant else d.settings.default_locale):
         text = _(key)
-    try:
-        await context.bot.send_message(target, text)
-    except TelegramError as exc:  # they may never have opened the bot
-        log.info("could not tell user %s about a role change: %s", target, exc)
-        return False
-    return True
+    return (await notify.send(context.bot, target, text)).sent  # may never have opened it
 
 
 async def _grant(update: Update, context: Context, d: Deps, actor: int, target: int) -> None:
@@ -380,13 +375,11 @@ async def notify_stage(context: Context, d: Deps, change: StageChanged) -> str:
         return "tahap.not_sent_inactive"
     with use_locale(a.locale):
         text = stage_notice(change.new)
-    try:
-        await context.bot.send_message(a.user_id, text)
-    except Forbidden:
-        await casework.mark_unreachable(d, a)
+    told = await notify.tell(d, context.bot, a, text)
+    if told.outcome is Delivery.BLOCKED:
         return "tahap.not_sent_blocked"
-    except TelegramError as exc:
-        log.warning("stage notice for %s not delivered: %s", a.reg_no, exc)
+    if not told.sent:  # a stage change is not retried: staff read that it did not go out
+        log.warning("stage notice for %s not delivered: %s", a.reg_no, told.error)
         return "tahap.not_sent_error"
     return "tahap.sent"
 

@@ -229,8 +229,3 @@ async def add_note(d: Deps, actor_id: int, reg_no: str, text: str) -> Note | Not
     note = await notes_repo.add(d.db, applicant.user_id, actor_id, text, at=now_iso(d))
     await audit(d, actor_id, "note", applicant.reg_no)
     return note
-
-
-async def mark_unreachable(d: Deps, applicant: Applicant) -> None:
-    """Telegram said the chat blocked the bot or is gone: skip it until they write again."""
-    await repo.update(d.db, applicant, inactive=True)

@@ -6,9 +6,10 @@ them never doubles one. Job delays are computed from the injected clock (``Deps.
 a test with a fixed clock never sees a reminder fire by accident, while real time drives the
 firing in production and in the end-to-end tests.
 
-Everything goes through ``bot.send_message``, i.e. through the application's AIORateLimiter,
-the same sender as all other traffic: a 429 is waited out and retried there, and one that
-still fails leaves the reminder pending and re-tried later, never dropped.
+Everything goes through bot/services/notify.py (one send, the one error table, a resident
+who blocked the bot marked inactive) and so through the application's rate limiter, the same
+sender as all other traffic: a 429 is waited out and retried there, and one that still
+fails leaves the reminder pending and re-tried later, never dropped.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ import time as _time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot import callbacks as cb
@@ -39,8 +38,8 @@ from bot.domain.reminders import (
     triage,
 )
 from bot.i18n import _, use_locale
-from bot.services import delivery
-from bot.services.delivery import Outcome
+from bot.services import notify
+from bot.services.notify import Delivery, Told
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
@@ -58,42 +57,6 @@ def reminder_job_id(reminder_id: int) -> str:
 
 def notice_job_id(event_id: int) -> str:
     return f"notice:{event_id}"
-
-
-# --- how a send ended (a table, not scattered try/excepts) ------------------------------
-
-
-class Delivery(StrEnum):
-    SENT = "sent"
-    BLOCKED = "blocked"  # 403: blocked or deleted, this person cannot be reached
-    RETRY = "retry"  # 429 after the limiter's own retries, network trouble: try again later
-    FAILED = "failed"  # refused for good (no such chat, a malformed message): do not repeat
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    outcome: Delivery
-    retry_after: float | None = None
-    message_id: int | None = None
-
-
-# The project's one Bot API error table (bot/services/delivery.py, shared with broadcasts),
-# read for a single personal message: a throttle or a stopped bot waits, never drops it.
-_FROM_VERDICT: dict[Outcome, Delivery] = {
-    Outcome.SENT: Delivery.SENT,
-    Outcome.THROTTLED: Delivery.RETRY,
-    Outcome.RETRY: Delivery.RETRY,
-    Outcome.STOP: Delivery.RETRY,
-    Outcome.BLOCKED: Delivery.BLOCKED,
-    Outcome.FAILED: Delivery.FAILED,
-}
-
-
-def classify(exc: BaseException) -> DeliveryResult:
-    """A failed send -> what to do about the message."""
-    verdict = delivery.classify(exc)
-    retry_after = verdict.retry_after if verdict.outcome is Outcome.THROTTLED else None
-    return DeliveryResult(_FROM_VERDICT[verdict.outcome], retry_after=retry_after)
 
 
 # --- what residents read ----------------------------------------------------------------
@@ -314,19 +277,17 @@ class ReminderService:
 
     async def deliver(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> DeliveryResult:
+    ) -> Told:
+        """A paced message to anyone (staff hear about answers and batches this way)."""
         await self._pace()
-        try:
-            message = await self.app.bot.send_message(chat_id, text, reply_markup=markup)
-        except TelegramError as exc:
-            result = classify(exc)
-            log.info("send to chat %s: %s (%s)", chat_id, result.outcome.value, exc)
-            return result
-        return DeliveryResult(Delivery.SENT, message_id=message.message_id)
+        return await notify.send(self.app.bot, chat_id, text, markup)
 
-    async def _mark_unreachable(self, applicant: Applicant) -> None:
-        if not applicant.inactive:
-            await applicants_repo.update(self.d.db, applicant, inactive=True)
+    async def tell(
+        self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Told:
+        """A paced message to an applicant: marked inactive when they blocked the bot."""
+        await self._pace()
+        return await notify.tell(self.d, self.app.bot, applicant, text, markup)
 
     async def fire(self, reminder_id: int) -> str:
         """Send one reminder if it is still wanted; returns what happened (for logs, tests)."""
@@ -364,13 +325,12 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = reminder_text(d, event, applicant.locale)
             markup = answer_markup(event)
-        result = await self.deliver(applicant.user_id, text, markup)
+        result = await self.tell(applicant, text, markup)
         if result.outcome is Delivery.SENT:
             # Marked right after the send: a crash in between repeats this one message once.
             await store.finish_reminder(d.db, reminder_id, "sent", d.clock.now())
         elif result.outcome is Delivery.BLOCKED:
             await store.finish_reminder(d.db, reminder_id, "skipped", now, "blocked")
-            await self._mark_unreachable(applicant)
         elif result.outcome is Delivery.FAILED:
             await store.finish_reminder(d.db, reminder_id, "skipped", now, "failed")
         else:
@@ -395,7 +355,7 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = notice_text(d, event, applicant.locale, previous)
             markup = answer_markup(event)
-        result = await self.deliver(applicant.user_id, text, markup)
+        result = await self.tell(applicant, text, markup)
         if result.outcome is Delivery.SENT:
             await store.set_notice(d.db, event_id, "sent")
         elif result.outcome is Delivery.RETRY:
@@ -404,8 +364,6 @@ class ReminderService:
                            notice_job_id(event_id), event_id)  # fmt: skip
         else:
             await store.set_notice(d.db, event_id, "failed")
-            if result.outcome is Delivery.BLOCKED:
-                await self._mark_unreachable(applicant)
         return result.outcome
 
     async def send_notices(self, event_ids: Sequence[int]) -> dict[Delivery, int]:
@@ -464,13 +422,11 @@ class ReminderService:
                 continue
             with use_locale(applicant.locale):
                 text = _("minor.turned_18")
-            result = await self.deliver(user_id, text)
+            result = await self.tell(applicant, text)
             if result.outcome in (Delivery.SENT, Delivery.FAILED):
                 await applicants_repo.update(d.db, applicant, remind_on=None)
                 told += result.outcome is Delivery.SENT
-            elif result.outcome is Delivery.BLOCKED:
-                await self._mark_unreachable(applicant)
-            else:
+            elif result.outcome is not Delivery.BLOCKED:  # blocked: marked, kept for later
                 retry = True
         if retry:
             self._run_once(birthday_job, retry_delay(1, base=self.retry_base), BIRTHDAY_JOB, None)

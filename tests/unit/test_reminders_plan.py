@@ -24,7 +24,8 @@ from bot.domain.reminders import (
     retry_delay,
     triage,
 )
-from bot.services.reminders import Delivery, classify, reminder_text
+from bot.services.notify import Delivery, told_after
+from bot.services.reminders import reminder_text
 from bot.storage.db import Database
 from bot.storage.schedules import Event
 
@@ -196,7 +197,7 @@ def test_daily_run(now: datetime, hour: int, expected_local: datetime, past: boo
 def test_send_errors_map_to_what_a_reminder_does(
     error: Exception, outcome: Delivery, retry_after: float | None
 ) -> None:
-    result = classify(error)
+    result = told_after(error)
     assert (result.outcome, result.retry_after) == (outcome, retry_after)
 
 
