@@ -13,6 +13,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date
+from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale, set_locale
 from bot.services import registration as reg
@@ -137,7 +138,7 @@ async def on_bahasa(update: Update, context: Context) -> None:
     if await is_staff(d, user_id(update)):  # their own command menu follows the language
         await apply_menu(context.bot, d, user_id(update))
     await show(update, context, View(_("bahasa.done")))
-    if applicant.status == "consent" or applicant.step is not None:
+    if applicant.status == ApplicantStatus.CONSENT or applicant.step is not None:
         await send(update, context, current_view(applicant))
 
 

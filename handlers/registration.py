@@ -22,6 +22,7 @@ from bot import callbacks as cb
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date_short
+from bot.domain.status import ApplicantStatus
 from bot.domain.validation import (
     BirthDateDiffers,
     Invalid,
@@ -78,7 +79,7 @@ def consent_view() -> View:
 
 def current_view(applicant: Applicant, notice: str = "") -> View:
     """Whatever the resident should see now, given where they are."""
-    if applicant.status == "consent":
+    if applicant.status == ApplicantStatus.CONSENT:
         return consent_view()
     if applicant.step is None:
         return View((notice + "\n\n" if notice else "") + _("interview.paused"))
@@ -111,7 +112,7 @@ async def daftar(update: Update, context: Context) -> None:
         applicant = await reg.begin(d, user_id(update), locale=get_locale(), source=None)
         await send(update, context, consent_view())
         return
-    if applicant.status == "interviewing" and applicant.step is None:
+    if applicant.status == ApplicantStatus.INTERVIEWING and applicant.step is None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
         await send(update, context, current_view(applicant, _("interview.resumed")))
         return
@@ -119,9 +120,9 @@ async def daftar(update: Update, context: Context) -> None:
 
 
 async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applicant) -> None:
-    if a.status in ("consent", "declined"):
+    if a.status == ApplicantStatus.CONSENT:
         await send(update, context, consent_view())
-    elif a.status == "minor":
+    elif a.status == ApplicantStatus.MINOR:
         await send(update, context, View(_("minor.again")))
     elif a.submitted:
         await send(update, context, View(_("start.already_submitted").format(reg_no=a.reg_no)))
@@ -140,7 +141,7 @@ async def on_consent(update: Update, context: Context) -> None:
     d = deps(context)
     answer_callback(update, context)
     applicant = await applicant_of(update, context)
-    if applicant is None or applicant.status != "consent":
+    if applicant is None or applicant.status != ApplicantStatus.CONSENT:
         # An old consent message pressed again: show where they are instead.
         if applicant is not None:
             await send(update, context, current_view(applicant, _("error.outdated_button")))
@@ -160,7 +161,7 @@ async def on_resume_choice(update: Update, context: Context) -> None:
     d = deps(context)
     answer_callback(update, context)
     applicant = await applicant_of(update, context)
-    if applicant is None or applicant.status != "interviewing":
+    if applicant is None or applicant.status != ApplicantStatus.INTERVIEWING:
         await send(update, context, View(_("error.outdated_button")))
         return
     choice = pressed(update, cb.ResumeChoice)
@@ -257,12 +258,12 @@ async def _not_expecting_text(
 ) -> None:
     """Where the person is, when what they sent (or pressed) is no answer to anything."""
     before = notice + "\n\n" if notice else ""
-    if applicant.status == "consent":
+    if applicant.status == ApplicantStatus.CONSENT:
         await send(update, context, consent_view())
     elif applicant.submitted and applicant.step is None:
         text = _("hint.submitted").format(reg_no=applicant.reg_no)
         await send(update, context, View(before + text))
-    elif applicant.status == "minor":
+    elif applicant.status == ApplicantStatus.MINOR:
         await send(update, context, View(before + _("minor.again")))
     else:
         await send(update, context, current_view(applicant, notice or _("error.use_buttons")))
@@ -497,7 +498,7 @@ async def ubah(update: Update, context: Context) -> None:
     """/ubah: change answers, until staff have verified the application."""
     d = deps(context)
     applicant = await applicant_of(update, context)
-    if applicant is None or applicant.status in ("consent", "minor"):
+    if applicant is None or applicant.status in (ApplicantStatus.CONSENT, ApplicantStatus.MINOR):
         await send(update, context, View(_("hint.start")))
         return
     if not reg.can_edit(applicant):

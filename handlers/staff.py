@@ -17,7 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks as cb
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
+from bot.domain import reg_no as reg_nos
 from bot.domain.dates import format_time
+from bot.domain.stages import STAGES, parse_stage
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import casework, menus, notify, roles
@@ -101,7 +103,7 @@ def label(key: str) -> str:
 
 
 def stage_list() -> str:
-    return "\n".join(f"• <code>{s}</code> ({_(f'stage.{s}')})" for s in casework.STAGES)
+    return "\n".join(f"• <code>{s}</code> ({_(f'stage.{s}')})" for s in STAGES)
 
 
 # --- /staf ----------------------------------------------------------------------------
@@ -418,11 +420,11 @@ def _stage_problem(problem: casework.StageProblem, reg_no: str, stage: str) -> s
     if problem is casework.StageProblem.UNKNOWN_STAGE:
         return _("tahap.unknown_stage").format(stage=escape(stage)) + "\n" + stage_list()
     if problem is casework.StageProblem.UNKNOWN_REG_NO:
-        if casework.normalize_reg_no(reg_no) is None:
+        if reg_nos.normalize(reg_no) is None:
             return _("reg_no.malformed").format(text=escape(reg_no))
         return _("reg_no.unknown").format(reg_no=escape(reg_no.upper()))
     if problem is casework.StageProblem.SAME_STAGE:
-        same = casework.normalize_stage(stage)
+        same = parse_stage(stage)
         return _("tahap.same").format(reg_no=escape(reg_no.upper()), stage=_(f"stage.{same}"))
     return _("note.too_long").format(max=casework.MAX_NOTE_LENGTH)
 
@@ -439,7 +441,7 @@ async def catatan(update: Update, context: Context) -> None:
         await send(update, context, View(_("catatan.usage")))
         return
     reg_no = parts[1]
-    if casework.normalize_reg_no(reg_no) is None:
+    if reg_nos.normalize(reg_no) is None:
         await send(update, context, View(_("reg_no.malformed").format(text=escape(reg_no))))
         return
     result = await casework.add_note(d, user_id(update), reg_no, parts[2] if len(parts) > 2 else "")

@@ -15,9 +15,9 @@ from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date, format_date_short
-from bot.domain.eligibility import Outcome, Pool
+from bot.domain.eligibility import Outcome
 from bot.i18n import _, get_locale
-from bot.services.registration import Submitted, picked
+from bot.services.registration import Submitted, picked, quota_for
 from bot.storage.applicants import Applicant
 from handlers.common import View, button, keyboard
 
@@ -232,14 +232,6 @@ def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: i
     return View("\n".join(lines))
 
 
-def pool_quota(d: Deps, pool: str | None) -> int | None:
-    if pool == Pool.KOTA_SERANG.value:
-        return d.rules.kota_serang_quota
-    if pool == Pool.REGION.value:
-        return d.rules.total_quota - d.rules.kota_serang_quota
-    return None
-
-
 def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
     locale = get_locale()
     submitted_on = date.fromisoformat((applicant.submitted_at or "")[:10])
@@ -252,7 +244,7 @@ def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
         "",
         *verdict_lines(d, applicant),
     ]
-    place = place_line(applicant, pool_quota(d, applicant.pool), position)
+    place = place_line(applicant, quota_for(d, applicant.pool), position)
     if place:
         lines += ["", place]
     lines += ["", _(f"stage.{applicant.stage}.next")]

@@ -85,6 +85,13 @@ class ProgrammeRules:
 
     @property
     def region_quota(self) -> int:
+        return self.quota(Pool.REGION)
+
+    def quota(self, pool: Pool | str) -> int:
+        """The places of one pool: the reserved Kota Serang places, or what the rest of the
+        programme provinces share (the total less the reserved ones)."""
+        if Pool(pool) is Pool.KOTA_SERANG:
+            return self.kota_serang_quota
         return self.total_quota - self.kota_serang_quota
 
 

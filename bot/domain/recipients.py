@@ -22,20 +22,7 @@ from typing import Any
 from bot.domain.eligibility import Outcome
 from bot.domain.questionnaire import DESTINATIONS, DOMICILE_PROVINCE, INTERESTS
 from bot.domain.regions import KECAMATAN
-
-# The stages of an application, in order (the same list as the stage service's; the domain
-# layer cannot import a service, so the tests pin the two together).
-STAGES: tuple[str, ...] = (
-    "terdaftar",
-    "terverifikasi",
-    "wawancara",
-    "pemetaan_minat",
-    "pelatihan",
-    "siap_berangkat",
-    "berangkat",
-    "tidak_lolos",
-    "mengundurkan_diri",
-)
+from bot.domain.stages import STAGES
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.reg_no import RegNo
 from bot.domain.reminders import KINDS
 
 MAX_ROWS = 10_000
@@ -50,7 +51,6 @@ _KIND_ALIASES: dict[str, str] = {
 }  # fmt: skip
 assert set(_KIND_ALIASES.values()) == set(KINDS)
 
-_REG_NO = re.compile(r"^SRG-\d{4}-\d{5}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
@@ -139,7 +139,7 @@ def check_reg_no(text: str) -> str:
     reg_no = normalise_reg_no(text)
     if not reg_no:
         raise FieldError(Problem.REG_NO_MISSING)
-    if not _REG_NO.fullmatch(reg_no):
+    if RegNo.parse(reg_no) is None:
         raise FieldError(Problem.REG_NO_FORMAT)
     return reg_no
 

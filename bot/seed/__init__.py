@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.domain.reg_no import RegNo
 from bot.seed.generate import (
     COLUMNS,
     SEED_USER_ID_BASE,
@@ -75,17 +76,16 @@ def _place(
     rules: ProgrammeRules,
 ) -> None:
     """Registration numbers and places in submission order, as repo.submit gives them."""
-    quotas = {"kota_serang": rules.kota_serang_quota, "wilayah": rules.region_quota}
     submitted = [p for p in people if p.row["status"] == "submitted"]
     submitted.sort(key=lambda p: (p.row["submitted_at"], p.row["user_id"]))
     for person in submitted:
         counters[person.year] = counters.get(person.year, 0) + 1
-        person.row["reg_no"] = f"SRG-{person.year}-{counters[person.year]:05d}"
+        person.row["reg_no"] = str(RegNo(person.year, counters[person.year]))
         pool = person.pool_wanted
         if pool is None:
             continue
         person.row["pool"] = pool
-        if taken.get(pool, 0) < quotas[pool]:
+        if taken.get(pool, 0) < rules.quota(pool):
             taken[pool] = taken.get(pool, 0) + 1
         else:
             waiting_max[pool] = waiting_max.get(pool, 0) + 1

@@ -21,8 +21,9 @@ from bot.domain import questionnaire as qn
 from bot.domain.dates import date_turning
 from bot.domain.eligibility import DEFAULT_RULES, Outcome, ProgrammeRules, evaluate
 from bot.domain.regions import KECAMATAN, kecamatan_by_slug
+from bot.domain.stages import FIRST_STAGE
 from bot.seed import data
-from bot.services.registration import CONSENT_VERSION, FIRST_STAGE, eligibility_input, staff_flags
+from bot.services.registration import CONSENT_VERSION, eligibility_input, staff_flags
 
 # Synthetic chat ids: SEED_USER_ID_BASE + 1 ... + n. Telegram user ids in the tests are small
 # (1001, 900_001); the simulator's own bot id is 7_000_000_001, so the range starts clear of

@@ -10,38 +10,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.deps import Deps
-from bot.domain.recipients import STAGES as RECIPIENT_STAGES
+from bot.domain import reg_no as reg_nos
+from bot.domain.stages import LEAVING_STAGES, Stage, parse_stage
 from bot.services.roles import audit, now_iso
 from bot.storage import applicants as repo
 from bot.storage import notes as notes_repo
 from bot.storage.applicants import Applicant
 from bot.storage.notes import MAX_NOTE_LENGTH, Note
 
-# The path of an application, in order; the last two end it. Catalog keys stage.<name> and
-# stage.<name>.next tell the applicant what a stage means and what to do next. One list for
-# the stage command and the recipient filters (tahap:...).
-STAGES: tuple[str, ...] = RECIPIENT_STAGES
-
-REG_NO = re.compile(r"^SRG-\d{4}-\d{5}$", re.IGNORECASE)
-_REG_SUFFIX = re.compile(r"^\d{1,5}$")
+_REG_SUFFIX = re.compile(rf"^\d{{1,{reg_nos.SERIAL_DIGITS}}}$")
 _NIK = re.compile(r"^\d{16}$")
 MIN_NAME_QUERY = 3
 MAX_QUERY_LENGTH = 100
-
-
-# Stages that end someone's part in the programme and so free their quota place.
-LEAVING_STAGES = frozenset({"tidak_lolos", "mengundurkan_diri"})
-
-
-def normalize_stage(text: str) -> str | None:
-    """A stage code as staff may type it ("Pemetaan-Minat" too), or None if unknown."""
-    value = text.strip().lower().replace("-", "_")
-    return value if value in STAGES else None
-
-
-def normalize_reg_no(text: str) -> str | None:
-    value = text.strip().upper()
-    return value if REG_NO.fullmatch(value) else None
 
 
 class QueryKind(StrEnum):
@@ -70,15 +50,15 @@ def parse_query(text: str) -> Query | QueryProblem:
         return QueryProblem.EMPTY
     if len(value) > MAX_QUERY_LENGTH:
         return QueryProblem.TOO_LONG
-    reg_no = normalize_reg_no(value)
-    if reg_no:
-        return Query(QueryKind.REG_NO, reg_no)
+    number = reg_nos.normalize(value)
+    if number:
+        return Query(QueryKind.REG_NO, number)
     compact = value.replace(" ", "").replace(".", "").replace("-", "")
     if compact.isdigit():
         if _NIK.fullmatch(compact):
             return Query(QueryKind.NIK, compact)
         if _REG_SUFFIX.fullmatch(compact):
-            return Query(QueryKind.REG_SUFFIX, f"{int(compact):05d}")
+            return Query(QueryKind.REG_SUFFIX, reg_nos.serial_text(int(compact)))
         return QueryProblem.DIGITS
     if len(value) < MIN_NAME_QUERY:
         return QueryProblem.TOO_SHORT
@@ -108,7 +88,7 @@ async def search(d: Deps, query: Query, limit: int = 10) -> SearchResult:
     if query.kind is QueryKind.REG_NO:
         where, params = "reg_no = ?", [query.value]
     elif query.kind is QueryKind.REG_SUFFIX:
-        where, params = "reg_no LIKE ?", [f"SRG-____-{query.value}"]
+        where, params = "reg_no LIKE ?", [reg_nos.like_serial(int(query.value))]
     elif query.kind is QueryKind.NIK:
         # The column holds the NIKs of submitted registrations; one still in progress, or held
         # for a NIK conflict (/konflik), has it in its answers only.
@@ -168,8 +148,8 @@ class StageProblem(StrEnum):
 @dataclass(frozen=True)
 class StageChanged:
     applicant: Applicant
-    old: str | None
-    new: str
+    old: Stage | None
+    new: Stage
     note: Note | None
     # A stage change is personal service, sent also to those who stopped announcements
     # (/berhenti); only a chat that blocked the bot is not written to.
@@ -180,10 +160,10 @@ class StageChanged:
 async def change_stage(
     d: Deps, actor_id: int, reg_no: str, stage: str, note: str = ""
 ) -> StageChanged | StageProblem:
-    new = normalize_stage(stage)
+    new = parse_stage(stage)
     if new is None:
         return StageProblem.UNKNOWN_STAGE
-    number = normalize_reg_no(reg_no)
+    number = reg_nos.normalize(reg_no)
     applicant = await repo.get_by_reg_no(d.db, number) if number else None
     if applicant is None:
         return StageProblem.UNKNOWN_REG_NO
@@ -217,7 +197,7 @@ class NoteProblem(StrEnum):
 
 
 async def add_note(d: Deps, actor_id: int, reg_no: str, text: str) -> Note | NoteProblem:
-    number = normalize_reg_no(reg_no)
+    number = reg_nos.normalize(reg_no)
     applicant = await repo.get_by_reg_no(d.db, number) if number else None
     if applicant is None:
         return NoteProblem.UNKNOWN_REG_NO

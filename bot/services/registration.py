@@ -24,6 +24,8 @@ from bot.domain.eligibility import (
     is_minor,
 )
 from bot.domain.regions import KOTA_SERANG, kecamatan_by_slug
+from bot.domain.stages import EDITABLE_STAGES, FIRST_STAGE
+from bot.domain.status import ApplicantStatus
 from bot.storage import applicants as repo
 from bot.storage import nik_attempts
 from bot.storage.applicants import Applicant, Placement
@@ -33,8 +35,6 @@ log = logging.getLogger(__name__)
 # Bump when the consent text in the catalogs changes: the version is stored with the consent,
 # so the programme can prove which text a person agreed to (UU PDP).
 CONSENT_VERSION = "2026-11"
-FIRST_STAGE = "terdaftar"
-EDITABLE_STAGES = frozenset({FIRST_STAGE})
 
 
 async def begin(d: Deps, user_id: int, *, locale: str, source: str | None) -> Applicant:
@@ -56,7 +56,7 @@ async def give_consent(d: Deps, applicant: Applicant, accepted: bool) -> Applica
     await repo.update(
         d.db,
         applicant,
-        status="interviewing",
+        status=ApplicantStatus.INTERVIEWING,
         consent_at=d.clock.now().isoformat(timespec="seconds"),
         consent_version=CONSENT_VERSION,
     )
@@ -124,7 +124,7 @@ async def _stop_for_minor(d: Deps, applicant: Applicant, birth: date) -> BecameM
     # Children's data needs a parent's consent (UU PDP): keep only the birth date, which is
     # what the "tell me when I turn 18" offer needs.
     await repo.update(
-        d.db, applicant, status="minor", step=None, nik=None, editing=False,
+        d.db, applicant, status=ApplicantStatus.MINOR, step=None, nik=None, editing=False,
         answers={"birth_date": birth.isoformat()},
     )  # fmt: skip
     return BecameMinor(eligible_from=date_turning(birth, d.rules.min_age))
@@ -132,7 +132,7 @@ async def _stop_for_minor(d: Deps, applicant: Applicant, birth: date) -> BecameM
 
 async def remind_at_18(d: Deps, applicant: Applicant) -> date | None:
     birth = applicant.answers.get("birth_date")
-    if applicant.status != "minor" or not birth:
+    if applicant.status != ApplicantStatus.MINOR or not birth:
         return None
     when = date_turning(date.fromisoformat(birth), d.rules.min_age)
     await repo.update(d.db, applicant, remind_on=when.isoformat())
@@ -251,12 +251,9 @@ class Submitted:
     quota: int | None
 
 
-def quota_for(d: Deps, pool: Pool | None) -> int | None:
-    if pool is Pool.KOTA_SERANG:
-        return d.rules.kota_serang_quota
-    if pool is Pool.REGION:
-        return d.rules.total_quota - d.rules.kota_serang_quota
-    return None
+def quota_for(d: Deps, pool: Pool | str | None) -> int | None:
+    """The places of the applicant's pool; None when they take no place."""
+    return d.rules.quota(pool) if pool is not None else None
 
 
 async def submit(d: Deps, applicant: Applicant) -> Submitted:

@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.eligibility import Outcome, Pool
 from bot.domain.regions import KECAMATAN
-from bot.services.casework import STAGES
+from bot.domain.stages import STAGES
 
 DAYS_SHOWN = 14
 UNKNOWN = ""  # the key under which rows without a value are counted
@@ -170,8 +170,8 @@ async def gather(d: Deps) -> Figures:
         minors=int(totals["minors"] or 0),
         opted_out=int(totals["opted_out"] or 0),
         inactive=int(totals["inactive"] or 0),
-        kota_serang=PoolFigures(ks_used, rules.kota_serang_quota, ks_wait),
-        region=PoolFigures(rg_used, rules.total_quota - rules.kota_serang_quota, rg_wait),
+        kota_serang=PoolFigures(ks_used, rules.quota(Pool.KOTA_SERANG), ks_wait),
+        region=PoolFigures(rg_used, rules.quota(Pool.REGION), rg_wait),
         programme=PoolFigures(ks_used + rg_used, rules.total_quota, ks_wait + rg_wait),
         by_outcome=ordered(outcome, [o.value for o in Outcome], keep_zero=True),
         by_stage=ordered(stage, STAGES, keep_zero=True),

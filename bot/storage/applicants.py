@@ -9,6 +9,9 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.reg_no import RegNo
+from bot.domain.stages import Stage
+from bot.domain.status import ApplicantStatus
 from bot.storage.db import Database
 
 
@@ -22,7 +25,7 @@ class Applicant:
     user_id: int
     locale: str = "id"
     source: str | None = None
-    status: str = "consent"
+    status: ApplicantStatus = ApplicantStatus.CONSENT
     step: str | None = None
     editing: bool = False
     answers: dict[str, Any] = field(default_factory=dict)
@@ -36,7 +39,7 @@ class Applicant:
     missing: list[str] = field(default_factory=list)
     pool: str | None = None
     waitlist_no: int | None = None
-    stage: str | None = None
+    stage: Stage | None = None
     stage_changed_at: str | None = None
     staff_flags: list[str] = field(default_factory=list)
     remind_on: str | None = None
@@ -47,7 +50,7 @@ class Applicant:
 
     @property
     def submitted(self) -> bool:
-        return self.status == "submitted"
+        return self.status == ApplicantStatus.SUBMITTED
 
 
 _JSON_FIELDS = ("answers", "reasons", "missing", "staff_flags")
@@ -60,6 +63,8 @@ def _from_row(row: aiosqlite.Row) -> Applicant:
         data[name] = json.loads(data[name])
     for name in _BOOL_FIELDS:
         data[name] = bool(data[name])
+    data["status"] = ApplicantStatus(data["status"])
+    data["stage"] = Stage(data["stage"]) if data["stage"] else None
     return Applicant(**data)
 
 
@@ -144,7 +149,7 @@ async def record_funnel(db: Database, user_id: int, step: str) -> None:
 
 
 async def next_reg_no(conn: aiosqlite.Connection, year: int) -> str:
-    """Inside a transaction: the next SRG-<year>-<5 digits>, never handed out twice."""
+    """Inside a transaction: the next number of the year, never handed out twice."""
     await conn.execute(
         "INSERT INTO reg_counters (year, last) VALUES (?, 1)"
         " ON CONFLICT (year) DO UPDATE SET last = last + 1",
@@ -153,7 +158,7 @@ async def next_reg_no(conn: aiosqlite.Connection, year: int) -> str:
     async with conn.execute("SELECT last FROM reg_counters WHERE year = ?", (year,)) as cur:
         row = await cur.fetchone()
     assert row is not None
-    return f"SRG-{year}-{row[0]:05d}"
+    return str(RegNo(year, row[0]))
 
 
 @dataclass(frozen=True)

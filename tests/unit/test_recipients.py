@@ -103,11 +103,6 @@ def test_unknown_values_list_the_valid_ones() -> None:
     assert "cipocok_jaya" in raised.value.params["valid"]
 
 
-def test_stages_are_the_stage_service_ones() -> None:
-    casework = pytest.importorskip("bot.services.casework")
-    assert tuple(casework.STAGES) == STAGES
-
-
 @pytest.mark.parametrize(
     "typed",
     ["semua", "tujuan:jepang,korea kecamatan:taktakan", "wilayah:banten,luar_kota_serang",

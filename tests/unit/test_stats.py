@@ -9,7 +9,7 @@ import pytest
 from bot.app import FEATURES
 from bot.domain import questionnaire as qn
 from bot.domain.eligibility import Missing, Outcome, Reason
-from bot.domain.recipients import STAGES as FILTER_STAGES
+from bot.domain.stages import STAGES
 from bot.feature import StaffCommand
 from bot.i18n import load_catalog
 from bot.services import casework, menus, stats
@@ -88,25 +88,6 @@ def test_per_day_fills_the_window_with_zeros() -> None:
 )
 def test_parse_query(text: str, expected: Query | QueryProblem) -> None:
     assert casework.parse_query(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("wawancara", "wawancara"),
-        ("Pemetaan-Minat", "pemetaan_minat"),
-        ("TIDAK_LOLOS", "tidak_lolos"),
-        ("lulus", None),
-        ("", None),
-    ],
-)
-def test_normalize_stage(text: str, expected: str | None) -> None:
-    assert casework.normalize_stage(text) == expected
-
-
-def test_one_list_of_stages_for_stage_changes_and_filters() -> None:
-    assert casework.STAGES is FILTER_STAGES
-    assert casework.STAGES[0] == "terdaftar" and len(casework.STAGES) == 9
 
 
 @pytest.mark.parametrize(
@@ -203,7 +184,7 @@ def keys_built_by_the_staff_tools() -> set[str]:
     keys |= {f"export.col.{c.key}" for c in COLUMNS if not c.header}
     keys |= {c.header for c in COLUMNS if c.header}
     keys |= {c.description for c in STAFF_COMMANDS}
-    keys |= {f"stage.{s}" for s in casework.STAGES} | {f"stage.{s}.next" for s in casework.STAGES}
+    keys |= {f"stage.{s}" for s in STAGES} | {f"stage.{s}.next" for s in STAGES}
     return keys
 
 
