@@ -43,8 +43,8 @@ async def status(update: Update, context: Context) -> None:
     d = deps(context)
     applicant = await applicant_of(update, context)
     if applicant is None or not applicant.submitted:
-        text = _("status.none") if applicant is None or applicant.status != "interviewing" \
-            else _("status.in_progress")  # fmt: skip
+        interviewing = applicant is not None and applicant.status == ApplicantStatus.INTERVIEWING
+        text = _("status.in_progress") if interviewing else _("status.none")
         await send(update, context, View(text))
         return
     position = await repo.waitlist_position(d.db, applicant)
