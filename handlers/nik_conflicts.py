@@ -6,14 +6,14 @@ import logging
 from html import escape
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot.deps import Deps, deps
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import nik_conflicts as svc
-from bot.storage import applicants as repo
+from bot.services import notify
+from bot.services.notify import Delivery
 from bot.storage.applicants import Applicant
 from handlers.access import staff_only
 from handlers.common import Context, View, send, user_id
@@ -94,15 +94,10 @@ async def _tell(context: Context, a: Applicant, key: str) -> bool:
         return False
     with use_locale(a.locale):
         text = _(key).format(reg_no=a.reg_no, contact=escape(d.settings.contact_bbpvp))
-    try:
-        await context.bot.send_message(a.user_id, text)
-    except Forbidden:
-        await repo.update(d.db, a, inactive=True)
-        return False
-    except TelegramError as exc:
-        log.warning("NIK decision for %s not delivered: %s", a.reg_no, exc)
-        return False
-    return True
+    told = await notify.tell(d, context.bot, a, text)
+    if not told.sent and told.outcome is not Delivery.BLOCKED:
+        log.warning("NIK decision for %s not delivered: %s", a.reg_no, told.error)
+    return told.sent
 
 
 FEATURE = Feature(
