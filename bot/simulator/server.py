@@ -7,8 +7,10 @@ bot through simulated users: `user = sim.user(1001, "Siti")`, `await user.send("
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -59,6 +61,9 @@ class BotApiSimulator:
         bot_first_name: str = "Serang PMI",
         host: str = "127.0.0.1",
         token: str | None = None,
+        rtt: float = 0.0,
+        jitter: float = 0.0,
+        random_seed: int | None = 1,
     ) -> None:
         # Like Telegram, a token it does not know gets 401 Unauthorized; None takes any token
         # (most tests do not care which one the bot was given).
@@ -78,6 +83,9 @@ class BotApiSimulator:
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
         self.calls: list[ApiCall] = []
+        self.rtt = rtt
+        self.jitter = jitter
+        self._rng = random.Random(random_seed)
 
     # lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -318,8 +326,29 @@ class BotApiSimulator:
         """Updates queued for the bot and not yet confirmed by getUpdates."""
         return self._state.pending_update_count
 
+    # network ------------------------------------------------------------------------------
+    # A real network between the bot and Telegram: each call waits `rtt` / 2 on the way in
+    # (before Telegram sees it: flood control counts it then) and `rtt` / 2 on the way back,
+    # each leg drawn at random within ± `jitter` / 2, so a round trip lies in rtt ± jitter
+    # and the two legs are not equal. Set at construction or later (sim.rtt = 0.25).
+    def _leg(self) -> float:
+        if self.rtt <= 0 and self.jitter <= 0:
+            return 0.0
+        half = self.jitter / 2
+        return max(0.0, self.rtt / 2 + self._rng.uniform(-half, half))
+
     # HTTP ---------------------------------------------------------------------------------
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        leg = self._leg()
+        if leg:
+            await asyncio.sleep(leg)
+        response = await self._answer_api(request)
+        leg = self._leg()
+        if leg:
+            await asyncio.sleep(leg)
+        return response
+
+    async def _answer_api(self, request: web.Request) -> web.StreamResponse:
         if self._token is not None and request.match_info["token"] != self._token:
             return self._finish(request.match_info["method"], None, ApiError(401, "Unauthorized"))
         found = self._methods.lookup(request.match_info["method"])

@@ -1,8 +1,10 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
-Names: interactive, rush, broadcast, reminders, staff, memory (default: all). `--quick`
+Names: interactive, rush, broadcast, flood, reminders, staff, memory (default: all). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
+`--rtt 0.25 --jitter 0.05` puts a network between the bot and the simulator (each call's
+round trip 250 ms ± 50 ms) for rush, broadcast and flood.
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from scripts.bench import broadcast, interactive, memory, reminders, rush, staff
+from scripts.bench import broadcast, flood, interactive, memory, reminders, rush, staff
 from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
-NAMES = ("interactive", "rush", "broadcast", "reminders", "staff", "memory")
+NAMES = ("interactive", "rush", "broadcast", "flood", "reminders", "staff", "memory")
 
 
 def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]:
     quick = args.quick
+    net = {"rtt": args.rtt, "jitter": args.jitter}
     return {
         "interactive": lambda: interactive.run(
             residents=args.residents or (8 if quick else 20),
@@ -36,9 +39,15 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "rush": lambda: rush.run(
             residents=args.rush_residents or (60 if quick else 1000),
             window=20.0 if quick else 60.0,
+            **net,
         ),
         "broadcast": lambda: broadcast.run(
-            recipients=300 if quick else 3000, askers=5 if quick else 20
+            recipients=args.recipients or (300 if quick else 3000), askers=5 if quick else 20,
+            **net,
+        ),
+        "flood": lambda: flood.run(
+            messages=100 if quick else 500, seconds=2.0 if quick else 10.0,
+            **net,
         ),
         "reminders": lambda: reminders.run(pending=1000 if quick else 10_000),
         "staff": lambda: staff.run(applicants=1000 if quick else 10_000),
@@ -74,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--residents", type=int, default=None,
                         help="interactive: concurrent residents")
     parser.add_argument("--rush-residents", type=int, default=None)
+    parser.add_argument("--recipients", type=int, default=None, help="broadcast: recipients")
+    parser.add_argument("--rtt", type=float, default=0.0,
+                        help="rush, broadcast, flood: seconds of round trip the simulator adds "
+                        "to every call")
+    parser.add_argument("--jitter", type=float, default=0.0,
+                        help="with --rtt: each round trip varies by up to this many seconds")
     parser.add_argument("--limiter", default="as-built",
                         help="the bot's rate limiter as built; ptb: PTB's AIORateLimiter as the "
                         "bot first had it; smooth:LIMIT: the bot's own limiter, another limit/s "
@@ -97,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         if args.limiter != "as-built":
             result.name += f" [{args.limiter} limiter]"
+        if args.rtt and result.name.split()[0] in ("1b", "2", "3"):
+            result.name += f" [rtt {args.rtt * 1000:.0f}±{args.jitter * 1000:.0f} ms]"
     print(table(results, info))
     command = "python -m scripts.bench " + shlex.join(argv)
     path = write_json(results, info, args.out, command.strip())

@@ -64,7 +64,8 @@ async def _asker(user: SimUser, rng: random.Random, stop: asyncio.Event,
 
 
 async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0.05,
-              deactivated_share: float = 0.01, random_seed: int = 1) -> Result:  # fmt: skip
+              deactivated_share: float = 0.01, random_seed: int = 1, rtt: float = 0.0,
+              jitter: float = 0.0) -> Result:  # fmt: skip
     if not _available():
         return not_available(NAME, "the broadcast feature (handlers/broadcast.py) is not in "
                              "the code yet")  # fmt: skip
@@ -89,7 +90,7 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
         blocked = set(shuffled[:n_blocked])
         deactivated = set(shuffled[n_blocked : n_blocked + n_deactivated])
         reachable = set(recipient_ids) - blocked - deactivated
-        async with BotApiSimulator(flood_limit=True) as sim:
+        async with BotApiSimulator(flood_limit=True, rtt=rtt, jitter=jitter) as sim:
             for uid in blocked:
                 sim.block(uid)
             for uid in deactivated:

@@ -74,6 +74,8 @@ async def run(
     think: tuple[float, float] = (1.0, 3.0),
     random_seed: int = 1,
     limiter: str | None = None,
+    rtt: float = 0.0,
+    jitter: float = 0.0,
 ) -> Result:
     result = Result(NAME)
     rng = random.Random(random_seed)
@@ -81,7 +83,7 @@ async def run(
     with tempfile.TemporaryDirectory(prefix="bench-rush-") as tmp:
         database = Path(tmp) / "rush.sqlite3"
         counts = await calibrate()
-        async with BotApiSimulator(flood_limit=True) as sim:
+        async with BotApiSimulator(flood_limit=True, rtt=rtt, jitter=jitter) as sim:
             bot = BotProcess(sim, kind="real", database=database, rate_limiter=True,
                              limiter=limiter)  # fmt: skip
             await bot.start()
