@@ -7,6 +7,7 @@ imports it back. Their lifespans are entered by bot/runner.py.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -35,6 +36,7 @@ from handlers import (
 )
 from handlers.common import load_locale
 from handlers.errors import on_error
+from handlers.flood import notify_flood
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     s = d.settings
     assert s.bot_token is not None
+    processor = PerChatUpdateProcessor(64)
     builder = (
         Application.builder()
         .token(s.bot_token)
@@ -75,13 +78,14 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=s.timezone))
         .request(AiohttpRequest(connection_pool_size=64))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .concurrent_updates(PerChatUpdateProcessor(64))
+        .concurrent_updates(processor)
     )
     if rate_limiter:
-        # Evenly spaced sends under ~30/s; a 429 pauses every send and the reply is retried.
+        # Evenly spaced sends under ~30/s, paced per chat; a 429 holds back its chat, retried.
         builder = builder.rate_limiter(SmoothRateLimiter())  # type: ignore[arg-type]
     app = builder.build()
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)
+    processor.on_flood = functools.partial(notify_flood, app)
     app.bot_data[DEPS_KEY] = d
 
     app.add_handler(TypeHandler(Update, load_locale), group=Group.CONTEXT)

@@ -18,8 +18,24 @@ so they do not leave in bursts.
 
 Replies to residents go first: a send marked ``Lane.BULK`` (announcements) waits while any reply
 is waiting, so a broadcast fills what the residents leave. Requests without a chat
-(answerCallbackQuery, getUpdates, setMyCommands) are not messages and pass at once. A 429
-pauses every send for ``retry_after``; the request is retried a bounded number of times.
+(answerCallbackQuery, getUpdates, setMyCommands) are not messages and pass at once.
+
+One chat is one person's phone: Telegram lets a bot send it about one message a second,
+after a short burst (documented as "about 1/s per chat"; the burst is not published, the
+simulator assumes 10). New messages to a chat are paced by a bucket per chat of
+``chat_burst`` refilled at ``chat_rate`` (a little under 1/s, so that two sends a second
+apart cannot reach Telegram closer together than that); edits are not (Telegram does not
+count them per chat). A send whose chat has no budget left is set aside, holding no slot,
+and others go on: one person who is sent many messages (a flood of their own, issue 10) waits
+alone, without meeting a 429 every other send.
+
+A 429 holds back its own chat only. Since no second here holds more than ``limit`` sends, a
+429 is Telegram's limit for that one chat: pausing every send for it, as this limiter first
+did, let one person who sent 500 messages stall everyone. So the refused chat waits
+``retry_after`` and then goes on at its rate, without a new burst; other chats go on. Only
+429s for ``GLOBAL_CHATS`` different chats within a second mean the bot's overall limit, and
+pause every send. The refused request is retried, first among its chat's waiting sends, a
+bounded number of times.
 """
 
 from __future__ import annotations
@@ -28,8 +44,9 @@ import asyncio
 import heapq
 import itertools
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -44,6 +61,12 @@ DEFAULT_LIMIT = 30
 DEFAULT_RETRIES = 8
 # How long a send stays counted after its answer: Telegram's window.
 WINDOW = 1.0
+# New messages to one chat: a burst, then a little under one a second.
+CHAT_BURST = 10
+CHAT_RATE = 1 / 1.05
+# 429s for this many different chats within GLOBAL_SPAN seconds: the bot's overall limit.
+GLOBAL_CHATS = 2
+GLOBAL_SPAN = 1.0
 
 
 class Lane(IntEnum):
@@ -61,26 +84,47 @@ def retry_seconds(exc: RetryAfter) -> float:
     return float(value) if isinstance(value, int | float) else 1.0
 
 
+# A waiting send: (lane, order, chat, uses the chat's budget, future). Ordered by lane, then
+# by when it first asked (order is unique: the later fields are never compared).
+_Entry = tuple[int, int, int, bool, "asyncio.Future[None]"]
+
+
+@dataclass(slots=True)
+class _ChatBudget:
+    tokens: float
+    updated: float
+    not_before: float = 0.0  # after a 429: retry_after
+
+
 class SmoothRateLimiter(BaseRateLimiter[Lane]):
-    """At most ``limit`` sends to chats counted at once, spaced, replies before bulk."""
+    """At most ``limit`` sends to chats counted at once, spaced, replies before bulk; a chat
+    Telegram refused waits alone."""
 
     def __init__(
         self,
         limit: int = DEFAULT_LIMIT,
         max_retries: int = DEFAULT_RETRIES,
         window: float = WINDOW,
+        chat_burst: int = CHAT_BURST,
+        chat_rate: float = CHAT_RATE,
     ) -> None:
         self.limit = limit
         self.window = window
         self.interval = window / limit
         self.max_retries = max_retries
+        self.chat_burst = chat_burst
+        self.chat_rate = chat_rate
         self._in_flight = 0
         self._counted_until: deque[float] = deque()  # finished sends, in order of finishing
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []  # (lane, seq, future)
+        self._waiting: list[_Entry] = []
         self._seq = itertools.count()
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._timer: asyncio.TimerHandle | None = None
+        # Chats sent to lately, least recently first; a full bucket is forgotten.
+        self._budgets: OrderedDict[int, _ChatBudget] = OrderedDict()
+        self._held: dict[int, list[_Entry]] = {}  # sends set aside while their chat waits
+        self._recent_429s: deque[tuple[float, int]] = deque()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -103,11 +147,18 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         timer for when one of them will."""
         self._timer = None
         loop = asyncio.get_running_loop()
-        while self._waiting and self._waiting[0][2].done():  # cancelled while waiting
-            heapq.heappop(self._waiting)
+        now = loop.time()
+        while self._waiting:
+            _lane, _seq, chat, budgeted, future = self._waiting[0]
+            if future.done():  # cancelled while waiting
+                heapq.heappop(self._waiting)
+                continue
+            ready = self._chat_ready_at(chat, budgeted, now)
+            if ready <= now:
+                break
+            self._hold(heapq.heappop(self._waiting), ready)  # its chat must wait: set aside
         if not self._waiting:
             return
-        now = loop.time()
         self._forget_old(now)
         wake = max(self._next_slot, self._paused_until)
         if self._in_flight + len(self._counted_until) >= self.limit:
@@ -117,25 +168,76 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         if wake > now:
             self._timer = loop.call_at(wake, self._dispatch)
             return
-        _lane, _seq, future = heapq.heappop(self._waiting)
+        _lane, _seq, chat, budgeted, future = heapq.heappop(self._waiting)
         self._in_flight += 1
         # From the slot this send was due, not from when the timer fired: a timer a little
         # late each time would otherwise lose a few sends a second. After a quiet spell the
         # slot is now.
         due = self._next_slot if now - self._next_slot < self.interval else now
         self._next_slot = due + self.interval
+        if budgeted:
+            self._spend(chat, now)
         future.set_result(None)
         if self._waiting:
             self._timer = loop.call_at(self._next_slot, self._dispatch)
+
+    def _budget(self, chat: int, now: float) -> _ChatBudget | None:
+        budget = self._budgets.get(chat)
+        if budget is not None:
+            refill = (now - budget.updated) * self.chat_rate
+            budget.tokens = min(float(self.chat_burst), budget.tokens + refill)
+            budget.updated = now
+        return budget
+
+    def _chat_ready_at(self, chat: int, budgeted: bool, now: float) -> float:
+        """When a send to ``chat`` may go: after a 429's wait and, for a new message, when
+        the chat's bucket holds one."""
+        budget = self._budget(chat, now)
+        if budget is None:
+            return now
+        ready = budget.not_before
+        if budgeted and budget.tokens < 1.0:
+            ready = max(ready, now + (1.0 - budget.tokens) / self.chat_rate)
+        return ready
+
+    def _spend(self, chat: int, now: float) -> None:
+        budget = self._budget(chat, now)
+        if budget is None:
+            budget = self._budgets[chat] = _ChatBudget(float(self.chat_burst), now)
+        else:
+            self._budgets.move_to_end(chat)
+        budget.tokens -= 1.0
+        # Forget chats whose bucket is full again (a broadcast touches thousands once).
+        full_after = self.chat_burst / self.chat_rate
+        while self._budgets:
+            oldest_chat, oldest = next(iter(self._budgets.items()))
+            if oldest.updated > now - full_after or oldest.not_before > now:
+                break
+            del self._budgets[oldest_chat]
+
+    def _hold(self, entry: _Entry, until: float) -> None:
+        chat = entry[2]
+        held = self._held.get(chat)
+        if held is None:
+            self._held[chat] = [entry]
+            asyncio.get_running_loop().call_at(until, self._release_chat, chat)
+        else:
+            held.append(entry)
+
+    def _release_chat(self, chat: int) -> None:
+        """The chat's wait is over: its held sends queue again, in their first order."""
+        for entry in self._held.pop(chat, []):
+            heapq.heappush(self._waiting, entry)
+        self._wake()
 
     def _wake(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
         self._dispatch()
 
-    async def _acquire(self, lane: Lane) -> None:
+    async def _acquire(self, lane: Lane, order: int, chat: int, budgeted: bool) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (lane, next(self._seq), future))
+        heapq.heappush(self._waiting, (lane, order, chat, budgeted, future))
         self._wake()
         try:
             await future
@@ -150,10 +252,24 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         self._counted_until.append(asyncio.get_running_loop().time() + self.window)
         self._wake()
 
-    def _pause(self, seconds: float) -> None:
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
-        self._wake()
+    def _refused(self, chat: int, seconds: float) -> bool:
+        """A 429 for ``chat``: that chat waits, its bucket empty. True when 429s for several
+        chats came within a second, which is the bot's overall limit: every send waits."""
+        now = asyncio.get_running_loop().time()
+        budget = self._budget(chat, now)
+        if budget is None:
+            budget = self._budgets[chat] = _ChatBudget(0.0, now)
+        # One message when the wait is over, then the chat's rate: not a new burst.
+        budget.tokens = min(budget.tokens, 1.0 - seconds * self.chat_rate)
+        budget.not_before = max(budget.not_before, now + seconds)
+        recent = self._recent_429s
+        recent.append((now, chat))
+        while recent and recent[0][0] <= now - GLOBAL_SPAN:
+            recent.popleft()
+        overall = len({c for _at, c in recent}) >= GLOBAL_CHATS
+        if overall:
+            self._paused_until = max(self._paused_until, now + seconds)
+        return overall
 
     async def process_request(
         self,
@@ -165,20 +281,43 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         rate_limit_args: Lane | None,
     ) -> bool | JSONDict | list[JSONDict]:
         """Wait for a turn (requests to a chat only), send, and retry after a 429."""
-        to_chat = data.get("chat_id") is not None
+        chat = _chat_of(data)
+        budgeted = endpoint.startswith("send") and endpoint != "sendChatAction"
         lane = Lane.REPLY if rate_limit_args is None else rate_limit_args
+        order = next(self._seq)  # kept across retries: a retry goes before later sends
         for attempt in range(self.max_retries + 1):
-            if to_chat:
-                await self._acquire(lane)
+            if chat is not None:
+                await self._acquire(lane, order, chat, budgeted)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
-                self._pause(wait)
+                if chat is None:  # not a message (a button's answer): it alone waits
+                    if attempt == self.max_retries:
+                        raise
+                    await asyncio.sleep(wait)
+                    continue
+                overall = self._refused(chat, wait)
                 if attempt == self.max_retries:
                     raise
-                log.info("429 on %s: every send waits %.0f s", endpoint, wait)
+                if overall:
+                    log.info("429s for several chats: every send waits %.0f s", wait)
+                else:
+                    log.info("429 on %s for one chat: it waits %.0f s", endpoint, wait)
             finally:
-                if to_chat:
+                if chat is not None:
                     self._release()
         raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _chat_of(data: dict[str, Any]) -> int | None:
+    """The chat a request writes to; a username (@channel) counts as a chat of its own."""
+    chat = data.get("chat_id")
+    if chat is None:
+        return None
+    if isinstance(chat, int):
+        return chat
+    try:
+        return int(chat)
+    except (TypeError, ValueError):
+        return hash(chat)

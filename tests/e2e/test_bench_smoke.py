@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scripts.bench import broadcast, interactive, memory, reminders, rush, staff
+from scripts.bench import broadcast, flood, interactive, memory, reminders, rush, staff
 from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
 from scripts.bench.report import Result, not_available, table, write_json
 
@@ -87,3 +87,13 @@ async def test_staff_smoke() -> None:
     assert result.row("XLSX rows / size").ok is True
     times = result.data["times"]
     assert {"/statistik", "/ekspor csv", "/ekspor xlsx", "/cari by NIK"} <= set(times)
+
+
+async def test_flood_smoke() -> None:
+    result = await flood.run(messages=40, seconds=0.5, askers=1, ask_every=0.25,
+                             answer_within=60)  # fmt: skip
+    data = result.data
+    assert data["asked"] == 2 and data["unanswered"] == 0
+    assert data["notices"] == 1  # one "please wait" for the flooder
+    assert data["recovery"] is not None  # its last message was answered
+    assert data["to_flooder"] < 40  # not one answer per message

@@ -31,30 +31,165 @@ async def test_sends_to_chats_are_spaced_not_burst() -> None:
         assert at >= started + i * 0.01 - 1e-6
 
 
-async def test_a_429_holds_back_every_later_send_and_is_retried() -> None:
+async def test_a_429_holds_back_its_own_chat_only_and_is_retried() -> None:
     limiter = SmoothRateLimiter(limit=1000)
-    loop = asyncio.get_running_loop()
-    calls: list[tuple[int, float]] = []
-    refused_at: list[float] = []
+    order: list[int] = []
+    refused = asyncio.Event()
 
     def sender(n: int) -> Any:
         async def send() -> dict[str, Any]:
-            calls.append((n, loop.time()))
-            if n == 0 and not refused_at:
-                refused_at.append(loop.time())
+            order.append(n)
+            if n == 0 and order.count(0) == 1:
+                refused.set()
                 raise RetryAfter(retry_after=1)
             return {}
 
         return send
 
-    results = await asyncio.gather(
+    first = asyncio.create_task(
+        limiter.process_request(sender(0), (), {}, "sendMessage", {"chat_id": 0}, None)
+    )
+    await refused.wait()
+    assert order == [0]  # refused: chat 0 waits a second
+    others = await asyncio.gather(
         *(limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
-          for n in range(5))
+          for n in range(1, 5))
     )  # fmt: skip
+    assert others == [{}] * 4
+    assert order == [0, 1, 2, 3, 4]  # the other chats did not wait for chat 0's second
+    assert await first == {}  # then chat 0's send was retried
+    assert order == [0, 1, 2, 3, 4, 0]
 
-    assert results == [{}] * 5  # the refused one was retried, nothing raised
-    later = [at for n, at in calls if at > refused_at[0]]
-    assert later and all(at >= refused_at[0] + 1.0 for at in later)
+
+async def test_429s_for_several_chats_at_once_hold_back_every_send() -> None:
+    # Two chats refused within a second: that is the bot's overall limit, not theirs.
+    limiter = SmoothRateLimiter(limit=1000)
+    loop = asyncio.get_running_loop()
+    calls: list[tuple[int, float]] = []
+    refused: list[float] = []
+    both_refused = asyncio.Event()
+
+    def sender(n: int) -> Any:
+        async def send() -> dict[str, Any]:
+            calls.append((n, loop.time()))
+            if n < 2 and [c for c, _ in calls].count(n) == 1:
+                refused.append(loop.time())
+                if len(refused) == 2:
+                    both_refused.set()
+                raise RetryAfter(retry_after=1)
+            return {}
+
+        return send
+
+    first = [asyncio.create_task(
+        limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
+    ) for n in range(2)]  # fmt: skip
+    await both_refused.wait()
+    results = await asyncio.gather(
+        *first,
+        *(limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(2, 5)),
+    )  # fmt: skip
+    assert results == [{}] * 5
+    later = [at for _n, at in calls if at > refused[1]]
+    assert len(later) == 5 and all(at >= refused[1] + 1.0 for at in later)
+
+
+async def test_one_chat_gets_a_burst_then_its_rate_and_others_do_not_wait_for_it() -> None:
+    limiter = SmoothRateLimiter(limit=1000, chat_burst=3, chat_rate=20)  # then one per 50 ms
+    loop = asyncio.get_running_loop()
+    sent: list[tuple[int, str, float]] = []
+
+    def sender(chat: int) -> Any:
+        async def send() -> dict[str, Any]:
+            sent.append((chat, "send", loop.time()))
+            return {}
+
+        return send
+
+    started = loop.time()
+    await asyncio.gather(
+        *(limiter.process_request(sender(7), (), {}, "sendMessage", {"chat_id": 7}, None)
+          for _ in range(6)),
+        *(limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(8, 11)),
+    )  # fmt: skip
+    seven = [at for chat, _k, at in sent if chat == 7]
+    for k, at in enumerate(seven[3:], start=1):  # past the burst: one per 50 ms at most
+        assert at >= started + k * 0.05 - 1e-6
+    # The other chats were not queued behind chat 7's paced messages.
+    order = [chat for chat, _k, _at in sent]
+    assert order.index(10) < order.index(7, 4)
+
+
+async def test_edits_do_not_use_the_chats_budget() -> None:
+    limiter = SmoothRateLimiter(limit=1000, chat_burst=1, chat_rate=0.001)  # one send, ever
+    called: list[str] = []
+
+    def sender(name: str) -> Any:
+        async def send() -> dict[str, Any]:
+            called.append(name)
+            return {}
+
+        return send
+
+    await limiter.process_request(sender("send"), (), {}, "sendMessage", {"chat_id": 7}, None)
+    await asyncio.wait_for(asyncio.gather(
+        *(limiter.process_request(sender("edit"), (), {}, "editMessageText", {"chat_id": 7},
+                                  None) for _ in range(3))
+    ), 5)  # fmt: skip
+    assert called == ["send", "edit", "edit", "edit"]
+
+
+async def test_a_chat_refused_once_is_then_sent_to_at_its_rate() -> None:
+    limiter = SmoothRateLimiter(limit=1000, chat_rate=20)  # one message per 50 ms
+    loop = asyncio.get_running_loop()
+    refused: list[float] = []
+    sent: list[float] = []
+
+    async def send() -> dict[str, Any]:
+        if not refused:
+            refused.append(loop.time())
+            raise RetryAfter(retry_after=1)
+        sent.append(loop.time())
+        return {}
+
+    await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    await asyncio.gather(
+        *(limiter.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+          for _ in range(4))
+    )  # fmt: skip
+    assert len(sent) == 5
+    # Not a 429 every other send: after its wait the chat gets one message, then its rate,
+    # not a new burst of ten.
+    for k, at in enumerate(sent):
+        assert at >= refused[0] + 1.0 + k * 0.05 - 1e-6
+
+
+async def test_a_retried_send_goes_before_its_chats_later_sends() -> None:
+    limiter = SmoothRateLimiter(limit=1000)
+    order: list[str] = []
+    refused = asyncio.Event()
+
+    def sender(name: str) -> Any:
+        async def send() -> dict[str, Any]:
+            order.append(name)
+            if name == "first" and order.count("first") == 1:
+                refused.set()
+                raise RetryAfter(retry_after=1)
+            return {}
+
+        return send
+
+    first = asyncio.create_task(
+        limiter.process_request(sender("first"), (), {}, "sendMessage", {"chat_id": 3}, None)
+    )
+    await refused.wait()  # chat 3 waits a second
+    second = asyncio.create_task(
+        limiter.process_request(sender("second"), (), {}, "sendMessage", {"chat_id": 3}, None)
+    )
+    await asyncio.gather(first, second)
+    assert order == ["first", "first", "second"]
 
 
 async def test_requests_without_a_chat_do_not_wait_for_a_slot() -> None:
