@@ -15,9 +15,11 @@ Flooding. Telegram lets the bot answer one chat about once a second after a shor
 a chat that writes faster than that builds a backlog that only grows: answered one by one,
 its 500th message would be answered minutes later. Each chat has a bucket of ``flood_burst``
 updates refilled at ``flood_rate`` per second (20, then one a second: more than anyone types
-or taps in a conversation, where each answer waits for the bot's question, and enough for
-someone asking /info twice a second for ten seconds). An update that finds the bucket empty
-is surplus, and the chat is flooding: of its updates not yet begun, only the newest waits
+or taps in a conversation, and enough for someone asking /info twice a second for ten
+seconds). An update that finds the bucket empty while earlier ones of its chat still wait
+their turn is surplus (a backlog is what merging cures: someone who answers each question as
+soon as it comes, however fast, as the scripted residents of the tests do, never has one),
+and the chat is flooding: of its updates not yet begun, only the newest waits
 (the earlier ones, surplus or not, are dropped: answered one by one they would keep the
 person waiting for minutes), and it is handled once the chat has been quiet for ``quiet``
 seconds. So a typed answer is never lost, the latest one counts (a dropped button press is
@@ -56,6 +58,7 @@ class _Chat:
     tokens: float
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tasks: int = 0  # this chat's updates in the processor, handled or waiting
+    waiting: int = 0  # of those, the ones not begun
     newest: int = 0  # the number of the newest surplus update
     numbered: int = 0
     last_arrival: float = 0.0
@@ -105,10 +108,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         chat.last_arrival = now
         chat.numbered += 1
         number = chat.numbered
-        surplus = chat.tokens < 1.0
+        surplus = chat.tokens < 1.0 and chat.waiting > 0
         if not surplus:
-            chat.tokens -= 1.0
+            chat.tokens = max(0.0, chat.tokens - 1.0)
         chat.tasks += 1
+        chat.waiting += 1
+        begun = False
         try:
             if surplus:
                 chat.newest = number
@@ -119,12 +124,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 if chat.newest > number or (
                     surplus and not await self._still_newest(chat, number)
                 ):
+                    chat.waiting -= 1
+                    begun = True
                     self.dropped += 1
                     await _drop(update, coroutine)
                     return
+                chat.waiting -= 1
+                begun = True
                 async with self._slots:
                     await coroutine
         finally:
+            if not begun:  # cancelled while waiting its turn
+                chat.waiting -= 1
             chat.tasks -= 1
 
     async def _still_newest(self, chat: _Chat, number: int) -> bool:
