@@ -27,7 +27,9 @@ simulator assumes 10). New messages to a chat are paced by a bucket per chat of
 apart cannot reach Telegram closer together than that); edits are not (Telegram does not
 count them per chat). A send whose chat has no budget left is set aside, holding no slot,
 and others go on: one person who is sent many messages (a flood of their own, issue 10) waits
-alone, without meeting a 429 every other send.
+alone, without meeting a 429 every other send. Since the limit is not published and a test
+server may have none, the pacing begins with the first 429 Telegram gives for one chat (it
+shows the limit is there) and then applies to every chat; ``chat_pacing=True`` starts with it.
 
 A 429 holds back its own chat only. Since no second here holds more than ``limit`` sends, a
 429 is Telegram's limit for that one chat: pausing every send for it, as this limiter first
@@ -107,6 +109,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         window: float = WINDOW,
         chat_burst: int = CHAT_BURST,
         chat_rate: float = CHAT_RATE,
+        chat_pacing: bool = False,
     ) -> None:
         self.limit = limit
         self.window = window
@@ -114,6 +117,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         self.max_retries = max_retries
         self.chat_burst = chat_burst
         self.chat_rate = chat_rate
+        self.chat_pacing = chat_pacing  # turned on by the first 429 for one chat
         self._in_flight = 0
         self._counted_until: deque[float] = deque()  # finished sends, in order of finishing
         self._waiting: list[_Entry] = []
@@ -196,7 +200,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         if budget is None:
             return now
         ready = budget.not_before
-        if budgeted and budget.tokens < 1.0:
+        if budgeted and budget.tokens < 1.0 and self.chat_pacing:
             ready = max(ready, now + (1.0 - budget.tokens) / self.chat_rate)
         return ready
 
@@ -256,6 +260,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         """A 429 for ``chat``: that chat waits, its bucket empty. True when 429s for several
         chats came within a second, which is the bot's overall limit: every send waits."""
         now = asyncio.get_running_loop().time()
+        self.chat_pacing = True
         budget = self._budget(chat, now)
         if budget is None:
             budget = self._budgets[chat] = _ChatBudget(0.0, now)

@@ -96,7 +96,8 @@ async def test_429s_for_several_chats_at_once_hold_back_every_send() -> None:
 
 
 async def test_one_chat_gets_a_burst_then_its_rate_and_others_do_not_wait_for_it() -> None:
-    limiter = SmoothRateLimiter(limit=1000, chat_burst=3, chat_rate=20)  # then one per 50 ms
+    # A burst of three, then one message per 50 ms.
+    limiter = SmoothRateLimiter(limit=1000, chat_burst=3, chat_rate=20, chat_pacing=True)
     loop = asyncio.get_running_loop()
     sent: list[tuple[int, str, float]] = []
 
@@ -122,8 +123,38 @@ async def test_one_chat_gets_a_burst_then_its_rate_and_others_do_not_wait_for_it
     assert order.index(10) < order.index(7, 4)
 
 
+async def test_chats_are_paced_once_telegram_has_refused_one() -> None:
+    # No per-chat limit known at first (a test server may have none): six at once go.
+    limiter = SmoothRateLimiter(limit=1000, chat_burst=3, chat_rate=0.001)
+    refused = False
+
+    async def send() -> dict[str, Any]:
+        return {}
+
+    async def refuse_once() -> dict[str, Any]:
+        nonlocal refused
+        if not refused:
+            refused = True
+            raise RetryAfter(retry_after=0)
+        return {}
+
+    def request(chat: int, callback: Any = send) -> Any:
+        return limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": chat}, None)
+
+    await asyncio.wait_for(asyncio.gather(*(request(7) for _ in range(6))), 5)
+    assert not limiter.chat_pacing
+    await request(8, refuse_once)  # Telegram's per-chat limit shows itself
+    assert limiter.chat_pacing
+    await asyncio.wait_for(asyncio.gather(*(request(9) for _ in range(3))), 5)  # the burst
+    fourth = asyncio.ensure_future(request(9))
+    done, _pending = await asyncio.wait({fourth}, timeout=0.2)
+    assert not done  # chat 9's bucket is empty: its next message waits (for ~1000 s here)
+    fourth.cancel()
+
+
 async def test_edits_do_not_use_the_chats_budget() -> None:
-    limiter = SmoothRateLimiter(limit=1000, chat_burst=1, chat_rate=0.001)  # one send, ever
+    # One new message, ever.
+    limiter = SmoothRateLimiter(limit=1000, chat_burst=1, chat_rate=0.001, chat_pacing=True)
     called: list[str] = []
 
     def sender(name: str) -> Any:
