@@ -16,15 +16,16 @@ a chat that writes faster than that builds a backlog that only grows: answered o
 its 500th message would be answered minutes later. Each chat has a bucket of ``flood_burst``
 updates refilled at ``flood_rate`` per second (20, then one a second: more than anyone types
 or taps in a conversation, and enough for someone asking /info twice a second for ten
-seconds). An update that finds the bucket empty while earlier ones of its chat still wait
-their turn is surplus (a backlog is what merging cures: someone who answers each question as
-soon as it comes, however fast, as the scripted residents of the tests do, never has one),
-and the chat is flooding: of its updates not yet begun, only the newest waits
-(the earlier ones, surplus or not, are dropped: answered one by one they would keep the
-person waiting for minutes), and it is handled once the chat has been quiet for ``quiet``
-seconds. So a typed answer is never lost, the latest one counts (a dropped button press is
-still answered, so its spinner stops). The first surplus update calls ``on_flood`` (the bot sends
-one polite "please wait"), at most once per ``notice_every`` seconds per chat.
+seconds). An update that finds the bucket empty while at least ``flood_backlog`` earlier ones
+of its chat still wait their turn is surplus (a backlog is what merging cures: someone who
+answers each question as soon as it comes, however fast, as the scripted residents of the
+tests do, has none, or one when a busy bot answered in two parts), and the chat is
+flooding: of its updates not yet begun, only the newest waits (the earlier ones, surplus or
+not, are dropped: answered one by one they would keep the person waiting for minutes), and
+it is handled once the chat has been quiet for ``quiet`` seconds. So a typed answer is never
+lost, the latest one counts (a dropped button press is still answered, so its spinner
+stops). The first surplus update calls ``on_flood`` (the bot sends one polite "please
+wait"), at most once per ``notice_every`` seconds per chat.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from telegram.ext import BaseUpdateProcessor
 log = logging.getLogger(__name__)
 
 FLOOD_BURST = 20  # updates from one chat at once, then ...
-FLOOD_RATE = 1.0  # ... this many a second; more is a flood
+FLOOD_RATE = 1.0  # ... this many a second; more is a flood ...
+FLOOD_BACKLOG = 3  # ... when this many of the chat's updates are still waiting their turn
 QUIET = 2.0  # a flooding chat's newest update is handled after this long a pause
 NOTICE_EVERY = 60.0  # at most one "please wait" per chat this often
 # PTB's semaphore, taken before the chat is known, must never be what holds an update back.
@@ -72,6 +74,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         *,
         flood_burst: int = FLOOD_BURST,
         flood_rate: float = FLOOD_RATE,
+        flood_backlog: int = FLOOD_BACKLOG,
         quiet: float = QUIET,
         notice_every: float = NOTICE_EVERY,
         on_flood: FloodHook | None = None,
@@ -81,6 +84,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self.flood_burst = flood_burst
         self.flood_rate = flood_rate
+        self.flood_backlog = flood_backlog
         # A chat quiet this long has a full bucket again: nothing about it needs keeping.
         self._forget_after = flood_burst / flood_rate
         self.quiet = quiet
@@ -108,7 +112,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         chat.last_arrival = now
         chat.numbered += 1
         number = chat.numbered
-        surplus = chat.tokens < 1.0 and chat.waiting > 0
+        surplus = chat.tokens < 1.0 and chat.waiting >= self.flood_backlog
         if not surplus:
             chat.tokens = max(0.0, chat.tokens - 1.0)
         chat.tasks += 1
