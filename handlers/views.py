@@ -192,7 +192,10 @@ def _reasons_text(d: Deps, reasons: list[str], eligible_from: date | None) -> li
         elif reason == "too_old":
             text = text.format(max_age=d.rules.max_age or "")
         elif reason == "education":
-            text = text.format(education=_(f"education.{d.rules.min_education.value}"))
+            # "SMP atau sederajat" and where to catch up (Paket B at a PKBM), not a bare "SMP".
+            level = d.rules.min_education.value
+            text = text.format(education=_(f"education.minimum.{level}"),
+                               catch_up=_(f"education.catch_up.{level}"))  # fmt: skip
         lines.append("• " + text)
     return lines
 

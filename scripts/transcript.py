@@ -32,7 +32,7 @@ async def main(english: bool) -> None:
                 await say(user, "/start kel_curug")
                 await tap(user, "I agree")
                 await answer_interview(user, ENGLISH)
-                await tap(user, "Send registration")
+                await tap(user, "Submit registration")
             else:
                 await register(sim, 1001, source="kel_cipocok")
             print(sim.user(1001).transcript())

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the consent text in the catalogs changes: the version is stored with the consent,
 # so the programme can prove which text a person agreed to (UU PDP).
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"
 
 
 async def begin(d: Deps, user_id: int, *, locale: str, source: str | None) -> Applicant:

@@ -18,7 +18,7 @@ class Person:
     domicile: str = "Kota Serang"
     kecamatan: str | None = "Cipocok Jaya"
     kelurahan: str | None = "Karundang"
-    education: str = "SMK"
+    education: str = "SMK/MAK"
     marital: str = "Belum kawin"
     family: str = "Ya, bisa"
     health: str = "Ya, sehat"
@@ -27,7 +27,7 @@ class Person:
     passport: str = "Sudah"
     worked_abroad: str = "Belum pernah"
     languages: list[str] = field(default_factory=lambda: ["Inggris"])
-    interests: list[str] = field(default_factory=lambda: ["Las", "Listrik"])
+    interests: list[str] = field(default_factory=lambda: ["Pengelasan (las)", "Listrik"])
     destinations: list[str] = field(default_factory=lambda: ["Jepang", "Korea Selatan"])
     done: str = "Selesai"
 
@@ -37,7 +37,7 @@ ENGLISH = Person(
     nik="3673041203950002",  # Curug, man, born 12-03-1995
     kecamatan="Curug",
     kelurahan="Cilaku",
-    education="Vocational high (SMK)",
+    education="Vocational high (SMK/MAK)",
     marital="Married",
     family="Yes, I can",
     health="Yes, healthy",
@@ -47,7 +47,7 @@ ENGLISH = Person(
     languages=["English", "Malay"],
     interests=["Welding"],
     destinations=["South Korea"],
-    done="Done",
+    done="Done ✔",
 )
 
 

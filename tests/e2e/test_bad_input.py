@@ -113,7 +113,7 @@ async def test_nik_with_spaces_and_dots_is_accepted(sim: BotApiSimulator, bot: B
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("kemarin", "belum bisa saya baca"),
+        ("kemarin", "belum bisa kami baca"),
         ("31-02-1998", "tidak ada di kalender"),
         ("01-01-2030", "masa depan"),
         ("01-01-1900", "lebih dari 100 tahun"),
@@ -175,7 +175,7 @@ async def test_someone_elses_contact_is_refused(sim: BotApiSimulator, bot: BotRu
     assert user.reply_keyboard()[0][0]["request_contact"] is True
     await user.send_contact("+6281311112222", user_id=5555)
     refused = await last(user)
-    assert "nomor orang lain" in refused.text
+    assert "bukan nomor akun Telegram Anda" in refused.text
     await user.press("Bagikan nomor HP")
     await last(user)
     assert any(f"✓ Nomor HP: {user.phone_number}" in m.text for m in user.messages)
@@ -205,9 +205,9 @@ async def test_unknown_command_and_typed_choice(sim: BotApiSimulator, bot: BotRu
     await tap(user, "✅")
     await tap(user, "✅")
     reply = await say(user, "/terbang")
-    assert "tidak saya kenal" in reply.text and "alamat" in reply.text
+    assert "tidak mengenal perintah itu" in reply.text and "alamat" in reply.text
     reply = await say(user, "kota serang")  # typing a button's label counts as pressing it
-    assert "✓ Domisili: Kota Serang" in reply.text
+    assert "✓ Alamat KTP/KK: Kota Serang" in reply.text
     reply = await say(user, "Jakarta Selatan")
     assert "menekan salah satu tombol" in reply.text
 
@@ -225,7 +225,7 @@ async def test_too_many_interests_is_refused_with_an_alert(
     await until(lambda: record.answered)
     assert record.show_alert and "Paling banyak 3" in (record.answer_text or "")
     done = await tap(user, "Selesai")
-    assert "✓ Minat pelatihan: Las (welding), Listrik, Otomotif" in done.text
+    assert "✓ Minat pelatihan: Pengelasan (las), Listrik, Otomotif" in done.text
 
 
 async def answer_until_interests(user: SimUser, p: Person) -> None:
@@ -266,7 +266,7 @@ async def test_minor_stops_at_birth_date_and_keeps_only_that(
     await say(user, "Dewi Lestari")
     await say(user, "3673054303090001")  # woman, born 3 March 2009: 17 on 28 Nov 2026
     stop = await tap(user, "✅")
-    assert "minimal berusia 18 tahun" in stop.text
+    assert "paling sedikit 18 tahun" in stop.text
     assert "3 Maret 2027" in stop.text
     assert bot.deps is not None
     stored = await repo.get(bot.deps.db, 2015)
@@ -286,12 +286,12 @@ async def test_summary_edit_changes_one_answer_and_drops_what_no_longer_applies(
     summary = await answer_interview(user, Person())
     assert "Kelurahan: Karundang" in summary.text
     await tap(user, "Ubah jawaban")
-    await tap(user, "Domisili")
+    await tap(user, "Alamat KTP/KK")
     back_at_summary = await tap(user, "Lampung")
     assert "Ringkasan" in back_at_summary.text
-    assert "Kecamatan" not in back_at_summary.text and "Domisili: Lampung" in back_at_summary.text
+    assert "Kecamatan" not in back_at_summary.text and "Alamat KTP/KK: Lampung" in back_at_summary.text
     done = await tap(user, "Kirim pendaftaran")
-    assert "kuota Banten, Sumatera Selatan, Lampung dan Kalimantan Barat" in done.text
+    assert "jatah tempat untuk warga Banten, Sumatera Selatan, Lampung dan Kalimantan Barat" in done.text
     assert bot.deps is not None
     stored = await repo.get(bot.deps.db, 2016)
     assert stored is not None and "nik_other_province" in stored.staff_flags

@@ -16,7 +16,7 @@ async def test_complete_registration_in_indonesian(sim: BotApiSimulator, bot: Bo
     final = user.last_message
     assert final is not None
     assert "Memenuhi syarat" in final.text
-    assert "kuota prioritas warga Kota Serang" in final.text
+    assert "jatah tempat khusus warga Kota Serang" in final.text
     # What the resident agreed to and what they sent stay readable, without stale buttons.
     consent = next(m for m in user.messages if "Persetujuan penggunaan data" in m.text)
     summary = next(m for m in user.messages if "Ringkasan jawaban Anda" in m.text)
@@ -41,9 +41,9 @@ async def test_complete_registration_in_english(sim: BotApiSimulator, bot: BotRu
     assert "Summary of your answers" in summary.text
     assert "Worked abroad</b>" not in summary.text  # plain text, tags stripped
     assert "Work abroad: Malaysia, pekerja pabrik" in summary.text
-    done = await tap(user, "Send registration")
+    done = await tap(user, "Submit registration")
 
-    assert "Registration sent" in done.text
+    assert "Your registration has been submitted" in done.text
     assert "To be completed" in done.text
     assert "a SIAPkerja account" in done.text and "a passport" in done.text
     assert "Memenuhi" not in done.text and "Langkah" not in done.text
@@ -56,8 +56,8 @@ async def test_command_menus_are_set_per_language(sim: BotApiSimulator, bot: Bot
     indonesian = sim.commands(language_code="id")
     english = sim.commands(language_code="en")
     assert [c["command"] for c in indonesian][:3] == ["start", "daftar", "status"]
-    assert dict((c["command"], c["description"]) for c in english)["hapus"] == "Delete my data"
-    assert dict((c["command"], c["description"]) for c in indonesian)["hapus"] == "Hapus data saya"
+    assert dict((c["command"], c["description"]) for c in english)["hapus"] == "Delete your data"
+    assert dict((c["command"], c["description"]) for c in indonesian)["hapus"] == "Hapus data Anda"
 
 
 async def test_status_data_and_deletion(sim: BotApiSimulator, bot: BotRunner) -> None:
@@ -88,7 +88,7 @@ async def test_refusing_consent_keeps_nothing(sim: BotApiSimulator, bot: BotRunn
     user = sim.user(1005)
     await say(user, "/start poster_pasar")
     reply = await tap(user, "Tidak setuju")
-    assert "tidak ada data Anda yang kami simpan" in reply.text
+    assert "kami tidak menyimpan data Anda" in reply.text
     assert bot.deps is not None
     assert await repo.get(bot.deps.db, 1005) is None
     again = await say(user, "/start")

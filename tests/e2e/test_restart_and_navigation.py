@@ -134,15 +134,15 @@ async def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
         # The place holder withdraws: the first waiting gets the place and is told.
         await say(admin, f"/tahap {holder} mengundurkan_diri")
         told = await last(sim.user(3011))
-        assert "sekarang milik Anda" in told.text
-        assert "mendapat tempat" in (await say(sim.user(3011), "/status")).text
+        assert "sekarang kami simpan untuk Anda" in told.text
+        assert "Kami menyimpan satu tempat untuk Anda" in (await say(sim.user(3011), "/status")).text
         # The one behind moves up the list.
         assert "daftar tunggu nomor 1" in (await say(sim.user(3012), "/status")).text
 
         # Deleting one's data frees the place too.
         await say(sim.user(3011), "/hapus")
         await tap(sim.user(3011), "Ya, hapus data saya")
-        assert "sekarang milik Anda" in (await last(sim.user(3012))).text
+        assert "sekarang kami simpan untuk Anda" in (await last(sim.user(3012))).text
     finally:
         await runner.stop()
 

@@ -164,7 +164,7 @@ async def test_schedule_answer_reschedule_and_cancel(sim: BotApiSimulator, bot: 
     assert not any(service.has_reminder_job(rid) for rid, *_ in rows)
     await resident.tap_on(card, "✅ Hadir")
     gone = await last(resident)
-    assert "sudah dibatalkan, jadi jawaban tidak diperlukan" in gone.text
+    assert "sudah dibatalkan, jadi Anda tidak perlu menjawab" in gone.text
     assert "belum punya jadwal" in (await say(resident, "/jadwal")).text
 
     audit = await db.fetchall("SELECT action, at FROM audit_log ORDER BY id")
@@ -246,12 +246,12 @@ async def test_bad_commands_get_clear_answers(sim: BotApiSimulator, bot: BotRunn
 
     # Residents: staff commands do not exist for them; /jadwal shows only their own.
     resident = sim.user(1301, first_name="Siti")
-    assert "tidak saya kenal" in (await say(resident, "/jadwalkan SRG-2026-00021 wawancara "
+    assert "tidak mengenal perintah itu" in (await say(resident, "/jadwalkan SRG-2026-00021 wawancara "
                                                       "2026-12-07 09:00 BBPVP")).text  # fmt: skip
-    assert "tidak saya kenal" in (await say(resident, "/agenda")).text
+    assert "tidak mengenal perintah itu" in (await say(resident, "/agenda")).text
     assert "belum punya jadwal" in (await say(resident, "/jadwal SRG-2026-00021")).text
     await resident.send_document("jadwal.csv", template_csv(), caption="/jadwalkan")
-    assert "tidak saya kenal" in (await last(resident)).text
+    assert "tidak mengenal perintah itu" in (await last(resident)).text
     assert await db.fetchval("SELECT COUNT(*) FROM events") == 0
 
 
@@ -289,9 +289,9 @@ async def test_csv_lists_all_or_nothing(sim: BotApiSimulator, bot: BotRunner) ->
     rejected = await last(admin)
     assert "tidak diterapkan" in rejected.text and "ada 4 baris yang salah" in rejected.text
     assert "Baris 3: Jenis «rapat» tidak dikenal" in rejected.text
-    assert "Baris 4: Nomor registrasi SRG-2026-09999 tidak ditemukan." in rejected.text
+    assert "Baris 4: Nomor pendaftaran SRG-2026-09999 tidak ditemukan." in rejected.text
     assert "Baris 6: Jam itu tidak ada" in rejected.text
-    assert "Baris 7: Peserta dan jenis yang sama sudah ada di baris 2." in rejected.text
+    assert "Baris 7: Pendaftar dan jenis jadwal yang sama sudah ada di baris 2." in rejected.text
     assert await db.fetchval("SELECT COUNT(*) FROM events") == 0
     assert sim.user(1431).messages == []
 

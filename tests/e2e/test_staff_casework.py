@@ -133,7 +133,7 @@ async def test_stage_change_tells_the_applicant_in_their_language(
     from tests.e2e.residents import answer_interview
 
     await answer_interview(english, ENGLISH)
-    await tap(english, "Send registration")
+    await tap(english, "Submit registration")
     stored = await repo.get(db_of(bot), 2101)
     assert stored is not None and stored.reg_no
     reg_no = stored.reg_no

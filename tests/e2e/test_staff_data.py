@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain import questionnaire as qn
 from bot.runner import BotRunner
+from bot.services.registration import CONSENT_VERSION
 from bot.simulator import BotApiSimulator
 from bot.storage import staff as staff_repo
 from bot.storage.db import Database
@@ -85,7 +86,7 @@ def _row(s: Seed) -> tuple[Any, ...]:
     at = s.submitted_at or SUBMITTED
     return (
         s.user_id, s.locale, s.source, s.status, json.dumps(answers, ensure_ascii=False),
-        answers["nik"], at, "2026-11", s.reg_no, s.submitted_at, s.outcome,
+        answers["nik"], at, CONSENT_VERSION, s.reg_no, s.submitted_at, s.outcome,
         json.dumps(s.reasons), json.dumps(s.missing), s.pool, s.waitlist_no, s.stage,
         at if s.stage else None, json.dumps(s.staff_flags), int(s.opted_out), int(s.inactive),
         at, at,

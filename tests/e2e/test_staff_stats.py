@@ -91,7 +91,7 @@ async def test_statistik_text(sim: BotApiSimulator, bot: BotRunner, staff: SimUs
         "• Taktakan: 2",
         "• Cipocok Jaya: 1",
         "Tujuan pilihan pertama\n• Jepang: 2\n• Korea Selatan: 1\n• Taiwan: 1\n• Malaysia: 1",
-        "• Las (welding): 3",
+        "• Pengelasan (las): 3",
         "• Garmen (menjahit): 1",
     ):
         assert line in text, line

@@ -39,6 +39,7 @@ def keys_built_at_run_time() -> set[str]:
     for question in qn.QUESTIONS:
         keys |= {o.label for o in question.options if o.translate}
     keys |= {f"education.{e.value}" for e in Education}
+    keys |= {f"education.{kind}.{e.value}" for kind in ("minimum", "catch_up") for e in Education}
     keys |= {f"family.{p.value}" for p in FamilyPermission}
     keys |= {f"verdict.reason.{r.value}" for r in Reason}
     keys |= {f"verdict.missing.{m.value}" for m in Missing}
@@ -66,12 +67,19 @@ def test_both_languages_have_the_same_keys() -> None:
     assert set(indonesian.plural) ^ set(english.plural) == set()
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_placeholders_agree_between_languages(locale: str) -> None:
-    reference, other = load_catalog("id"), load_catalog(locale)
+def test_placeholders_agree_between_languages() -> None:
+    indonesian, english = load_catalog("id"), load_catalog("en")
     pattern = re.compile(r"\{(\w+)\}")
-    for key, text in reference.singular.items():
-        assert set(pattern.findall(text)) == set(pattern.findall(other.gettext(key))), key
+    differ = [
+        key
+        for key, text in indonesian.singular.items()
+        if set(pattern.findall(text)) != set(pattern.findall(english.gettext(key)))
+    ]
+    for key, forms in indonesian.plural.items():
+        wanted = {name for form in forms for name in pattern.findall(form)}
+        if any(set(pattern.findall(form)) != wanted for form in english.plural.get(key, ())):
+            differ.append(key)
+    assert differ == []
 
 
 def test_indonesian_has_one_plural_form() -> None:
@@ -89,3 +97,81 @@ def test_catalog_texts_are_valid_telegram_html(locale: str) -> None:
             parse_html(text)
         except HtmlParseError as exc:  # pragma: no cover - the assertion message is the point
             pytest.fail(f"{locale} {key}: {exc}")
+
+
+# --- one voice ------------------------------------------------------------------------------
+
+SAYA = re.compile(r"\bsaya\b", re.IGNORECASE)
+KAMI = re.compile(r"\bkami\b", re.IGNORECASE)
+# Words in quotation marks are someone else's ("tekan “Ingatkan saya”"), not the service's.
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»")
+
+
+def residents_own_words() -> set[str]:
+    """Keys whose text the resident says, not the service: the labels of the answers they
+    pick in the interview (family.ya "Ya, bisa"). Button keys are found by their name."""
+    keys = {o.label for q in qn.QUESTIONS for o in q.options if o.translate}
+    keys |= {f"education.{e.value}" for e in Education}
+    keys |= {f"family.{p.value}" for p in FamilyPermission}
+    return keys
+
+
+def is_residents_voice(key: str, own_words: set[str]) -> bool:
+    return "btn" in key.split(".") or key in own_words
+
+
+def service_texts_by_family() -> dict[str, dict[str, str]]:
+    """The service's Indonesian texts grouped twice: by msgid family (the prefix before the
+    first dot) and by the .po file they are in."""
+    own_words = residents_own_words()
+    groups: dict[str, dict[str, str]] = {}
+    for po in sorted((locales_dir() / "id" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="id"):
+                if not message.id or not isinstance(message.string, str):
+                    continue
+                key = str(message.id)
+                if is_residents_voice(key, own_words):
+                    continue
+                text = QUOTED.sub("", message.string)
+                groups.setdefault(f"family {key.split('.')[0]}", {})[key] = text
+                groups.setdefault(f"file {po.name}", {})[key] = text
+    return groups
+
+
+def test_the_service_speaks_as_kami_in_every_family() -> None:
+    """The service speaks as "kami" and says "Anda"; a family of messages (the msgid prefix
+    before the first dot, e.g. "schedule.", or one .po file) that says "saya" in one message
+    and "kami" in another reads as two different speakers.
+
+    The rule for who is speaking: buttons (a "btn" part in the key: btn.remind_at_18 "Ingatkan
+    saya saat berusia 18", schedule.btn.hadir) and the labels of the answers a resident picks
+    in the interview (family.ya "Ya, bisa") are the resident's own words and may say "saya";
+    so may words in quotation marks inside a message. Everything else is the service."""
+    mixed = {
+        group: sorted(key for key, text in texts.items() if SAYA.search(text))
+        for group, texts in service_texts_by_family().items()
+        if any(SAYA.search(t) for t in texts.values()) and any(KAMI.search(t) for t in texts.values())
+    }
+    assert mixed == {}
+
+
+def test_the_service_never_says_saya() -> None:
+    """Stricter than "no mixing": the one voice of the service is "kami" everywhere."""
+    said = sorted(
+        key
+        for texts in service_texts_by_family().values()
+        for key, text in texts.items()
+        if SAYA.search(text)
+    )
+    assert said == []
+
+
+def test_the_voice_rule_tells_the_resident_from_the_service() -> None:
+    """The test above can fail: "saya" in a service message is found, in a button it is not."""
+    own_words = residents_own_words()
+    assert is_residents_voice("btn.remind_at_18", own_words)
+    assert is_residents_voice("family.ya", own_words)
+    assert not is_residents_voice("error.unknown_command", own_words)
+    assert SAYA.search(QUOTED.sub("", "Maaf, perintah itu tidak saya kenal."))
+    assert not SAYA.search(QUOTED.sub("", "Tekan “Ingatkan saya” di bawah."))
