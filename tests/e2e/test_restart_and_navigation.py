@@ -135,7 +135,8 @@ async def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
         await say(admin, f"/tahap {holder} mengundurkan_diri")
         told = await last(sim.user(3011))
         assert "sekarang kami simpan untuk Anda" in told.text
-        assert "Kami menyimpan satu tempat untuk Anda" in (await say(sim.user(3011), "/status")).text
+        status = await say(sim.user(3011), "/status")
+        assert "Kami menyimpan satu tempat untuk Anda" in status.text
         # The one behind moves up the list.
         assert "daftar tunggu nomor 1" in (await say(sim.user(3012), "/status")).text
 

@@ -151,7 +151,8 @@ def test_the_service_speaks_as_kami_in_every_family() -> None:
     mixed = {
         group: sorted(key for key, text in texts.items() if SAYA.search(text))
         for group, texts in service_texts_by_family().items()
-        if any(SAYA.search(t) for t in texts.values()) and any(KAMI.search(t) for t in texts.values())
+        if any(SAYA.search(t) for t in texts.values())
+        and any(KAMI.search(t) for t in texts.values())
     }
     assert mixed == {}
 
