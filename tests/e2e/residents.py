@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
+from bot.simulator.models import pick_button
 
 
 @dataclass
@@ -58,8 +59,25 @@ async def say(user: SimUser, text: str) -> SentMessage:
 
 
 async def tap(user: SimUser, label: str) -> SentMessage:
+    await until_button(user, label)
     await user.tap(label)
     return await last(user)
+
+
+async def until_button(user: SimUser, label: str, within: float = 15.0) -> None:
+    """Wait until the latest message with buttons has this one. A reply of two messages
+    (/start: the welcome, then the consent with its buttons) can come apart by more than the
+    quiet time `last` waits for on a loaded machine; tapping then would find no button."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        with_buttons = [m for m in user.chat.messages if not m.deleted and m.inline_keyboard]
+        if with_buttons:
+            buttons = [b for row in with_buttons[-1].inline_keyboard for b in row]
+            if pick_button(buttons, label) is not None:
+                return
+        await user.chat.wait_changed(deadline - loop.time())
+    # Not there: user.tap says so, with the transcript.
 
 
 async def last(user: SimUser) -> SentMessage:
