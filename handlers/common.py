@@ -18,6 +18,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -98,8 +99,9 @@ async def show(update: Update, context: Context, view: View, *, keep: bool = Fal
 
 
 async def load_locale(update: Update, context: Context) -> None:
-    """Runs before every handler: the user's language for this update, and a resident who
-    writes again after blocking the bot becomes reachable again."""
+    """Runs before every handler: the user's language for this update; a resident who
+    writes again after blocking the bot becomes reachable again, and gets a registration
+    confirmation still owed to them."""
     user = update.effective_user
     d = deps(context)
     if user is None:
@@ -111,8 +113,17 @@ async def load_locale(update: Update, context: Context) -> None:
         set_locale(locale_from_telegram(user.language_code, d.settings.default_locale))
         return
     set_locale(applicant.locale)
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
     if applicant.inactive:
+        # Only in the private chat: a command typed in a group says nothing about whether
+        # the person still has the bot, and the bot never answers there.
         await repo.update(d.db, applicant, inactive=False)
+    if applicant.confirmation_owed and applicant.submitted:
+        from handlers.registration import send_owed_confirmation  # registration imports us
+
+        await send_owed_confirmation(update, context, applicant)
 
 
 # The row load_locale read, kept on PTB's context (one per update) so that the handler does
@@ -147,6 +158,7 @@ def answer_callback(
     query = update.callback_query
     if query is None:
         return
+    _answered(context)[query.id] = None
 
     async def answer() -> None:
         try:
@@ -155,6 +167,24 @@ def answer_callback(
             log.info("callback answer failed: %s", exc)
 
     context.application.create_task(answer(), update=update, name="answer_callback")
+
+
+# Callback queries answered (or being answered) lately, so that the error handler, which gets
+# a context of its own, does not answer one twice. Bounded: the oldest are forgotten.
+_ANSWERED_KEY = "answered_callbacks"
+_ANSWERED_MAX = 1000
+
+
+def _answered(context: Context) -> dict[str, None]:
+    answered: dict[str, None] = context.bot_data.setdefault(_ANSWERED_KEY, {})
+    while len(answered) >= _ANSWERED_MAX:
+        del answered[next(iter(answered))]
+    return answered
+
+
+def callback_answered(update: Update, context: Context) -> bool:
+    query = update.callback_query
+    return query is not None and query.id in context.bot_data.get(_ANSWERED_KEY, {})
 
 
 def user_id(update: Update) -> int:

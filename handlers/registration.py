@@ -472,13 +472,27 @@ async def on_submit(
         await show(update, context, current_view(applicant))
         return
     result = await reg.submit(d, applicant)
+    await show(update, context, await _confirmation(d, applicant, result), keep=True)
+    await reg.confirmed(d, applicant)
+
+
+async def _confirmation(d: Deps, applicant: Applicant, result: reg.Submitted) -> View:
     position = await repo.waitlist_position(d.db, applicant)
     view = submitted_view(d, applicant, result, position)
     if result.placement.nik_conflict:
         # Says what happens next and nothing about anyone else's registration.
         check = _("nik.conflict.claimant").format(contact=escape(d.settings.contact_bbpvp))
         view = View(view.text + "\n\n" + check)
-    await show(update, context, view, keep=True)
+    return view
+
+
+async def send_owed_confirmation(update: Update, context: Context, applicant: Applicant) -> None:
+    """The registration was stored but its confirmation never sent (the process was killed
+    in between): it comes now, before whatever the resident's message asks for."""
+    d = deps(context)
+    view = await _confirmation(d, applicant, reg.submitted_result(d, applicant))
+    await send(update, context, view)
+    await reg.confirmed(d, applicant)
 
 
 async def on_remind_at_18(update: Update, context: Context) -> None:

@@ -1,9 +1,10 @@
 """The command menus: what residents, staff and admins see, in their language.
 
-Residents get the default menu (RESIDENT_COMMANDS, per language). Staff and admins get a menu
-of their own (BotCommandScopeChat), set at start-up and whenever a role is granted or removed;
-a resident never sees a staff command anywhere. The staff commands are declared by the
-features (Feature.staff_commands) and collected by bot/app.py into ``Deps.staff_commands``.
+Residents get a menu in private chats (RESIDENT_COMMANDS, per language; none in groups).
+Staff and admins get a menu of their own (BotCommandScopeChat), set at start-up and whenever
+a role is granted or removed; a resident never sees a staff command anywhere. The staff
+commands are declared by the features (Feature.staff_commands) and collected by bot/app.py
+into ``Deps.staff_commands``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+)
 from telegram.error import TelegramError
 
 from bot.config import SUPPORTED_LOCALES
@@ -37,13 +44,18 @@ def resident_commands(locale: str) -> list[BotCommand]:
 
 
 async def set_resident_menus(bot: Bot, d: Deps) -> None:
-    """The default menu per language; the one without a language is in DEFAULT_LOCALE."""
+    """The residents' menu per language, in private chats only: in a group the bot answers
+    nothing, so a menu there would only offer commands that do nothing. The one without a
+    language is in DEFAULT_LOCALE. The default scope, set by earlier versions, is emptied."""
+    private = BotCommandScopeAllPrivateChats()
     try:
         for locale in SUPPORTED_LOCALES:
             await bot.set_my_commands(
-                resident_commands(locale), scope=BotCommandScopeDefault(), language_code=locale
+                resident_commands(locale), scope=private, language_code=locale
             )
-        await bot.set_my_commands(resident_commands(d.settings.default_locale))
+            await bot.delete_my_commands(scope=BotCommandScopeDefault(), language_code=locale)
+        await bot.set_my_commands(resident_commands(d.settings.default_locale), scope=private)
+        await bot.delete_my_commands(scope=BotCommandScopeDefault())
     except TelegramError as exc:  # a menu is a convenience: never a reason not to start
         log.warning("could not set the command menu: %s", exc)
 

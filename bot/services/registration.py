@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.deps import Deps
@@ -279,3 +279,27 @@ async def submit(d: Deps, applicant: Applicant) -> Submitted:
         await repo.update(d.db, applicant, staff_flags=[*applicant.staff_flags, "nik_conflict"])
     log.info("application submitted: %s outcome=%s", placement.reg_no, verdict.outcome.value)
     return Submitted(verdict=verdict, placement=placement, quota=quota_for(d, pool))
+
+
+def submitted_result(d: Deps, applicant: Applicant) -> Submitted:
+    """The result of a submission already stored, to confirm it again (a confirmation owed
+    since a kill): the verdict as on the day it was sent, the place as it stands now."""
+    sent_on = datetime.fromisoformat(applicant.submitted_at or d.clock.now().isoformat())
+    verdict = evaluate(
+        eligibility_input(applicant.answers),
+        today=sent_on.astimezone(d.settings.timezone).date(),
+        rules=d.rules,
+    )
+    pool = Pool(applicant.pool) if applicant.pool else None
+    placement = Placement(
+        reg_no=str(applicant.reg_no),
+        waitlist_no=applicant.waitlist_no,
+        nik_conflict="nik_conflict" in applicant.staff_flags,
+    )
+    return Submitted(verdict=verdict, placement=placement, quota=quota_for(d, pool))
+
+
+async def confirmed(d: Deps, applicant: Applicant) -> None:
+    """The confirmation reached the resident: nothing is owed any more."""
+    if applicant.confirmation_owed:
+        await repo.update(d.db, applicant, confirmation_owed=False)

@@ -45,6 +45,7 @@ class Applicant:
     remind_on: str | None = None
     opted_out: bool = False
     inactive: bool = False
+    confirmation_owed: bool = False
     created_at: str = ""
     updated_at: str = ""
 
@@ -54,7 +55,7 @@ class Applicant:
 
 
 _JSON_FIELDS = ("answers", "reasons", "missing", "staff_flags")
-_BOOL_FIELDS = ("editing", "opted_out", "inactive")
+_BOOL_FIELDS = ("editing", "opted_out", "inactive", "confirmation_owed")
 
 
 def _from_row(row: aiosqlite.Row) -> Applicant:
@@ -102,7 +103,7 @@ _UPDATABLE = {
     "locale", "source", "status", "step", "editing", "answers", "nik", "consent_at",
     "consent_version", "reg_no", "submitted_at", "outcome", "reasons", "missing", "pool",
     "waitlist_no", "stage", "stage_changed_at", "staff_flags", "remind_on", "opted_out",
-    "inactive",
+    "inactive", "confirmation_owed",
 }  # fmt: skip
 
 
@@ -238,7 +239,8 @@ async def submit(
             "UPDATE applicants SET status = 'submitted', step = NULL, editing = 0, reg_no = ?,"
             " submitted_at = COALESCE(submitted_at, ?), outcome = ?, reasons = ?, missing = ?,"
             " pool = ?, waitlist_no = ?, stage = COALESCE(stage, ?),"
-            " stage_changed_at = COALESCE(stage_changed_at, ?), nik = ?, updated_at = ?"
+            " stage_changed_at = COALESCE(stage_changed_at, ?), nik = ?, confirmation_owed = 1,"
+            " updated_at = ?"
             " WHERE user_id = ?",
             (
                 reg_no, now, outcome, json.dumps(reasons), json.dumps(missing), pool,
