@@ -81,8 +81,10 @@ def build_application(
         .concurrent_updates(processor)
     )
     if rate_limiter:
-        # Evenly spaced sends under ~30/s, paced per chat; a 429 holds back its chat, retried.
-        builder = builder.rate_limiter(SmoothRateLimiter())  # type: ignore[arg-type]
+        # Evenly spaced sends under TELEGRAM_RATE_LIMIT, paced per chat; a 429 holds back its
+        # chat, retried.
+        limiter = SmoothRateLimiter(limit=s.telegram_rate_limit)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)
     processor.on_flood = functools.partial(notify_flood, app)

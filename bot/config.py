@@ -27,6 +27,8 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
     default_locale: str = "id"
     broadcast_rate: float = 28.0
+    # Messages a second the bot sends in all, at most (Telegram's limit for one bot).
+    telegram_rate_limit: int = 30
     reminder_offsets: tuple[int, ...] = (3 * 86400, 86400, 2 * 3600)  # seconds before the event
     reminder_hour: int = 8
     siapkerja_url: str = "https://siapkerja.kemnaker.go.id"
@@ -78,6 +80,12 @@ def _positive_float(name: str, raw: str) -> float:
     if value <= 0:
         raise SettingsError(f"{name}: must be greater than 0")
     return value
+
+
+def _positive_int(name: str, raw: str) -> int:
+    if not raw.isdigit() or int(raw) == 0:
+        raise SettingsError(f"{name}: must be a whole number greater than 0")
+    return int(raw)
 
 
 def load_settings(
@@ -132,6 +140,10 @@ def load_settings(
         default_locale=locale,
         broadcast_rate=_positive_float(
             "BROADCAST_RATE", get("BROADCAST_RATE") or str(defaults.broadcast_rate)
+        ),
+        telegram_rate_limit=_positive_int(
+            "TELEGRAM_RATE_LIMIT",
+            get("TELEGRAM_RATE_LIMIT") or str(defaults.telegram_rate_limit),
         ),
         reminder_offsets=parse_offsets("REMINDER_OFFSETS", get("REMINDER_OFFSETS") or "3d,1d,2h"),
         reminder_hour=int(hour_raw),

@@ -27,18 +27,32 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+def under_telegram_limits(request: pytest.FixtureRequest) -> bool:
+    """Whether the test is marked `telegram_limits`: the simulator answers 429 past
+    Telegram's rates, and the bot paces itself at Telegram's rate as in production."""
+    return request.node.get_closest_marker("telegram_limits") is not None
+
+
+# Without the simulator's flood limit nothing requires the bot to wait on Telegram's
+# 30 messages a second, and waiting on it was most of the time of the tests that send to
+# hundreds; tests of behaviour under the limits are marked and keep Telegram's rate.
+UNLIMITED_RATE = 100_000
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    limited = under_telegram_limits(request)
     return Settings(
         bot_token="123456:TEST-TOKEN",
         database_path=tmp_path / "bot.sqlite3",
         admin_ids=frozenset({ADMIN_ID}),
+        telegram_rate_limit=Settings.telegram_rate_limit if limited else UNLIMITED_RATE,
     )
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[BotApiSimulator]:
-    simulator = BotApiSimulator(flood_limit=False)
+async def sim(request: pytest.FixtureRequest) -> AsyncIterator[BotApiSimulator]:
+    simulator = BotApiSimulator(flood_limit=under_telegram_limits(request))
     await simulator.start()
     yield simulator
     await simulator.stop()

@@ -16,10 +16,13 @@ from tests.conftest import ADMIN_ID, STAFF_ID, RunnerFactory
 from tests.e2e.residents import say, tap, until
 from tests.e2e.test_broadcast import compose, db_of, seed, sender_of
 
+# Telegram's ~30 messages/s overall and ~1/s per chat, and the bot at Telegram's rate.
+pytestmark = pytest.mark.telegram_limits
+
 
 @pytest.fixture
 async def runner(sim: BotApiSimulator, make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
-    sim.flood_limit = True  # Telegram's ~30 messages/s overall, ~1/s per chat
+    assert sim.flood_limit
     started = make_runner()  # BROADCAST_RATE at its default, 28/s
     await started.start()
     yield started

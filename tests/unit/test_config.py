@@ -16,7 +16,7 @@ def test_defaults() -> None:
     assert s.database_path == Path("data/bot.sqlite3")
     assert s.timezone.key == "Asia/Jakarta" and s.default_locale == "id"
     assert s.reminder_offsets == (3 * 86400, 86400, 7200) and s.reminder_hour == 8
-    assert s.broadcast_rate == 28.0
+    assert s.broadcast_rate == 28.0 and s.telegram_rate_limit == 30
 
 
 def test_values_are_parsed() -> None:
@@ -28,9 +28,11 @@ def test_values_are_parsed() -> None:
             "DEFAULT_LOCALE": "en",
             "REMINDER_OFFSETS": "20s,10s",
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "TELEGRAM_RATE_LIMIT": "1000",
         },
         env_file=None,
     )
+    assert s.telegram_rate_limit == 1000
     assert s.admin_ids == frozenset({1, 2, 3})
     assert s.reminder_offsets == (20, 10)
     assert s.telegram_file_base_url == "http://127.0.0.1:8081/file/bot"
@@ -52,6 +54,8 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("REMINDER_OFFSETS", "3x"),
         ("REMINDER_HOUR", "25"),
         ("BROADCAST_RATE", "-1"),
+        ("TELEGRAM_RATE_LIMIT", "0"),
+        ("TELEGRAM_RATE_LIMIT", "2.5"),
         ("BOT_TOKEN", "nocolon"),
         ("TELEGRAM_API_BASE_URL", "ftp://x"),
         ("LOG_LEVEL", "LOUD"),
