@@ -140,18 +140,20 @@ async def test_missed_while_down_sent_once_or_skipped_if_begun(
         sim.user(user_id, first_name="Warga")
         await seed_applicant(db, user_id, f"SRG-2026-00{user_id - 1900}")
     with recording(sim) as arrivals:
-        later = await schedule(runner, "SRG-2026-00201", soon(5), "Aula A")  # due +3 s, +4 s
-        begun = await schedule(runner, "SRG-2026-00202", soon(3), "Aula B")  # due +1 s, +2 s
+        # The bot must be down before the first reminder is due: seconds to spare for a
+        # machine busy with other tests.
+        later = await schedule(runner, "SRG-2026-00201", soon(9), "Aula A")  # due +7 s, +8 s
+        begun = await schedule(runner, "SRG-2026-00202", soon(7), "Aula B")  # due +5 s, +6 s
         deadline = max(await sent_at(runner, later)).timestamp() + 0.5
         await runner.stop()
-        # Down through all four reminders; at +4.5 s the first event has not begun (+5 s),
-        # the second has (+3 s).
+        # Down through all four reminders; at +8.5 s the first event has not begun (+9 s),
+        # the second has (+7 s).
         while time.time() < deadline:
             await sim.user(2101).wait_idle(quiet=0.1)
         runner = make_runner(clock=SystemClock(), reminder_offsets=(2, 1))
         await runner.start()
         try:
-            await until(lambda: len(reminders_to(arrivals, 2101)) == 1, within=5)
+            await until(lambda: len(reminders_to(arrivals, 2101)) == 1, within=20)
             await sim.user(2101).wait_idle(quiet=0.5)
             assert len(reminders_to(arrivals, 2101)) == 1  # the latest only, once
             assert reminders_to(arrivals, 2102) == []
