@@ -262,10 +262,12 @@ class DemoChat:
                 numbers = number_ranges(keypad.numbers())
                 self.say(_("demo.no_such_button").format(numbers=numbers))
                 return True
-            query = await self._press(user, keypad, chosen)
+            pressed, query = await self._press(user, keypad, chosen)
+            if not pressed:  # a link, or a button no longer there: nothing went to the bot
+                return True
         else:
             await user.send(line)
-        await self.settle()
+        await self.settle(query)
         if query is not None:
             await self._show_answer(query)
         return True
@@ -277,19 +279,21 @@ class DemoChat:
 
     async def _press(
         self, user: SimUser, keypad: Keypad, chosen: NumberedButton
-    ) -> CallbackQueryRecord | None:
+    ) -> tuple[bool, CallbackQueryRecord | None]:
+        """Press it as a phone would; whether anything went to the bot, and the button's
+        callback query when it has one."""
         button = chosen.button
         self._write(self.palette.dim(f"  → {chosen.label}"))
         if "url" in button:
             self.say(_("demo.link").format(url=button["url"]))
-            return None
+            return False, None
         message = user.chat.message(keypad.message_id) if keypad.message_id else None
         if keypad.reply:
             if message is None or not user.reply_keyboard():
                 self.say(_("demo.button_gone"))
-                return None
+                return False, None
             await user.press(chosen.label)  # text, or the contact it asks for
-            return None
+            return True, None
         key = button_key(button)
         now = (
             [b for row in message.inline_keyboard for b in row]
@@ -299,8 +303,8 @@ class DemoChat:
         current = next((b for b in now if button_key(b) == key), None)
         if message is None or current is None:
             self.say(_("demo.button_gone"))
-            return None
-        return await user.tap_on(message, str(current.get("text", "")))
+            return False, None
+        return True, await user.tap_on(message, str(current.get("text", "")))
 
     async def _show_answer(self, query: CallbackQueryRecord) -> None:
         """What Telegram shows for a button's answer: a short toast, or an alert with OK."""
@@ -317,13 +321,33 @@ class DemoChat:
                 html_to_terminal(note.format(text=text), colour=self.colour)
             )))  # fmt: skip
 
-    async def settle(self) -> None:
-        """Wait until the bot has taken what was sent and gone quiet in this chat."""
+    async def settle(self, query: CallbackQueryRecord | None = None) -> None:
+        """Wait for the bot's answer to what was just sent (a message, an edit, or the
+        answer to the pressed button), then until the bot has gone quiet in this chat.
+
+        Quiet alone is not enough: on a busy machine the first reply can come later than
+        any quiet time, and a number typed next would then press a keyboard not yet shown."""
         assert self.current is not None
+        user = self.current.user
+        chat = user.chat
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.reply_timeout
+
+        def replied() -> bool:
+            return len(chat.events) > chat.cursor
+
         try:
-            await self.current.user.wait_idle(
-                quiet=self.options.quiet, timeout=self.options.reply_timeout
-            )
+            while not replied() and not (query is not None and query.answered):
+                if loop.time() >= deadline:
+                    raise AssertionError("no reply")
+                # A button's answer does not wake the chat: look at it again shortly.
+                await chat.wait_changed(min(deadline - loop.time(), 0.05))
+            if query is not None and not replied() and not query.answer_text:
+                # Answered quietly: what the button does (an edit) is on its way.
+                grace = min(deadline, loop.time() + 2.0)
+                while not replied() and loop.time() < grace:
+                    await chat.wait_changed(grace - loop.time())
+            await user.wait_idle(quiet=self.options.quiet, timeout=self.options.reply_timeout)
         except AssertionError:
             self.say(_("demo.still_working"))
 
