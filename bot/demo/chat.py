@@ -347,9 +347,22 @@ class DemoChat:
                 grace = min(deadline, loop.time() + 2.0)
                 while not replied() and loop.time() < grace:
                     await chat.wait_changed(grace - loop.time())
+            # The rest of the answer (the consent after the welcome): until the bot has
+            # handled every update it took, then quiet.
+            while self._bot_busy():
+                if loop.time() >= deadline:
+                    raise AssertionError("still busy")
+                await chat.wait_changed(min(deadline - loop.time(), 0.02))
             await user.wait_idle(quiet=self.options.quiet, timeout=self.options.reply_timeout)
         except AssertionError:
             self.say(_("demo.still_working"))
+
+    def _bot_busy(self) -> bool:
+        """Updates the bot has taken and not yet finished handling."""
+        app = self.runner.app if self.runner is not None else None
+        if app is None:
+            return False
+        return app.update_queue.qsize() > 0 or app.update_processor.current_concurrent_updates > 0
 
     async def drain(self, quiet: float = 0.6, within: float = 5.0) -> None:
         """Before leaving: let messages already on their way (a broadcast) arrive."""

@@ -15,7 +15,7 @@ from bot.demo import RESIDENT_ID, STAFF_ID, DemoChat, DemoOptions, run_demo
 from bot.demo.render import html_to_terminal, wants_colour
 from bot.i18n import _, use_locale
 from bot.simulator import CallbackQueryRecord
-from tests.e2e.residents import Person, register, say, tap, until
+from tests.e2e.residents import Person, at_first_question, register, say, tap, until
 
 
 def options(tmp_path: Path, **changes: object) -> DemoOptions:
@@ -162,15 +162,15 @@ def test_colours_only_on_a_terminal() -> None:
 async def at_destinations(demo: DemoChat) -> None:
     """The resident answers up to the ranked question (destinations), the quick way."""
     p = Person()
-    user = demo.sim.user(RESIDENT_ID)
-    await say(user, "/start")
-    await tap(user, "Setuju")
+    user = await at_first_question(demo.sim, RESIDENT_ID)
     await say(user, p.name)
     await say(user, p.nik)
     for label in ("✅", "✅", p.domicile, p.kecamatan, p.kelurahan, p.education, p.marital,
                   p.family, p.health):  # fmt: skip
         await tap(user, label or "")
     await say(user, p.phone)
+    # "✓ Nomor HP" (taking the phone keyboard away) comes first, then the next question.
+    await until(lambda: bool(user.last_message and user.last_message.inline_keyboard))
     for label in (p.siapkerja, p.passport, p.worked_abroad, *p.languages, p.done,
                   p.interests[0], p.done):  # fmt: skip
         await tap(user, label)
