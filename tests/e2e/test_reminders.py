@@ -133,24 +133,24 @@ async def test_reminders_on_time_and_once_each_across_a_restart(
 async def test_missed_while_down_sent_once_or_skipped_if_begun(
     sim: BotApiSimulator, make_runner: RunnerFactory
 ) -> None:
-    runner = make_runner(clock=SystemClock(), reminder_offsets=(2, 1))
+    runner = make_runner(clock=SystemClock(), reminder_offsets=(4, 3))
     await runner.start()
     db = db_of(runner)
     for user_id in (2101, 2102):
         sim.user(user_id, first_name="Warga")
         await seed_applicant(db, user_id, f"SRG-2026-00{user_id - 1900}")
     with recording(sim) as arrivals:
-        # The bot must be down before the first reminder is due: seconds to spare for a
-        # machine busy with other tests.
-        later = await schedule(runner, "SRG-2026-00201", soon(9), "Aula A")  # due +7 s, +8 s
-        begun = await schedule(runner, "SRG-2026-00202", soon(7), "Aula B")  # due +5 s, +6 s
+        # Seconds to spare on a machine busy with other tests: the bot is down before the
+        # first reminder is due (+5 s), and up again before the first event begins (+12 s).
+        later = await schedule(runner, "SRG-2026-00201", soon(12), "Aula A")  # due +8 s, +9 s
+        begun = await schedule(runner, "SRG-2026-00202", soon(9), "Aula B")  # due +5 s, +6 s
         deadline = max(await sent_at(runner, later)).timestamp() + 0.5
         await runner.stop()
-        # Down through all four reminders; at +8.5 s the first event has not begun (+9 s),
-        # the second has (+7 s).
+        # Down through all four reminders; at +9.5 s the first event has not begun (+12 s),
+        # the second has (+9 s).
         while time.time() < deadline:
             await sim.user(2101).wait_idle(quiet=0.1)
-        runner = make_runner(clock=SystemClock(), reminder_offsets=(2, 1))
+        runner = make_runner(clock=SystemClock(), reminder_offsets=(4, 3))
         await runner.start()
         try:
             await until(lambda: len(reminders_to(arrivals, 2101)) == 1, within=20)
