@@ -6,6 +6,8 @@ measures those)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from tests.e2e.residents import last, until
@@ -14,10 +16,12 @@ NOTICE = "Mohon tunggu sebentar"
 INFO = "KUR PMI"
 
 
+# Telegram's limits: 30/s overall, per chat a burst of 10 then 1/s; the bot at 30/s.
+@pytest.mark.telegram_limits
 async def test_a_flooder_gets_one_notice_and_an_answer_to_the_latest_message(
     sim: BotApiSimulator, bot: BotRunner
 ) -> None:
-    sim.flood_limit = True  # Telegram's limits: 30/s overall, per chat a burst of 10 then 1/s
+    assert sim.flood_limit
     flooder = sim.user(7000, first_name="Banjir")
     other = sim.user(7001, first_name="Warga")
     for i in range(40):
