@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import catalog
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
@@ -19,8 +20,8 @@ async def test_a_failed_edit_after_a_press_is_answered_once_with_an_apology(
     record = await user.tap("✅")
     apology = await user.next_message(timeout=15)
     await user.wait_idle(quiet=0.2)
-    assert "gangguan" in apology.text
     # The birth date was stored before the reply failed: saying so is true here.
+    assert apology.text == catalog("id").gettext("error.internal")
     assert "aman tersimpan" in apology.text
     applicant = await repo.get(bot.deps.db, 7501)
     assert applicant is not None and applicant.answers["birth_date"] == "1998-12-15"
@@ -40,7 +41,8 @@ async def test_when_nothing_was_saved_the_resident_is_not_told_it_was(
         reply = await say(user, "Rina Marlina")
     finally:
         await db.conn.execute("PRAGMA query_only = 0")
-    assert "gangguan" in reply.text and "belum tersimpan" in reply.text
+    assert reply.text == catalog("id").gettext("error.not_saved")
+    assert "belum tersimpan" in reply.text
     assert "aman tersimpan" not in reply.text
     applicant = await repo.get(db, 7502)
     assert applicant is not None and "name" not in applicant.answers

@@ -23,7 +23,7 @@ async def test_a_double_tap_on_send_shows_nothing_misleading(
     replies = await user.wait_idle(quiet=0.3)
     texts = [m.text for m in user.messages[-len(replies) :]] if replies else []
     assert not any("dijeda" in t or "/daftar" in t for t in texts), texts
-    confirmations = [m for m in user.messages if "Pendaftaran terkirim" in m.text]
+    confirmations = [m for m in user.messages if m.text.startswith("🎉")]
     assert len(confirmations) == 1
     assert sim.unanswered_callbacks() == []
 
@@ -59,8 +59,8 @@ async def test_a_confirmation_lost_after_the_commit_comes_with_the_next_message(
         await user.send("halo")
         first = await user.next_message(timeout=15)
         rest = await user.wait_idle(quiet=0.3)
-        assert first.text.startswith("🎉 Pendaftaran terkirim. Nomor pendaftaran Anda: SRG-2026-")
-        assert "Memenuhi syarat" in first.text and "kuota prioritas" in first.text
+        assert first.text.startswith("🎉") and "SRG-2026-00001" in first.text
+        assert "✅ Memenuhi syarat" in first.text and "500" in first.text  # verdict, place
         assert [m.text for m in rest] and "sudah terkirim" in rest[-1].text
         again = await say(user, "/status")
         assert "🎉" not in again.text  # owed once, given once
