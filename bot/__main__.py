@@ -70,7 +70,12 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     db = await Database.open(args.database or settings.database_path)
     try:
         report = await seed(
-            db, args.applicants, random_seed=args.random_seed, now=now, tz=settings.timezone
+            db,
+            args.applicants,
+            random_seed=args.random_seed,
+            now=now,
+            tz=settings.timezone,
+            rules=settings.rules,
         )
     except ValueError as exc:
         print(f"seed: {exc}", file=sys.stderr)

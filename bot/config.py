@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.domain.rules_file import RulesError, rules_from
 
 SUPPORTED_LOCALES = ("id", "en")
 
@@ -37,6 +41,9 @@ class Settings:
     contact_bbpvp: str = "BBPVP Serang (Balai Besar Pelatihan Vokasi dan Produktivitas Serang)"
     contact_disnaker: str = "Disnakertrans Kota Serang"
     log_level: str = "INFO"
+    # The programme's rules: the built-in ones, or those of RULES_FILE (read at start-up).
+    rules_file: Path | None = None
+    rules: ProgrammeRules = DEFAULT_RULES
 
     @property
     def tz_name(self) -> str:
@@ -88,6 +95,23 @@ def _positive_int(name: str, raw: str) -> int:
     return int(raw)
 
 
+def load_rules(name: str, path: Path) -> ProgrammeRules:
+    """The rules in a TOML file, or SettingsError: one line naming the setting and the key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot read {path} ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        first_line = str(exc).splitlines()[0]
+        raise SettingsError(f"{name}: {path} is not valid TOML ({first_line})") from None
+    try:
+        return rules_from(data)
+    except RulesError as exc:
+        raise SettingsError(f"{name}: {path}: {exc}") from None
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -130,6 +154,9 @@ def load_settings(
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
 
+    rules_file = Path(raw_rules) if (raw_rules := get("RULES_FILE")) else None
+    rules = load_rules("RULES_FILE", rules_file) if rules_file else DEFAULT_RULES
+
     return Settings(
         bot_token=token,
         telegram_api_base_url=base_url,
@@ -152,4 +179,6 @@ def load_settings(
         contact_bbpvp=get("CONTACT_BBPVP") or defaults.contact_bbpvp,
         contact_disnaker=get("CONTACT_DISNAKER") or defaults.contact_disnaker,
         log_level=log_level,
+        rules_file=rules_file,
+        rules=rules,
     )

@@ -25,7 +25,7 @@ from bot.app import FEATURES, build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.domain.eligibility import ProgrammeRules
 from bot.feature import App, Feature
 from bot.storage.db import Database
 
@@ -89,7 +89,7 @@ class BotRunner:
         rules: ProgrammeRules | None = None,
         features: Sequence[Feature] = FEATURES,
     ) -> None:
-        self.rules = rules or DEFAULT_RULES
+        self.rules = rules or settings.rules
         self.settings = settings
         self.clock = clock or SystemClock()
         self.base_url = base_url

@@ -13,9 +13,11 @@ from bot.config import SUPPORTED_LOCALES
 from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date
+from bot.domain.eligibility import Pool, ProgrammeRules
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale, set_locale
+from bot.rule_words import rule_words
 from bot.services import registration as reg
 from bot.services.menus import apply_menu
 from bot.services.roles import is_staff
@@ -28,6 +30,7 @@ from handlers.common import (
     applicant_of,
     button,
     keyboard,
+    number,
     pressed,
     send,
     show,
@@ -51,7 +54,7 @@ async def status(update: Update, context: Context) -> None:
     await send(update, context, status_view(d, applicant, position))
 
 
-def data_text(applicant: Applicant) -> str:
+def data_text(applicant: Applicant, rules: ProgrammeRules) -> str:
     """Everything stored about the person, in their language (UU PDP: the right to see it)."""
     locale = get_locale()
     lines = [_("data.title"), ""]
@@ -70,7 +73,8 @@ def data_text(applicant: Applicant) -> str:
         lines += [f"<b>{_(q.label)}</b>: {answer_text(q, applicant.answers)}" for q in answered]
     if applicant.remind_on:
         lines.append(_("data.remind_on").format(
-            date=format_date(date.fromisoformat(applicant.remind_on), locale)))  # fmt: skip
+            date=format_date(date.fromisoformat(applicant.remind_on), locale),
+            **rule_words(rules)))  # fmt: skip
     lines += ["", _("data.footer")]
     return "\n".join(lines)
 
@@ -81,7 +85,7 @@ async def data(update: Update, context: Context) -> None:
     if applicant is None:
         await send(update, context, View(_("data.nothing")))
         return
-    await send(update, context, View(data_text(applicant)))
+    await send(update, context, View(data_text(applicant, deps(context).rules)))
 
 
 async def hapus(update: Update, context: Context) -> None:
@@ -153,10 +157,9 @@ async def info(update: Update, context: Context) -> None:
     """/info: the programme, the quotas and KUR PMI."""
     d = deps(context)
     used, _waiting = await repo.pool_usage(d.db, "kota_serang")
+    left = number(max(d.rules.quota(Pool.KOTA_SERANG) - used, 0))
     await send(update, context, View(_("info.body").format(
-        total=d.rules.total_quota, kota_serang=d.rules.kota_serang_quota,
-        left=max(d.rules.kota_serang_quota - used, 0), url=d.settings.siapkerja_url,
-    )))  # fmt: skip
+        left=left, url=d.settings.siapkerja_url, **rule_words(d.rules))))  # fmt: skip
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -33,6 +33,7 @@ from bot.domain.validation import (
 )
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale
+from bot.rule_words import rule_words
 from bot.services import registration as reg
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
@@ -123,7 +124,7 @@ async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applica
     if a.status == ApplicantStatus.CONSENT:
         await send(update, context, consent_view())
     elif a.status == ApplicantStatus.MINOR:
-        await send(update, context, View(_("minor.again")))
+        await send(update, context, View(_("minor.again").format(**rule_words(d.rules))))
     elif a.submitted:
         await send(update, context, View(_("start.already_submitted").format(reg_no=a.reg_no)))
     else:
@@ -202,8 +203,9 @@ async def _after_answer(
 
 
 async def _tell_minor(update: Update, context: Context, eligible_from: date) -> None:
-    text = _("minor.stop").format(date=format_date_short(eligible_from, get_locale()))
-    offer = keyboard([button(_("btn.remind_at_18"), cb.RemindAtMinAge())])
+    words = rule_words(deps(context).rules)
+    text = _("minor.stop").format(date=format_date_short(eligible_from, get_locale()), **words)
+    offer = keyboard([button(_("btn.remind_at_18").format(**words), cb.RemindAtMinAge())])
     await show(update, context, View(text, offer))
 
 
@@ -264,7 +266,8 @@ async def _not_expecting_text(
         text = _("hint.submitted").format(reg_no=applicant.reg_no)
         await send(update, context, View(before + text))
     elif applicant.status == ApplicantStatus.MINOR:
-        await send(update, context, View(before + _("minor.again")))
+        again = _("minor.again").format(**rule_words(deps(context).rules))
+        await send(update, context, View(before + again))
     else:
         await send(update, context, current_view(applicant, notice or _("error.use_buttons")))
 

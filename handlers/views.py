@@ -14,12 +14,13 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup
 from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
-from bot.domain.dates import format_date, format_date_short
+from bot.domain.dates import date_turning, format_date, format_date_short
 from bot.domain.eligibility import Outcome
 from bot.i18n import _, get_locale
+from bot.rule_words import rule_words
 from bot.services.registration import Submitted, picked, quota_for
 from bot.storage.applicants import Applicant
-from handlers.common import View, button, keyboard
+from handlers.common import View, button, keyboard, number
 
 CHECK = "✅"
 
@@ -188,7 +189,8 @@ def _reasons_text(d: Deps, reasons: list[str], eligible_from: date | None) -> li
     for reason in reasons:
         text = _(f"verdict.reason.{reason}")
         if reason == "too_young" and eligible_from is not None:
-            text = text.format(date=format_date_short(eligible_from, get_locale()))
+            when = format_date_short(eligible_from, get_locale())
+            text = text.format(date=when, **rule_words(d.rules))
         elif reason == "too_old":
             text = text.format(max_age=d.rules.max_age or "")
         elif reason == "education":
@@ -204,6 +206,9 @@ def verdict_lines(d: Deps, applicant: Applicant, eligible_from: date | None = No
     outcome = applicant.outcome or ""
     lines = [_(f"verdict.{outcome}")]
     if outcome == Outcome.NOT_ELIGIBLE.value:
+        birth = applicant.answers.get("birth_date")
+        if eligible_from is None and birth:  # /status: the date comes from the answers
+            eligible_from = date_turning(date.fromisoformat(birth), d.rules.min_age)
         lines += _reasons_text(d, applicant.reasons, eligible_from)
         lines.append(_("verdict.not_eligible_next"))
     elif outcome == Outcome.INCOMPLETE.value:
@@ -219,7 +224,7 @@ def place_line(applicant: Applicant, quota: int | None, position: int | None) ->
     pool_name = _(f"pool.{applicant.pool}")
     if position is not None:
         return _("place.waitlist").format(pool=pool_name, position=position)
-    return _("place.holds").format(pool=pool_name, quota=quota or "")
+    return _("place.holds").format(pool=pool_name, quota=number(quota) if quota else "")
 
 
 def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: int | None) -> View:

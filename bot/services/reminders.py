@@ -38,6 +38,7 @@ from bot.domain.reminders import (
     triage,
 )
 from bot.i18n import _, use_locale
+from bot.rule_words import rule_words
 from bot.services import notify
 from bot.services.notify import Delivery, Told
 from bot.storage import applicants as applicants_repo
@@ -421,7 +422,7 @@ class ReminderService:
             if applicant is None:
                 continue
             with use_locale(applicant.locale):
-                text = _("minor.turned_18")
+                text = _("minor.turned_18").format(**rule_words(d.rules))
             result = await self.tell(applicant, text)
             if result.outcome in (Delivery.SENT, Delivery.FAILED):
                 await applicants_repo.update(d.db, applicant, remind_on=None)

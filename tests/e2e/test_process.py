@@ -41,6 +41,20 @@ async def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     ]
 
 
+async def test_bad_rules_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "rules.toml").write_text("min_age = 19\nmax_age = 18\n", encoding="utf-8")
+    env = {**os.environ, "BOT_TOKEN": "1:x", "RULES_FILE": "rules.toml", "DATABASE_PATH": "x.db"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await process.communicate()
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "Configuration error: RULES_FILE: rules.toml: max_age is below min_age"
+    ]
+
+
 async def test_sigterm_stops_cleanly_and_nothing_is_lost(
     sim: BotApiSimulator, tmp_path: Path
 ) -> None:

@@ -80,7 +80,7 @@ async def test_statistik_text(sim: BotApiSimulator, bot: BotRunner, staff: SimUs
         "Statistik pendaftaran\nper Sabtu, 28 November 2026 pukul 10.00 WIB",
         "Pendaftaran terkirim: 5",
         "Sedang mengisi: 1",
-        "Di bawah 18 tahun: 1",
+        "Di bawah umur: 1",
         "Semua yang pernah memulai (/start): 7",
         "Berhenti menerima pengumuman: 1 · Tidak dapat dihubungi: 1",
         "Prioritas Kota Serang: 2 dari 500 terisi (sisa 498), daftar tunggu 1",

@@ -59,6 +59,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("BOT_TOKEN", "nocolon"),
         ("TELEGRAM_API_BASE_URL", "ftp://x"),
         ("LOG_LEVEL", "LOUD"),
+        ("RULES_FILE", "/nonexistent/rules.toml"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
