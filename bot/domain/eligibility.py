@@ -110,6 +110,8 @@ class EligibilityInput:
     family_permission: FamilyPermission | None
     has_siapkerja: bool | None
     has_passport: bool | None
+    # Asked apart from health since the split; None for answers given before it.
+    willing_health_check: bool | None = None
 
 
 class Reason(StrEnum):
@@ -118,6 +120,7 @@ class Reason(StrEnum):
     PROVINCE = "province"
     EDUCATION = "education"
     HEALTH = "health"
+    HEALTH_CHECK = "health_check"  # not willing to have the medical and psychological check
     FAMILY_REFUSED = "family_refused"
 
 
@@ -176,6 +179,9 @@ def evaluate(
         reasons.append(Reason.EDUCATION)
     if data.healthy is False:
         reasons.append(Reason.HEALTH)
+    # The health letter (medical and psychological) is a document every PMI needs (UU 18/2017).
+    if data.willing_health_check is False:
+        reasons.append(Reason.HEALTH_CHECK)
 
     # UU 18/2017 requires the family's written permission: a refusal rules the person
     # out, while "not sure yet" is a letter still to be obtained.

@@ -206,12 +206,23 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.CHOICE,
         options=tuple(Option(p.value, f"family.{p.value}") for p in FamilyPermission),
     ),
+    # Two questions, so that each "Tidak" means one thing: "not healthy" is not "not willing
+    # to be examined". Answers given before the split have only "health" (then meaning both).
     Question(
         "health",
         N_("q.health"),
         N_("label.health"),
         Kind.CHOICE,
         options=_yes_no(N_("health.ya"), N_("health.tidak")),
+        columns=2,
+    ),
+    Question(
+        "health_check",
+        N_("q.health_check"),
+        N_("label.health_check"),
+        Kind.CHOICE,
+        options=_yes_no(N_("health_check.ya"), N_("health_check.tidak")),
+        columns=2,
     ),
     Question("phone", N_("q.phone"), N_("label.phone"), Kind.PHONE),
     Question(

@@ -198,6 +198,9 @@ class Generator:
             "marital": _weighted(rng, data.MARITAL_WEIGHTS),
             "family_permission": _weighted(rng, data.FAMILY_PERMISSION_WEIGHTS),
             "health": "ya" if rng.random() < 0.97 else "tidak",
+            # No draw of its own, so that every later draw (and so every seeded row) stays the
+            # same as before the health question was split.
+            "health_check": "ya",
             "phone": self.phone(),
             "siapkerja": "sudah" if rng.random() < 0.45 else "belum",
             "passport": "sudah" if rng.random() < 0.14 else "belum",

@@ -219,6 +219,7 @@ def eligibility_input(answers: dict[str, Any]) -> EligibilityInput:
         ),
         has_siapkerja=yes("siapkerja", "sudah"),
         has_passport=yes("passport", "sudah"),
+        willing_health_check=yes("health_check", "ya"),
     )
 
 

@@ -212,9 +212,10 @@ def interview_script(nik: str) -> list[Action]:
     return [
         ("send", "/start"), ("tap", "Setuju"), ("send", "Siti Aminah"), ("send", nik),
         ("tap", "✅"), ("tap", "✅"), ("tap", "Kota Serang"), ("tap", "Cipocok Jaya"),
-        ("tap", "Karundang"), ("tap", "SMK"), ("tap", "Belum kawin"), ("tap", "Ya, bisa"),
-        ("tap", "Ya, sehat"), ("send", "0812-3456-7890"), ("tap", "Sudah"), ("tap", "Sudah"),
-        ("tap", "Belum pernah"), ("tap", "Inggris"), ("tap", "Selesai"), ("tap", "Las"),
+        ("tap", "Karundang"), ("tap", "SMK/MAK"), ("tap", "Belum kawin"), ("tap", "Ya, bisa"),
+        ("tap", "Ya, sehat"), ("tap", "Ya, bersedia"), ("send", "0812-3456-7890"),
+        ("tap", "Sudah"), ("tap", "Sudah"), ("tap", "Belum pernah"), ("tap", "Inggris"),
+        ("tap", "Selesai"), ("tap", "Pengelasan (las)"),
         ("tap", "Listrik"), ("tap", "Selesai"), ("tap", "Jepang"), ("tap", "Korea Selatan"),
         ("tap", "Selesai"), ("tap", "Kirim pendaftaran"), ("send", "/status"),
     ]  # fmt: skip

@@ -23,6 +23,7 @@ class Person:
     marital: str = "Belum kawin"
     family: str = "Ya, bisa"
     health: str = "Ya, sehat"
+    health_check: str = "Ya, bersedia"
     phone: str = "0812-3456-7890"
     siapkerja: str = "Sudah"
     passport: str = "Sudah"
@@ -42,6 +43,7 @@ ENGLISH = Person(
     marital="Married",
     family="Yes, I can",
     health="Yes, healthy",
+    health_check="Yes, I am willing",
     siapkerja="Not yet",
     passport="Not yet",
     worked_abroad="Yes, I have",
@@ -102,6 +104,7 @@ async def answer_interview(user: SimUser, p: Person) -> SentMessage:
     await tap(user, p.marital)
     await tap(user, p.family)
     await tap(user, p.health)
+    await tap(user, p.health_check)
     await say(user, p.phone)
     # "✓ Nomor HP" (taking the phone keyboard away) comes first, then the next question.
     await until(lambda: bool(user.last_message and user.last_message.inline_keyboard))

@@ -159,7 +159,8 @@ async def test_bad_phones(sim: BotApiSimulator, bot: BotRunner, typed: str, expe
     person = Person()
     await say(user, person.name)
     await say(user, person.nik)
-    for label in ("✅", "✅", "Banten", "SMA", "Kawin", "Ya, bisa", "Ya, sehat"):
+    for label in ("✅", "✅", "Banten", "SMA", "Kawin", "Ya, bisa", "Ya, sehat",
+                  "Ya, bersedia"):
         await tap(user, label)
     reply = await say(user, typed)
     assert expected in reply.text
@@ -170,7 +171,8 @@ async def test_someone_elses_contact_is_refused(sim: BotApiSimulator, bot: BotRu
     user = await at_first_question(sim, 2009)
     await say(user, "Budi Santoso")
     await say(user, "3673051203950002")
-    for label in ("✅", "✅", "Banten", "SMA", "Kawin", "Ya, bisa", "Ya, sehat"):
+    for label in ("✅", "✅", "Banten", "SMA", "Kawin", "Ya, bisa", "Ya, sehat",
+                  "Ya, bersedia"):
         await tap(user, label)
     assert user.reply_keyboard()[0][0]["request_contact"] is True
     await user.send_contact("+6281311112222", user_id=5555)
@@ -241,6 +243,7 @@ async def answer_until_interests(user: SimUser, p: Person) -> None:
         "Belum kawin",
         "Ya, bisa",
         "Ya, sehat",
+        "Ya, bersedia",
     ):
         await tap(user, label)
     await say(user, p.phone)

@@ -71,7 +71,7 @@ async def test_a_resident_registers_in_the_terminal(
     await press(demo, out, "✅")  # birth date from the NIK
     await press(demo, out, "✅")  # sex from the NIK
     for label in ("Kota Serang", "Cipocok Jaya", "Karundang", "SMK", "Belum kawin", "Ya, bisa",
-                  "Ya, sehat"):  # fmt: skip
+                  "Ya, sehat", "Ya, bersedia"):  # fmt: skip
         await press(demo, out, label)
     shown = await type_line(demo, out, ":kontak")  # the phone question's share button
     assert "Sudah" in shown
@@ -166,7 +166,7 @@ async def at_destinations(demo: DemoChat) -> None:
     await say(user, p.name)
     await say(user, p.nik)
     for label in ("✅", "✅", p.domicile, p.kecamatan, p.kelurahan, p.education, p.marital,
-                  p.family, p.health):  # fmt: skip
+                  p.family, p.health, p.health_check):  # fmt: skip
         await tap(user, label or "")
     await say(user, p.phone)
     # "✓ Nomor HP" (taking the phone keyboard away) comes first, then the next question.

@@ -59,6 +59,7 @@ class Seed:
             "marital": "belum_kawin",
             "family_permission": "ya",
             "health": "ya",
+            "health_check": "ya",
             "phone": f"+62812{self.user_id % 10**8:08d}",
             "siapkerja": "sudah",
             "passport": "sudah",

@@ -35,6 +35,7 @@ COMPLETE = EligibilityInput(
     family_permission=FamilyPermission.YES,
     has_siapkerja=True,
     has_passport=True,
+    willing_health_check=True,
 )
 
 
@@ -92,6 +93,23 @@ def applicant(**changes: Any) -> EligibilityInput:
         # Health: only a clear "no" rules out; "not sure" is for the medical check.
         ({"healthy": False}, Outcome.NOT_ELIGIBLE, (Reason.HEALTH,), (), None),
         ({"healthy": None}, Outcome.ELIGIBLE, (), (), Pool.KOTA_SERANG),
+        # The medical and psychological check: a refusal rules out, apart from health.
+        (
+            {"willing_health_check": False},
+            Outcome.NOT_ELIGIBLE,
+            (Reason.HEALTH_CHECK,),
+            (),
+            None,
+        ),
+        (
+            {"healthy": False, "willing_health_check": False},
+            Outcome.NOT_ELIGIBLE,
+            (Reason.HEALTH, Reason.HEALTH_CHECK),
+            (),
+            None,
+        ),
+        # Answers from before the split have no such answer: not held against anyone.
+        ({"willing_health_check": None}, Outcome.ELIGIBLE, (), (), Pool.KOTA_SERANG),
         # Family permission (UU 18/2017): refusal rules out, "belum tahu" is a letter to get.
         (
             {"family_permission": FamilyPermission.NO},
@@ -349,3 +367,17 @@ def test_inconsistent_rules_are_refused(kwargs: dict[str, Any]) -> None:
 def test_codes_are_stable(enum_value: str, code: str) -> None:
     # These strings are stored in SQLite and used as catalog keys: renaming one is a migration.
     assert enum_value == code
+
+
+def test_answers_from_before_the_health_split_still_read() -> None:
+    """A registration stored when one question asked both things has "health" only."""
+    from bot.services.registration import eligibility_input
+
+    old = {"birth_date": "1998-12-15", "domicile": "kota_serang", "education": "smk",
+           "health": "ya", "family_permission": "ya", "siapkerja": "sudah",
+           "passport": "sudah"}  # fmt: skip
+    data = eligibility_input(old)
+    assert data.healthy is True and data.willing_health_check is None
+    assert evaluate(data, today=TODAY).outcome is Outcome.ELIGIBLE
+    refused = eligibility_input({**old, "health_check": "tidak"})
+    assert evaluate(refused, today=TODAY).reasons == (Reason.HEALTH_CHECK,)
