@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -11,14 +12,34 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.domain.destination_notes import DestinationNotes, NotesError, parse_notes
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
 from bot.domain.rules_file import RulesError, rules_from
+from bot.i18n import SUPPORTED_LOCALES
 
-SUPPORTED_LOCALES = ("id", "en")
+# Notes on destinations with placement restrictions, shipped with the bot (staff may point
+# DESTINATION_NOTES_PATH at their own copy).
+SHIPPED_DESTINATION_NOTES = Path(__file__).resolve().parent / "destination_notes.toml"
 
 
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the setting and is shown as-is."""
+
+
+def load_destination_notes(name: str, path: Path) -> DestinationNotes:
+    try:
+        return parse_notes(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot read {path} ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{name}: {path} is not UTF-8 text") from None
+    except NotesError as exc:
+        raise SettingsError(f"{name}: {path}: {exc}") from None
+
+
+@functools.cache
+def shipped_notes() -> DestinationNotes:
+    return load_destination_notes("DESTINATION_NOTES_PATH", SHIPPED_DESTINATION_NOTES)
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class Settings:
     # The real addresses and phone numbers are set per deployment: none is invented here.
     contact_bbpvp: str = "BBPVP Serang (Balai Besar Pelatihan Vokasi dan Produktivitas Serang)"
     contact_disnaker: str = "Disnakertrans Kota Serang"
+    destination_notes: DestinationNotes = field(default_factory=shipped_notes)
     log_level: str = "INFO"
     # The programme's rules: the built-in ones, or those of RULES_FILE (read at start-up).
     rules_file: Path | None = None
@@ -112,6 +134,12 @@ def load_rules(name: str, path: Path) -> ProgrammeRules:
         raise SettingsError(f"{name}: {path}: {exc}") from None
 
 
+def _destination_notes(path: str | None) -> DestinationNotes:
+    if path is None:
+        return shipped_notes()
+    return load_destination_notes("DESTINATION_NOTES_PATH", Path(path))
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -178,6 +206,7 @@ def load_settings(
         karirhub_url=get("KARIRHUB_URL") or defaults.karirhub_url,
         contact_bbpvp=get("CONTACT_BBPVP") or defaults.contact_bbpvp,
         contact_disnaker=get("CONTACT_DISNAKER") or defaults.contact_disnaker,
+        destination_notes=_destination_notes(get("DESTINATION_NOTES_PATH")),
         log_level=log_level,
         rules_file=rules_file,
         rules=rules,

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from bot.config import SUPPORTED_LOCALES
+# The languages the bot speaks. Kept here, not in bot.config, so that the settings may read
+# data the domain validates (bot.domain imports this module for N_) without an import cycle.
+SUPPORTED_LOCALES = ("id", "en")
 
 _current_locale: ContextVar[str] = ContextVar("locale", default="id")
 

@@ -6,6 +6,7 @@ import html
 import logging
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -24,6 +25,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
 from bot.deps import deps
+from bot.domain.destination_notes import NO_NOTES, DestinationNotes
 from bot.i18n import get_locale, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
@@ -98,12 +100,25 @@ async def show(update: Update, context: Context, view: View, *, keep: bool = Fal
     await send(update, context, view)
 
 
+# The deployment's destination notes (DESTINATION_NOTES_PATH), set with the locale before
+# every handler: the interview's views are built in many places that know the applicant but
+# not the settings.
+_destination_notes: ContextVar[DestinationNotes] = ContextVar(
+    "destination_notes", default=NO_NOTES
+)
+
+
+def destination_notes() -> DestinationNotes:
+    return _destination_notes.get()
+
+
 async def load_locale(update: Update, context: Context) -> None:
     """Runs before every handler: the user's language for this update; a resident who
     writes again after blocking the bot becomes reachable again, and gets a registration
     confirmation still owed to them."""
     user = update.effective_user
     d = deps(context)
+    _destination_notes.set(d.settings.destination_notes)
     if user is None:
         set_locale(d.settings.default_locale)
         return

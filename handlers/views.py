@@ -5,6 +5,7 @@ Every user-typed value is HTML-escaped here, once, because all messages use HTML
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from html import escape
 from typing import Any
@@ -15,14 +16,31 @@ from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import date_turning, format_date, format_date_short
+from bot.domain.destination_notes import DestinationNotes
 from bot.domain.eligibility import Outcome
+from bot.domain.stages import STAGES, Stage
 from bot.i18n import _, get_locale
 from bot.rule_words import rule_words
 from bot.services.registration import Submitted, picked, quota_for
 from bot.storage.applicants import Applicant
-from handlers.common import View, button, keyboard, number
+from handlers.common import View, button, destination_notes, keyboard, number
 
 CHECK = "✅"
+
+# Until departure a resident is a target for brokers (calo): /status reminds them how to stay
+# safe at every stage before it.
+PRE_DEPARTURE_STAGES = frozenset(STAGES[: STAGES.index(Stage.BERANGKAT)])
+
+
+def notes_lines(notes: DestinationNotes, destinations: Iterable[str]) -> list[str]:
+    """"ℹ️ Arab Saudi: ..." for each of these destinations that has a note, in their order."""
+    names = labels_for(qn.BY_KEY["destinations"], {})
+    locale = get_locale()
+    return [
+        f"ℹ️ <b>{escape(names.get(note.destination, note.destination))}</b>: "
+        + escape(note.text(locale))
+        for note in notes.for_destinations(destinations)
+    ]
 
 
 def option_label(option: qn.Option) -> str:
@@ -99,6 +117,9 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
         text += _("q.kelurahan").format(kecamatan=kecamatan.label if kecamatan else "")
     else:
         text += _(question.prompt)
+    if question.key == "destinations":
+        notes = notes_lines(destination_notes(), (o.value for o in options))
+        text += "".join("\n\n" + note for note in notes)
 
     match question.kind:
         case qn.Kind.CHOICE:
@@ -236,8 +257,17 @@ def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: i
     place = place_line(applicant, result.quota, position)
     if place:
         lines += ["", place]
+    lines += chosen_destination_notes(d, applicant)
     lines += ["", _("submitted.next_steps").format(url=d.settings.siapkerja_url)]
+    lines += ["", _("safety.reminder")]
     return View("\n".join(lines))
+
+
+def chosen_destination_notes(d: Deps, applicant: Applicant) -> list[str]:
+    """The notes of the destinations this resident picked, as lines after the verdict."""
+    picked_destinations = applicant.answers.get("destinations") or []
+    notes = notes_lines(d.settings.destination_notes, picked_destinations)
+    return ["", *notes] if notes else []
 
 
 def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
@@ -255,5 +285,8 @@ def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
     place = place_line(applicant, quota_for(d, applicant.pool), position)
     if place:
         lines += ["", place]
+    lines += chosen_destination_notes(d, applicant)
     lines += ["", _(f"stage.{applicant.stage}.next")]
+    if applicant.stage in PRE_DEPARTURE_STAGES:
+        lines += ["", _("safety.reminder")]
     return View("\n".join(lines))

@@ -91,7 +91,8 @@ async def last(user: SimUser) -> SentMessage:
 
 
 async def answer_interview(user: SimUser, p: Person) -> SentMessage:
-    """From the first question (name) to the summary; returns the summary message."""
+    """From the first question (name) to the summary; returns the summary message (the
+    destination question when the person has no destinations)."""
     await say(user, p.name)
     await say(user, p.nik)
     await tap(user, "✅")  # the birth date read from the NIK
@@ -118,10 +119,11 @@ async def answer_interview(user: SimUser, p: Person) -> SentMessage:
     await tap(user, p.done)
     for interest in p.interests:
         await tap(user, interest)
-    await tap(user, p.done)
+    shown = await tap(user, p.done)
     for destination in p.destinations:
         await tap(user, destination)
-    return await tap(user, p.done)
+    # With no destination, stop at that question ("Selesai" would only raise an alert).
+    return await tap(user, p.done) if p.destinations else shown
 
 
 async def register(

@@ -60,6 +60,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("TELEGRAM_API_BASE_URL", "ftp://x"),
         ("LOG_LEVEL", "LOUD"),
         ("RULES_FILE", "/nonexistent/rules.toml"),
+        ("DESTINATION_NOTES_PATH", "/nonexistent/notes.toml"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
@@ -67,3 +68,22 @@ def test_bad_values_name_the_setting(name: str, value: str) -> None:
         load_settings({name: value}, env_file=None)
     message = str(error.value)
     assert message.startswith(f"{name}:") and "\n" not in message
+
+
+def test_destination_notes_come_from_the_file_named(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.toml"
+    notes.write_text('[taiwan]\nid = "Catatan Taiwan."\nen = "A Taiwan note."\n', "utf-8")
+    settings = load_settings({"DESTINATION_NOTES_PATH": str(notes)}, env_file=None)
+    assert [n.destination for n in settings.destination_notes.notes] == ["taiwan"]
+    # Without the setting: the notes shipped with the bot.
+    shipped = load_settings({}, env_file=None).destination_notes
+    assert [n.destination for n in shipped.notes] == ["arab_saudi"]
+
+
+def test_a_bad_notes_file_stops_start_up_naming_the_setting(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.toml"
+    notes.write_text('[arab-saudi]\nid = "x"\nen = "y"\n', "utf-8")
+    with pytest.raises(SettingsError) as error:
+        load_settings({"DESTINATION_NOTES_PATH": str(notes)}, env_file=None)
+    assert str(error.value).startswith("DESTINATION_NOTES_PATH:")
+    assert "[arab-saudi] is not a destination" in str(error.value)
