@@ -18,7 +18,7 @@ from telegram.ext import Application, Defaults, TypeHandler
 
 from bot.deps import DEPS_KEY, Deps
 from bot.feature import Feature, Group
-from bot.http import AiohttpRequest
+from bot.http import AiohttpRequest, Reachability
 from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
@@ -39,6 +39,8 @@ from handlers.errors import on_error
 from handlers.flood import notify_flood
 
 log = logging.getLogger(__name__)
+
+REACHABILITY_KEY = "reachability"  # bot/http.py's Reachability, for /healthz and tests
 
 # The bot's features. Their order is the order of their handlers within a group (it matters
 # only where patterns overlap), of their fallbacks (registration's catch-all text before
@@ -70,14 +72,15 @@ def build_application(
     s = d.settings
     assert s.bot_token is not None
     processor = PerChatUpdateProcessor(64)
+    reachability = Reachability()  # one outage, one log line, whichever client meets it
     builder = (
         Application.builder()
         .token(s.bot_token)
         .base_url(base_url or s.telegram_api_base_url)
         .base_file_url(base_file_url or s.telegram_file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=s.timezone))
-        .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(AiohttpRequest(connection_pool_size=64, reachability=reachability))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, reachability=reachability))
         .concurrent_updates(processor)
     )
     if rate_limiter:
@@ -89,6 +92,7 @@ def build_application(
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)
     processor.on_flood = functools.partial(notify_flood, app)
     app.bot_data[DEPS_KEY] = d
+    app.bot_data[REACHABILITY_KEY] = reachability
 
     app.add_handler(TypeHandler(Update, load_locale), group=Group.CONTEXT)
     for feature in features:

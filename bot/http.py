@@ -8,11 +8,19 @@ so the same calls cost the bot much less CPU, and a crowd of residents is served
 Parameters go as one JSON body (the Bot API reads JSON), files as multipart/form-data.
 Errors are PTB's: a timeout is TimedOut, any other transport failure NetworkError, so the
 rest of the bot (bot/services/delivery.py, the rate limiter) sees what it saw with httpx.
+
+While Telegram cannot be reached, every call fails, and PTB's polling loop logged a full
+traceback for each (833 lines in 40 s, issue 10). ``Reachability``, shared by the bot's two
+clients, logs one line when calls begin to fail (no answer, or a 5xx) and one when an answer
+comes again, with how long it lasted; the polling loop's own report is then left quiet
+(bot/runner.py).
 """
 
 from __future__ import annotations
 
+import logging
 import ssl
+import time
 from typing import Any
 
 import aiohttp
@@ -21,6 +29,32 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _JSON = {"Content-Type": "application/json"}
+
+log = logging.getLogger(__name__)
+
+
+class Reachability:
+    """Whether Telegram answers: one log line when an outage begins, one when it ends."""
+
+    def __init__(self) -> None:
+        self.down_since: float | None = None
+        self.failures = 0  # calls failed in the current (or last) outage
+        self.outages = 0
+
+    def failed(self, why: str) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            self.failures = 0
+            self.outages += 1
+            log.warning("Telegram cannot be reached (%s); retrying quietly until it answers", why)
+        self.failures += 1
+
+    def answered(self) -> None:
+        if self.down_since is not None:
+            lasted = time.monotonic() - self.down_since
+            self.down_since = None
+            log.warning("Telegram answers again after %.0f s (%d calls failed meanwhile)",
+                        lasted, self.failures)  # fmt: skip
 
 
 def _ssl_context() -> ssl.SSLContext:
@@ -38,6 +72,7 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        reachability: Reachability | None = None,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
@@ -46,6 +81,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self.reachability = reachability or Reachability()
 
     @property
     def read_timeout(self) -> float | None:
@@ -109,11 +145,18 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         except TimeoutError as err:
+            self.reachability.failed("no answer in time")
             raise TimedOut from err
         except aiohttp.ClientError as err:
+            self.reachability.failed(f"aiohttp.{err.__class__.__name__}")
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        if status >= 500:
+            self.reachability.failed(f"HTTP {status}")
+        else:
+            self.reachability.answered()
+        return status, payload
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:

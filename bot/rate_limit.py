@@ -38,6 +38,13 @@ did, let one person who sent 500 messages stall everyone. So the refused chat wa
 429s for ``GLOBAL_CHATS`` different chats within a second mean the bot's overall limit, and
 pause every send. The refused request is retried, first among its chat's waiting sends, a
 bounded number of times.
+
+A reply that meets a 5xx or a network error is retried too, after ``NETWORK_BACKOFF`` (half a
+second, then doubling, about half a minute in all): without it the resident's answer was
+stored and the next question never came. Announcements (``Lane.BULK``) are not: their sender
+keeps an outbox and retries on its own. A retry can repeat a message Telegram did take when
+only its answer was lost; a question asked twice is better than one never asked. An edit
+retried after such a loss is refused as "message is not modified": that means it arrived.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from enum import IntEnum
 from typing import Any
 
 from telegram._utils.types import JSONDict
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -69,6 +76,8 @@ CHAT_RATE = 1 / 1.05
 # 429s for this many different chats within GLOBAL_SPAN seconds: the bot's overall limit.
 GLOBAL_CHATS = 2
 GLOBAL_SPAN = 1.0
+# Waits before each retry of a reply after a 5xx or a network error.
+NETWORK_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 
 class Lane(IntEnum):
@@ -107,6 +116,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         limit: int = DEFAULT_LIMIT,
         max_retries: int = DEFAULT_RETRIES,
         window: float = WINDOW,
+        network_backoff: tuple[float, ...] = NETWORK_BACKOFF,
         chat_burst: int = CHAT_BURST,
         chat_rate: float = CHAT_RATE,
         chat_pacing: bool = False,
@@ -115,6 +125,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         self.window = window
         self.interval = window / limit
         self.max_retries = max_retries
+        self.network_backoff = network_backoff
         self.chat_burst = chat_burst
         self.chat_rate = chat_rate
         self.chat_pacing = chat_pacing  # turned on by the first 429 for one chat
@@ -290,29 +301,54 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         budgeted = endpoint.startswith("send") and endpoint != "sendChatAction"
         lane = Lane.REPLY if rate_limit_args is None else rate_limit_args
         order = next(self._seq)  # kept across retries: a retry goes before later sends
-        for attempt in range(self.max_retries + 1):
+        throttled = failed = 0  # 429s, and 5xx or network errors, met so far
+        while True:
+            backoff = 0.0
             if chat is not None:
                 await self._acquire(lane, order, chat, budgeted)
             try:
                 return await callback(*args, **kwargs)
+            except BadRequest as exc:
+                if failed and "message is not modified" in str(exc).lower():
+                    return True  # the edit had arrived; only its answer was lost
+                raise
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
-                if chat is None:  # not a message (a button's answer): it alone waits
-                    if attempt == self.max_retries:
-                        raise
-                    await asyncio.sleep(wait)
-                    continue
-                overall = self._refused(chat, wait)
-                if attempt == self.max_retries:
+                if throttled == self.max_retries:
+                    if chat is not None:
+                        self._refused(chat, wait)
                     raise
-                if overall:
+                throttled += 1
+                if chat is None:  # not a message (a button's answer): it alone waits
+                    backoff = wait
+                elif self._refused(chat, wait):
                     log.info("429s for several chats: every send waits %.0f s", wait)
                 else:
                     log.info("429 on %s for one chat: it waits %.0f s", endpoint, wait)
+            except NetworkError as exc:
+                if not self._retries_failure(exc, chat, lane, failed):
+                    raise
+                backoff = self.network_backoff[failed]
+                failed += 1
+                log.info("%s failed (%s): retry %d in %.1f s", endpoint, type(exc).__name__,
+                         failed, backoff)  # fmt: skip
             finally:
                 if chat is not None:
                     self._release()
-        raise AssertionError("unreachable")  # the loop returns or raises
+            if backoff:
+                await asyncio.sleep(backoff)
+
+    def _retries_failure(
+        self, exc: NetworkError, chat: int | None, lane: Lane, failed: int
+    ) -> bool:
+        """A 5xx or a lost connection on a reply to a chat: retried a bounded number of times.
+        A body too large for Telegram would be refused again."""
+        return (
+            chat is not None
+            and lane is Lane.REPLY
+            and failed < len(self.network_backoff)
+            and "too large" not in str(exc).lower()
+        )
 
 
 def _chat_of(data: dict[str, Any]) -> int | None:

@@ -19,6 +19,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import FEATURES, build_application
@@ -67,13 +68,25 @@ async def polling(app: App, poll_timeout: int) -> AsyncIterator[None]:
     assert app.updater is not None
     # Updates sent while the bot was down are still waiting at Telegram: take them all.
     await app.updater.start_polling(
-        poll_interval=0, timeout=poll_timeout, drop_pending_updates=False
+        poll_interval=0,
+        timeout=poll_timeout,
+        drop_pending_updates=False,
+        error_callback=polling_failed,
     )
     try:
         yield
     finally:
         if app.updater.running:
             await app.updater.stop()
+
+
+def polling_failed(exc: TelegramError) -> None:
+    """PTB's polling loop met an error and will try again (with its own backoff). A network
+    error is an outage that bot/http.py already logged in one line; anything else gets one
+    line, not PTB's traceback each time."""
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return
+    log.warning("polling for updates failed: %s: %s", type(exc).__name__, exc)
 
 
 class BotRunner:

@@ -97,7 +97,8 @@ class BotApiSimulator:
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
-        site = web.TCPSite(runner, self._host, 0)
+        # Started again after a stop: the same port, as a server back from an outage.
+        site = web.TCPSite(runner, self._host, self._port or 0)
         await site.start()
         self._port = int(runner.addresses[0][1])
         self._runner = runner
