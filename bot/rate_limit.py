@@ -40,7 +40,7 @@ pause every send. The refused request is retried, first among its chat's waiting
 bounded number of times.
 
 A reply that meets a 5xx or a network error is retried too, after ``NETWORK_BACKOFF`` (half a
-second, then doubling, about half a minute in all): without it the resident's answer was
+second, then doubling, 7.5 s in all: enough for a blip): without it the resident's answer was
 stored and the next question never came. Announcements (``Lane.BULK``) are not: their sender
 keeps an outbox and retries on its own. A retry can repeat a message Telegram did take when
 only its answer was lost; a question asked twice is better than one never asked. An edit
@@ -77,7 +77,7 @@ CHAT_RATE = 1 / 1.05
 GLOBAL_CHATS = 2
 GLOBAL_SPAN = 1.0
 # Waits before each retry of a reply after a 5xx or a network error.
-NETWORK_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+NETWORK_BACKOFF = (0.5, 1.0, 2.0, 4.0)
 
 
 class Lane(IntEnum):

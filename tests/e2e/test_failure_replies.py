@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import catalog
+from bot.rate_limit import NETWORK_BACKOFF
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
@@ -16,7 +17,8 @@ async def test_a_failed_edit_after_a_press_is_answered_once_with_an_apology(
     user = await at_first_question(sim, 7501)
     await say(user, "Rina Marlina")
     await say(user, "3673055512980001")
-    sim.inject_error("editMessageText", status=500, times=3)
+    # The edit and every retry the rate limiter makes of it (bot/rate_limit.py) fail.
+    sim.inject_error("editMessageText", status=500, times=1 + len(NETWORK_BACKOFF))
     record = await user.tap("✅")
     apology = await user.next_message(timeout=15)
     await user.wait_idle(quiet=0.2)
