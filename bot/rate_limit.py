@@ -16,6 +16,28 @@ window at Telegram's end can hold more than ``limit`` of them, however late the 
 intervals that overlap pairwise all share a moment.) Sends are also spaced ``1/limit`` apart
 so they do not leave in bursts.
 
+Over a real network that span is longer than Telegram's window by a whole round trip, so the
+ceiling fell with it: 30 / (1 + RTT), 24/s at 250 ms (issue 11). But Telegram cannot have
+received a send the moment it left, nor the moment its answer came back: the request needed
+its way there and the answer its way back. With ``F`` a floor under each way (no request
+reaches Telegram sooner, no answer comes back sooner), a send let go at ``t`` and answered at
+``t'`` arrived at Telegram within ``[t + F, t' - F]``, so counting it over
+``[t + F, t' - F + window)`` keeps the argument above whole: that interval holds
+``[arrival, arrival + window)``, and sends Telegram received within one window have pairwise
+overlapping intervals, so they share a moment. The rule stays "fewer than ``limit`` counted",
+now at the moment ``now + F`` where a send let go now could first arrive: every other send
+counted there is in flight or counted past it (an interval that started later and overlaps
+the new one is counted too: the count over-estimates, never under-estimates). Each send then
+takes ``RTT - 2F + window`` of the budget instead of ``RTT + window``: at 250 ms ± 50 ms with
+``F`` near 100 ms, about 1.05 s, so 28-29 sends/s instead of 24.
+
+``F`` is learnt: half the shortest round trip of the last minute (``FLOOR_SPAN``), less a
+share for a path slower one way than the other (``FLOOR_SHARE``) and a few milliseconds, and
+0 until ``FLOOR_SAMPLES`` round trips were seen. A round trip is timed from when the send
+was let go to when its answer was read, so a busy event loop only lengthens it (a smaller
+share of it is then taken as the floor) and never makes a send look faster than it was. On
+loopback ``F`` is 0 and the limiter is exactly the one that met no 429 in the rush.
+
 Replies to residents go first: a send marked ``Lane.BULK`` (announcements) waits while any reply
 is waiting, so a broadcast fills what the residents leave. Requests without a chat
 (answerCallbackQuery, getUpdates, setMyCommands) are not messages and pass at once.
@@ -50,6 +72,7 @@ retried after such a loss is refused as "message is not modified": that means it
 from __future__ import annotations
 
 import asyncio
+import bisect
 import heapq
 import itertools
 import logging
@@ -70,6 +93,12 @@ DEFAULT_LIMIT = 30
 DEFAULT_RETRIES = 8
 # How long a send stays counted after its answer: Telegram's window.
 WINDOW = 1.0
+# The floor under each way to Telegram: this share of half the shortest round trip seen in
+# the last FLOOR_SPAN seconds, less FLOOR_MARGIN; 0 before FLOOR_SAMPLES round trips.
+FLOOR_SHARE = 0.9
+FLOOR_MARGIN = 0.002
+FLOOR_SPAN = 60.0
+FLOOR_SAMPLES = 20
 # New messages to one chat: a burst, then a little under one a second.
 CHAT_BURST = 10
 CHAT_RATE = 1 / 1.05
@@ -120,6 +149,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         chat_burst: int = CHAT_BURST,
         chat_rate: float = CHAT_RATE,
         chat_pacing: bool = False,
+        one_way: float | None = None,
     ) -> None:
         self.limit = limit
         self.window = window
@@ -130,7 +160,12 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         self.chat_rate = chat_rate
         self.chat_pacing = chat_pacing  # turned on by the first 429 for one chat
         self._in_flight = 0
-        self._counted_until: deque[float] = deque()  # finished sends, in order of finishing
+        self._counted_until: list[float] = []  # finished sends' ends, sorted
+        # The floor under each way: fixed (one_way, for tests) or learnt from round trips,
+        # kept as a sliding minimum: (answered at, round trip), increasing round trips.
+        self._fixed_floor = one_way
+        self._round_trips: deque[tuple[float, float]] = deque()
+        self._samples = 0
         self._waiting: list[_Entry] = []
         self._seq = itertools.count()
         self._next_slot = 0.0
@@ -150,12 +185,39 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
     @property
     def counted(self) -> int:
         """Sends counted against the limit now (in flight, or answered within the window)."""
-        self._forget_old(asyncio.get_running_loop().time())
-        return self._in_flight + len(self._counted_until)
+        now = asyncio.get_running_loop().time()
+        self._forget_old(now)
+        return self._in_flight + self._counted_after(now + self.floor)
+
+    @property
+    def floor(self) -> float:
+        """The floor under each way to Telegram now (seconds)."""
+        if self._fixed_floor is not None:
+            return self._fixed_floor
+        if self._samples < FLOOR_SAMPLES or not self._round_trips:
+            return 0.0
+        return max(0.0, FLOOR_SHARE * self._round_trips[0][1] / 2 - FLOOR_MARGIN)
+
+    def _round_trip(self, left: float, answered: float) -> None:
+        rtt = answered - left
+        trips = self._round_trips
+        while trips and trips[-1][1] >= rtt:
+            trips.pop()
+        trips.append((answered, rtt))
+        while trips[0][0] <= answered - FLOOR_SPAN:
+            trips.popleft()
+        self._samples += 1
 
     def _forget_old(self, now: float) -> None:
-        while self._counted_until and self._counted_until[0] <= now:
-            self._counted_until.popleft()
+        # Ends at or before now can matter to no send let go from now on (they arrive later).
+        ends = self._counted_until
+        gone = bisect.bisect_right(ends, now)
+        if gone:
+            del ends[:gone]
+
+    def _counted_after(self, moment: float) -> int:
+        ends = self._counted_until
+        return len(ends) - bisect.bisect_right(ends, moment)
 
     def _dispatch(self) -> None:
         """Let the first waiter go if the slot, the pause and the count allow; else set a
@@ -176,10 +238,12 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
             return
         self._forget_old(now)
         wake = max(self._next_slot, self._paused_until)
-        if self._in_flight + len(self._counted_until) >= self.limit:
-            if not self._counted_until:
+        floor = self.floor
+        first = bisect.bisect_right(self._counted_until, now + floor)
+        if self._in_flight + len(self._counted_until) - first >= self.limit:
+            if first == len(self._counted_until):
                 return  # all in flight: the next one to finish calls _dispatch
-            wake = max(wake, self._counted_until[0])
+            wake = max(wake, self._counted_until[first] - floor)
         if wake > now:
             self._timer = loop.call_at(wake, self._dispatch)
             return
@@ -262,9 +326,17 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
                 self._wake()
             raise
 
-    def _release(self) -> None:
+    def _release(self, left: float | None) -> None:
+        """A send is over. Answered (``left``: when it was let go): it arrived at least the
+        floor before its answer came; otherwise it may have arrived up to now."""
         self._in_flight -= 1
-        self._counted_until.append(asyncio.get_running_loop().time() + self.window)
+        now = asyncio.get_running_loop().time()
+        if left is not None:
+            self._round_trip(left, now)
+            end = now - self.floor + self.window
+        else:
+            end = now + self.window
+        bisect.insort(self._counted_until, end)
         self._wake()
 
     def _refused(self, chat: int, seconds: float) -> bool:
@@ -302,17 +374,24 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
         lane = Lane.REPLY if rate_limit_args is None else rate_limit_args
         order = next(self._seq)  # kept across retries: a retry goes before later sends
         throttled = failed = 0  # 429s, and 5xx or network errors, met so far
+        loop = asyncio.get_running_loop()
         while True:
             backoff = 0.0
+            left: float | None = None  # set when an answer came: the round trip is known
             if chat is not None:
                 await self._acquire(lane, order, chat, budgeted)
+            started = loop.time()
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
+                left = started
+                return result
             except BadRequest as exc:
+                left = started
                 if failed and "message is not modified" in str(exc).lower():
                     return True  # the edit had arrived; only its answer was lost
                 raise
             except RetryAfter as exc:
+                left = started
                 wait = retry_seconds(exc)
                 if throttled == self.max_retries:
                     if chat is not None:
@@ -334,7 +413,7 @@ class SmoothRateLimiter(BaseRateLimiter[Lane]):
                          failed, backoff)  # fmt: skip
             finally:
                 if chat is not None:
-                    self._release()
+                    self._release(left)
             if backoff:
                 await asyncio.sleep(backoff)
 

@@ -31,6 +31,7 @@ NAME = "2 broadcast"
 ADMIN_ID = 900_001
 TEXT = "Pengumuman uji: pelatihan las angkatan 1 dimulai Senin pukul 08.00 WIB."
 _SENDS = {"sendmessage", "sendphoto", "senddocument"}
+_ALL = _SENDS | {"editmessagetext", "editmessagereplymarkup", "editmessagecaption"}
 
 
 def _available() -> bool:
@@ -147,6 +148,7 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
                 after = sim.stats()
                 calls = [c for c in sim.calls if c.method.lower() in _SENDS
                          and c.chat_id in wanted]  # fmt: skip
+                everything = [c for c in sim.calls if c.method.lower() in _ALL]
             finally:
                 await bot.stop()
     started = first_send[0] if first_send else finished
@@ -154,6 +156,16 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
     attempts = [c for c in calls if c.ok or c.error_code == 403]
     span = (max(c.at for c in attempts) - min(c.at for c in attempts)) if attempts else 0.0
     rate = len(attempts) / span if span else 0.0
+    # Every message Telegram took (or refused as blocked) while the broadcast ran, replies to
+    # the residents included: how much of the 30/s the bot used in all.
+    if attempts:
+        first, last = min(c.at for c in attempts), max(c.at for c in attempts)
+        taken = [c for c in everything if first <= c.at <= last and (c.ok or c.error_code == 403)]
+        rate_all = len(taken) / span if span else 0.0
+        refused = sum(1 for c in everything if c.error_code == 429)
+        share_429 = refused / max(1, len(taken) + refused)
+    else:
+        rate_all, share_429 = 0.0, 0.0
     delivered = sum(1 for uid in reachable if copies.get(uid))
     lost = len(reachable) - delivered
     duplicates = sum(n - 1 for n in copies.values() if n > 1)
@@ -162,7 +174,10 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
     result.add("recipients (blocked / deactivated)",
                f"{recipients:,} ({len(blocked)} / {len(deactivated)})")  # fmt: skip
     result.add("sends/s sustained", rate, "/s", ">= 25 (limit 30)", rate >= 25)
+    result.add("all sends+edits/s during it", rate_all, "/s", ">= 27 (90 % of 30)",
+               rate_all >= 27)  # fmt: skip
     result.add("429 answers", too_many, "", "0", too_many == 0)
+    result.add("  share of sends", f"{share_429 * 100:.2f}", "%", "<= 0.1 %", share_429 <= 0.001)
     result.add("delivered", delivered, f"/ {len(reachable):,}", f"{len(reachable):,}",
                delivered == len(reachable))  # fmt: skip
     result.add("lost", lost, "", "0", lost == 0)
@@ -173,7 +188,8 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
     result.add("resident /status requests", len(waits))
     result.add("broadcast duration", seconds, "s")
     result.data = {"recipients": recipients, "blocked": len(blocked),
-                   "deactivated": len(deactivated), "rate": rate, "429s": too_many,
+                   "deactivated": len(deactivated), "rate": rate, "rate_all": rate_all,
+                   "429s": too_many,
                    "delivered": delivered, "lost": lost, "duplicates": duplicates,
                    "status_p50": percentile(waits, 50), "status_p95": p95,
                    "status_requests": len(waits), "seconds": seconds}  # fmt: skip

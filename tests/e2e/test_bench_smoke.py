@@ -97,3 +97,11 @@ async def test_flood_smoke() -> None:
     assert data["notices"] == 1  # one "please wait" for the flooder
     assert data["recovery"] is not None  # its last message was answered
     assert data["to_flooder"] < 40  # not one answer per message
+
+
+async def test_broadcast_smoke_over_a_slow_network() -> None:
+    result = await broadcast.run(recipients=40, askers=2, blocked_share=0.1,
+                                 deactivated_share=0.05, rtt=0.1, jitter=0.02)  # fmt: skip
+    data = result.data
+    assert data["delivered"] == 34 and data["lost"] == 0 and data["duplicates"] == 0
+    assert data["rate_all"] > 0

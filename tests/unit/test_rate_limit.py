@@ -4,6 +4,7 @@ tests cannot fail on a slow or busy machine."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -353,3 +354,53 @@ async def test_a_send_cancelled_while_waiting_leaves_nothing_counted() -> None:
     )
     await asyncio.sleep(0.06)
     assert limiter.counted == 0
+
+
+async def test_over_a_network_no_window_at_telegram_holds_more_than_the_limit() -> None:
+    # Each send takes 20-80 ms to reach "Telegram" and 20-80 ms to come back (sleeps are never
+    # early, so on a busy machine only longer). With the floor of 20 ms each way, a send is
+    # counted from 20 ms after it leaves until 20 ms before its answer plus the window: no
+    # window of arrivals may then hold more than the limit, however late the loop runs.
+    limiter = SmoothRateLimiter(limit=5, window=0.1, one_way=0.02)
+    loop = asyncio.get_running_loop()
+    arrivals: list[float] = []
+
+    def sender(n: int) -> Any:
+        async def send() -> dict[str, Any]:
+            await asyncio.sleep(0.02 + (n * 7 % 5) * 0.015)  # on the way there
+            arrivals.append(loop.time())
+            await asyncio.sleep(0.02 + (n * 3 % 5) * 0.015)  # and back
+            return {}
+
+        return send
+
+    await asyncio.gather(
+        *(limiter.process_request(sender(n), (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(60))
+    )  # fmt: skip
+    assert len(arrivals) == 60
+    arrivals.sort()
+    # The most arrivals in any half-open window [a, a + 0.1).
+    most = max(bisect.bisect_left(arrivals, a + 0.1) - i for i, a in enumerate(arrivals))
+    assert most <= 5
+
+
+async def test_the_floor_is_learnt_from_the_shortest_round_trip_and_never_more() -> None:
+    limiter = SmoothRateLimiter(limit=1000)
+    loop = asyncio.get_running_loop()
+
+    async def slow() -> dict[str, Any]:
+        await asyncio.sleep(0.05)  # a 50 ms round trip at least
+        return {}
+
+    assert limiter.floor == 0.0  # nothing seen yet: the limiter of loopback
+    started = loop.time()
+    await asyncio.gather(
+        *(limiter.process_request(slow, (), {}, "sendMessage", {"chat_id": n}, None)
+          for n in range(25))
+    )  # fmt: skip
+    longest = loop.time() - started
+    # Each round trip lasted 50 ms or more (a sleep is never early) and at most the whole run:
+    # the floor is a share of half the shortest, so never more than half of any.
+    assert 0.0 < limiter.floor <= 0.025
+    assert limiter.floor <= longest / 2
