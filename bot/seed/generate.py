@@ -304,7 +304,8 @@ class Generator:
             if question.key == "nik":
                 answers["_nik_birth_date"] = full["_nik_birth_date"]
                 answers["_nik_sex"] = full["_nik_sex"]
-                row["nik"] = full["nik"]
+                if status != "interviewing":  # only a sent registration reserves its NIK
+                    row["nik"] = full["nik"]
             elif question.key == "birth_date":
                 answers["_birth_date_differs"] = False
             elif question.key == "sex":
