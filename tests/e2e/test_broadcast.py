@@ -4,41 +4,27 @@ accounts, missing chats and 429s; previews and typed filters; double taps; bad i
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot.runner import BotRunner
-from bot.services.broadcast import Broadcaster
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.simulator.state import TINY_PNG
 from bot.storage import broadcasts as store
 from bot.storage import staff as staff_repo
-from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, STAFF_ID, RunnerFactory
 from tests.e2e.residents import last, say, tap, until
-from tests.unit.test_recipients import applicant_row, insert_applicants
+from tests.helpers.broadcasts import compose, finished, seed, with_buttons
+from tests.helpers.rows import applicant_row, insert_applicants
+from tests.helpers.runner import db_of, sender_of
 
 # Messages/s for tests with the flood limit off, where the bot's limiter does not hold
 # sends to Telegram's 30/s either (tests/conftest.py): a few hundred recipients take about
 # a second instead of ten.
 FAST = 400.0
 FIRST_ID = 500_001
-ANNOUNCEMENT = "Pelatihan las angkatan 1 dimulai Senin, 7 Desember 2026."
-
-
-def db_of(runner: BotRunner) -> Database:
-    assert runner.deps is not None
-    return runner.deps.db
-
-
-def sender_of(runner: BotRunner) -> Broadcaster:
-    assert runner.deps is not None
-    assert runner.deps.broadcaster is not None
-    return runner.deps.broadcaster
-
-
 def taktakan_japan(user_id: int) -> tuple[object, ...]:
     return applicant_row(
         user_id,
@@ -48,22 +34,8 @@ def taktakan_japan(user_id: int) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-async def seed(runner: BotRunner, ids: Iterable[int], **row: Any) -> list[int]:
-    chosen = list(ids)
-    await insert_applicants(db_of(runner), [applicant_row(uid, **row) for uid in chosen])
-    return chosen
-
-
 async def messages_with(sim: BotApiSimulator, user_id: int, text: str) -> list[SentMessage]:
     return [m for m in sim.chat(user_id).messages if text in m.text]
-
-
-async def finished(user: SimUser, broadcast_id: int, within: float = 30.0) -> SentMessage:
-    """The "sending has ended" notice of this broadcast, once it is in the staff chat."""
-    fragment = f"#{broadcast_id} sudah berakhir"
-    await until(lambda: any(fragment in m.text for m in user.messages), within)
-    await user.wait_idle(quiet=0.05)
-    return next(m for m in user.messages if fragment in m.text)
 
 
 async def send_now(user: SimUser, broadcast_id: int) -> SentMessage:
@@ -78,25 +50,6 @@ async def runner(make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
     await started.start()
     yield started
     await started.stop()
-
-
-async def with_buttons(user: SimUser, within: float = 10.0) -> SentMessage:
-    """The bot's next message that has buttons (after the preview copy, which has none)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        message = await user.next_message(timeout=max(0.1, deadline - loop.time()))
-        if message.buttons:
-            return message
-
-
-async def compose(admin: SimUser, text: str = ANNOUNCEMENT, command: str = "/umumkan") -> str:
-    """/umumkan, then the announcement; the text of the view that follows (who gets it, or
-    the preview when the command had a filter)."""
-    prompt = await say(admin, command)
-    assert "Kirim isi pengumumannya" in prompt.text, prompt.text
-    await admin.send(text)
-    return (await with_buttons(admin)).text
 
 
 async def test_a_few_hundred_recipients_each_get_it_exactly_once(

@@ -14,7 +14,8 @@ from bot.storage import broadcasts as store
 from bot.storage import staff as staff_repo
 from tests.conftest import ADMIN_ID, STAFF_ID, RunnerFactory
 from tests.e2e.residents import say, tap, until
-from tests.e2e.test_broadcast import compose, db_of, seed, sender_of
+from tests.helpers.broadcasts import compose, seed
+from tests.helpers.runner import db_of, sender_of
 
 # Telegram's ~30 messages/s overall and ~1/s per chat, and the bot at Telegram's rate.
 pytestmark = pytest.mark.telegram_limits

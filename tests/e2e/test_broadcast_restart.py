@@ -18,9 +18,9 @@ from bot.storage import broadcasts as store
 from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, RunnerFactory
 from tests.e2e.residents import say, tap, until
-from tests.e2e.test_broadcast import db_of, sender_of
-from tests.e2e.test_process import ROOT, bot_env
-from tests.unit.test_recipients import applicant_row, insert_applicants
+from tests.helpers.process import ROOT, bot_env
+from tests.helpers.rows import applicant_row, insert_applicants
+from tests.helpers.runner import db_of, sender_of
 
 TEXT = "Info pelatihan: pendaftaran gelombang 2 dibuka."
 RATE = 100.0

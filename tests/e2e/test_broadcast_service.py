@@ -25,7 +25,7 @@ from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
 from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, NOW, STAFF_ID
 from tests.e2e.residents import until
-from tests.unit.test_recipients import applicant_row, insert_applicants
+from tests.helpers.rows import applicant_row, insert_applicants
 
 
 @dataclass

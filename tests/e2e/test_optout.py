@@ -7,7 +7,8 @@ from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
 from tests.conftest import ADMIN_ID
 from tests.e2e.residents import register, say, tap
-from tests.e2e.test_broadcast import compose, db_of, finished, seed
+from tests.helpers.broadcasts import compose, finished, seed
+from tests.helpers.runner import db_of
 
 RESIDENT = 710_001
 

@@ -12,20 +12,7 @@ from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
 from bot.storage.db import Database
 from tests.e2e.residents import last, say, tap
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def bot_env(sim: BotApiSimulator, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
-    env.update(
-        BOT_TOKEN="123456:PROCESS-TEST",
-        TELEGRAM_API_BASE_URL=sim.base_url,
-        DATABASE_PATH=str(db_path),
-        LOG_LEVEL="INFO",
-        **extra,
-    )
-    return env
+from tests.helpers.process import ROOT, bot_env
 
 
 async def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from tests.conftest import ADMIN_ID, NOW, RunnerFactory
 from tests.e2e.residents import tap, until
-from tests.e2e.test_schedule import db_of, reminder_rows, seed_applicant, service_of
+from tests.helpers.rows import seed_applicant
+from tests.helpers.runner import db_of, reminder_rows, service_of
 
 WIB = ZoneInfo("Asia/Jakarta")
 

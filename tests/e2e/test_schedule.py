@@ -6,57 +6,16 @@ checked as stored rows and as the jobs created for them."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from bot.domain.schedule_csv import template_csv
 from bot.runner import BotRunner
 from bot.services import schedules as svc
-from bot.services.reminders import ReminderService
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
-from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, RunnerFactory
 from tests.e2e.residents import last, register, say, tap, until
-
-# --- helpers shared with test_reminders.py ------------------------------------------------
-
-
-async def seed_applicant(
-    db: Database,
-    user_id: int,
-    reg_no: str,
-    *,
-    name: str = "Siti Aminah",
-    locale: str = "id",
-    opted_out: bool = False,
-) -> None:
-    """A submitted application without walking the interview (the registration tests cover
-    that), so the schedule tests stay fast."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    await db.write(
-        "INSERT INTO applicants (user_id, locale, status, answers, reg_no, submitted_at,"
-        " outcome, stage, opted_out, created_at, updated_at)"
-        " VALUES (?, ?, 'submitted', ?, ?, ?, 'memenuhi_syarat', 'terdaftar', ?, ?, ?)",
-        (user_id, locale, json.dumps({"name": name}), reg_no, now, int(opted_out), now, now),
-    )
-
-
-def db_of(runner: BotRunner) -> Database:
-    assert runner.deps is not None
-    return runner.deps.db
-
-
-def service_of(runner: BotRunner) -> ReminderService:
-    assert runner.deps is not None
-    service = runner.deps.reminders
-    assert service is not None
-    return service
-
-
-async def reminder_rows(db: Database) -> list[tuple[int, int, str, str | None]]:
-    """(reminder id, event id, status, detail) in id order."""
-    rows = await db.fetchall("SELECT id, event_id, status, detail FROM reminders ORDER BY id")
-    return [(r["id"], r["event_id"], r["status"], r["detail"]) for r in rows]
+from tests.helpers.rows import seed_applicant
+from tests.helpers.runner import db_of, reminder_rows, service_of
 
 
 def admin_of(sim: BotApiSimulator) -> SimUser:

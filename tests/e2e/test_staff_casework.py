@@ -10,7 +10,8 @@ from bot.storage import applicants as repo
 from bot.storage import staff as staff_repo
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.e2e.residents import ENGLISH, Person, register, say, tap
-from tests.e2e.test_staff_data import Seed, add_staff, insert
+from tests.helpers.rows import Seed, insert
+from tests.helpers.runner import add_staff
 
 
 @pytest.fixture

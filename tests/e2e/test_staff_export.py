@@ -15,7 +15,8 @@ from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.storage import staff as staff_repo
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.e2e.residents import register, say
-from tests.e2e.test_staff_data import Seed, add_staff, insert
+from tests.helpers.rows import Seed, insert
+from tests.helpers.runner import add_staff
 
 SEEDS = [
     Seed(6001, "SRG-2026-00001", name="Siti Nur'aini Fauziyyah", kecamatan="serang",

@@ -13,7 +13,8 @@ from bot.storage import staff as staff_repo
 from bot.storage.db import Database
 from tests.conftest import ADMIN_ID, STAFF_ID, RunnerFactory
 from tests.e2e.residents import last, say
-from tests.e2e.test_staff_data import Seed, add_staff, insert
+from tests.helpers.rows import Seed, insert
+from tests.helpers.runner import add_staff
 
 RESIDENT_ID = 700_001
 UNKNOWN = catalog("id").gettext("error.unknown_command")

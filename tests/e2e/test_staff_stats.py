@@ -9,7 +9,8 @@ from bot.services import stats
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.storage import staff as staff_repo
 from tests.conftest import ADMIN_ID, STAFF_ID
-from tests.e2e.test_staff_data import Seed, add_staff, insert
+from tests.helpers.rows import Seed, insert
+from tests.helpers.runner import add_staff
 
 # Seven people whose figures are worked out by hand below.
 SEEDS = [

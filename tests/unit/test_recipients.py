@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from bot.domain.recipients import (
 )
 from bot.storage.db import Database
 from bot.storage.recipients import count_recipients, filter_sql, recipient_ids
+from tests.helpers.rows import applicant_row, insert_applicants
 
 F = RecipientFilter
 fs = frozenset
@@ -116,37 +115,6 @@ def test_text_and_json_round_trip(typed: str) -> None:
 
 
 # --- the SQL agrees with the Python rule ---------------------------------------------------
-
-
-def applicant_row(
-    user_id: int,
-    *,
-    answers: Mapping[str, Any] | None = None,
-    outcome: str = "memenuhi_syarat",
-    stage: str = "terdaftar",
-    status: str = "submitted",
-    opted_out: bool = False,
-    inactive: bool = False,
-    locale: str = "id",
-) -> tuple[object, ...]:
-    """A row for insert_applicants: a submitted application with these answers."""
-    now = "2026-11-28T03:00:00+00:00"
-    reg_no = f"SRG-TEST-{user_id}" if status == "submitted" else None
-    return (
-        user_id, locale, status, json.dumps(dict(answers or {})), reg_no,
-        now if status == "submitted" else None, outcome if status == "submitted" else None,
-        stage if status == "submitted" else None, int(opted_out), int(inactive), now, now,
-    )  # fmt: skip
-
-
-async def insert_applicants(db: Database, rows: Iterable[tuple[object, ...]]) -> None:
-    """Straight into SQLite: hundreds of applicants without going through the interview."""
-    await db.write_many(
-        "INSERT INTO applicants (user_id, locale, status, answers, reg_no, submitted_at,"
-        " outcome, stage, opted_out, inactive, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
 
 
 def random_answers(rng: random.Random) -> dict[str, Any]:
