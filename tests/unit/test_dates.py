@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -253,10 +254,11 @@ def test_format_datetime(dt: datetime, locale: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("fn", [format_time, format_datetime])
-def test_naive_datetimes_are_refused(fn: object) -> None:
-    assert callable(fn)
-    with pytest.raises(ValueError):
+def test_naive_datetimes_are_refused(fn: Callable[[datetime, str], str]) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
         fn(datetime(2025, 12, 15, 9, 0), "id")
+    # The same moment with its zone is written, so the refusal is about the missing zone.
+    assert "09.00 WIB" in fn(datetime(2025, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")), "id")
 
 
 @pytest.mark.parametrize(
