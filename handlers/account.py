@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from html import escape
 
 from telegram import Update
@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot.config import SUPPORTED_LOCALES
 from bot.deps import deps
 from bot.domain import questionnaire as qn
-from bot.domain.dates import format_date
+from bot.domain.dates import format_date, format_datetime, stored_moment
 from bot.domain.eligibility import Pool, ProgrammeRules
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
@@ -54,14 +54,14 @@ async def status(update: Update, context: Context) -> None:
     await send(update, context, status_view(d, applicant, position))
 
 
-def data_text(applicant: Applicant, rules: ProgrammeRules) -> str:
+def data_text(applicant: Applicant, rules: ProgrammeRules, tz: tzinfo) -> str:
     """Everything stored about the person, in their language (UU PDP: the right to see it)."""
     locale = get_locale()
     lines = [_("data.title"), ""]
     if applicant.consent_at:
-        consent_day = date.fromisoformat(applicant.consent_at[:10])
-        lines.append(_("data.consent").format(date=format_date(consent_day, locale),
-                                              version=applicant.consent_version))  # fmt: skip
+        # Date and time: when they agreed is what the consent record proves.
+        consented = format_datetime(stored_moment(applicant.consent_at, tz), locale)
+        lines.append(_("data.consent").format(date=consented, version=applicant.consent_version))
     if applicant.source:
         lines.append(_("data.source").format(source=escape(applicant.source)))
     if applicant.reg_no:
@@ -85,7 +85,8 @@ async def data(update: Update, context: Context) -> None:
     if applicant is None:
         await send(update, context, View(_("data.nothing")))
         return
-    await send(update, context, View(data_text(applicant, deps(context).rules)))
+    d = deps(context)
+    await send(update, context, View(data_text(applicant, d.rules, d.settings.timezone)))
 
 
 async def hapus(update: Update, context: Context) -> None:

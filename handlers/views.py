@@ -15,7 +15,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup
 from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
-from bot.domain.dates import date_turning, format_date, format_date_short
+from bot.domain.dates import date_turning, format_date, format_date_short, stored_moment
 from bot.domain.destination_notes import DestinationNotes
 from bot.domain.eligibility import Outcome
 from bot.domain.stages import STAGES, Stage
@@ -272,7 +272,7 @@ def chosen_destination_notes(d: Deps, applicant: Applicant) -> list[str]:
 
 def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
     locale = get_locale()
-    submitted_on = date.fromisoformat((applicant.submitted_at or "")[:10])
+    submitted_on = stored_moment(applicant.submitted_at or "", d.settings.timezone).date()
     lines = [
         _("status.title"),
         "",

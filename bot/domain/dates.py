@@ -7,7 +7,7 @@ messages. The formatting helpers are the one place Babel is used for date words.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -183,6 +183,17 @@ def format_datetime(dt: datetime, locale: str) -> str:
     # The date is the one on the wall clock of dt's own zone, not the server's.
     joiner = _AT.get(_language(locale), _AT["id"])
     return f"{format_date(dt.date(), locale)} {joiner} {format_time(dt, locale)}"
+
+
+def stored_moment(stored: str, tz: tzinfo) -> datetime:
+    """A stored timestamp (ISO 8601, written in UTC) on the wall clock of ``tz``.
+
+    Never cut the date out of the stored text: "2026-12-01T22:54:00+00:00" is Wednesday
+    2 December at 05.54 in WIB, and its first ten characters say Tuesday."""
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:  # the storage convention: a time without a zone is UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz)
 
 
 def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
