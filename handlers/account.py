@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot import callbacks as cb
 from bot.config import SUPPORTED_LOCALES
-from bot.deps import deps
+from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date, format_datetime, stored_moment
 from bot.domain.eligibility import Pool, ProgrammeRules
@@ -45,6 +45,9 @@ async def status(update: Update, context: Context) -> None:
     """/status: registration number, stage, verdict, place in the quota and the next step."""
     d = deps(context)
     applicant = await applicant_of(update, context)
+    if applicant is not None and applicant.status == ApplicantStatus.MINOR:
+        await send(update, context, View(minor_status(d, applicant)))
+        return
     if applicant is None or not applicant.submitted:
         interviewing = applicant is not None and applicant.status == ApplicantStatus.INTERVIEWING
         text = _("status.in_progress") if interviewing else _("status.none")
@@ -52,6 +55,17 @@ async def status(update: Update, context: Context) -> None:
         return
     position = await repo.waitlist_position(d.db, applicant)
     await send(update, context, status_view(d, applicant, position))
+
+
+def minor_status(d: Deps, applicant: Applicant) -> str:
+    """What is true for someone stopped as a minor: from when they may register."""
+    until = reg.minor_until(d, applicant)
+    if until is None:
+        return _("minor.turned_18").format(**rule_words(d.rules))
+    text = _("status.minor").format(age=d.rules.min_age, date=format_date(until, get_locale()))
+    if applicant.remind_on:
+        text += " " + _("status.minor.reminder")
+    return text
 
 
 def data_text(applicant: Applicant, rules: ProgrammeRules, tz: tzinfo) -> str:

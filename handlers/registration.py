@@ -124,7 +124,7 @@ async def _resume_or_offer(update: Update, context: Context, d: Deps, a: Applica
     if a.status == ApplicantStatus.CONSENT:
         await send(update, context, consent_view())
     elif a.status == ApplicantStatus.MINOR:
-        await send(update, context, View(_("minor.again").format(**rule_words(d.rules))))
+        await _minor(update, context, d, a)
     elif a.submitted:
         await send(update, context, View(_("start.already_submitted").format(reg_no=a.reg_no)))
     else:
@@ -202,6 +202,17 @@ async def _after_answer(
     await show(update, context, current_view(applicant, notice))
 
 
+async def _minor(
+    update: Update, context: Context, d: Deps, a: Applicant, before: str = ""
+) -> None:
+    """Someone stopped as a minor writes again: still too young, or now old enough to start."""
+    if reg.minor_until(d, a) is not None:
+        await send(update, context, View(before + _("minor.again").format(**rule_words(d.rules))))
+        return
+    await reg.reopen_for_adult(d, a)
+    await send(update, context, consent_view())
+
+
 async def _tell_minor(update: Update, context: Context, eligible_from: date) -> None:
     words = rule_words(deps(context).rules)
     text = _("minor.stop").format(date=format_date_short(eligible_from, get_locale()), **words)
@@ -266,8 +277,7 @@ async def _not_expecting_text(
         text = _("hint.submitted").format(reg_no=applicant.reg_no)
         await send(update, context, View(before + text))
     elif applicant.status == ApplicantStatus.MINOR:
-        again = _("minor.again").format(**rule_words(deps(context).rules))
-        await send(update, context, View(before + again))
+        await _minor(update, context, deps(context), applicant, before)
     else:
         await send(update, context, current_view(applicant, notice or _("error.use_buttons")))
 

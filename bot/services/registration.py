@@ -130,6 +130,25 @@ async def _stop_for_minor(d: Deps, applicant: Applicant, birth: date) -> BecameM
     return BecameMinor(eligible_from=date_turning(birth, d.rules.min_age))
 
 
+def minor_until(d: Deps, applicant: Applicant) -> date | None:
+    """For someone stopped as a minor: the day they may register, or None once it has come."""
+    birth = applicant.answers.get("birth_date")
+    if applicant.status != ApplicantStatus.MINOR or not birth:
+        return None
+    when = date_turning(date.fromisoformat(birth), d.rules.min_age)
+    return when if when > d.today() else None
+
+
+async def reopen_for_adult(d: Deps, applicant: Applicant) -> Applicant:
+    """A minor who has come of age starts again at the consent: they agreed as a child, and
+    only their birth date was kept."""
+    await repo.update(
+        d.db, applicant, status=ApplicantStatus.CONSENT, step=None, answers={}, remind_on=None,
+        editing=False,
+    )  # fmt: skip
+    return applicant
+
+
 async def remind_at_18(d: Deps, applicant: Applicant) -> date | None:
     birth = applicant.answers.get("birth_date")
     if applicant.status != ApplicantStatus.MINOR or not birth:
