@@ -42,7 +42,7 @@ from handlers.common import (
     user_id,
 )
 from handlers.places import tell_promoted
-from handlers.views import answer_text
+from handlers.views import answer_text, stage_next
 
 log = logging.getLogger(__name__)
 
@@ -365,9 +365,10 @@ async def on_card(update: Update, context: Context) -> None:
 # --- /tahap ---------------------------------------------------------------------------
 
 
-def stage_notice(new: str) -> str:
+def stage_notice(d: Deps, applicant: Applicant, new: str) -> str:
     """What the applicant reads, in the current locale."""
-    return _("tahap.notice").format(stage=_(f"stage.{new}")) + "\n\n" + _(f"stage.{new}.next")
+    lines = [_("tahap.notice").format(stage=_(f"stage.{new}")), stage_next(d, applicant, new)]
+    return "\n\n".join(line for line in lines if line)
 
 
 async def notify_stage(context: Context, d: Deps, change: StageChanged) -> str:
@@ -376,7 +377,7 @@ async def notify_stage(context: Context, d: Deps, change: StageChanged) -> str:
     if not change.notify:
         return "tahap.not_sent_inactive"
     with use_locale(a.locale):
-        text = stage_notice(change.new)
+        text = stage_notice(d, a, change.new)
     told = await notify.tell(d, context.bot, a, text)
     if told.outcome is Delivery.BLOCKED:
         return "tahap.not_sent_blocked"

@@ -18,7 +18,7 @@ from bot.domain import questionnaire as qn
 from bot.domain.dates import date_turning, format_date, format_date_short, stored_moment
 from bot.domain.destination_notes import DestinationNotes
 from bot.domain.eligibility import Outcome
-from bot.domain.stages import STAGES, Stage
+from bot.domain.stages import FIRST_STAGE, STAGES, Stage
 from bot.i18n import _, get_locale
 from bot.rule_words import rule_words
 from bot.services.registration import Submitted, picked, quota_for
@@ -248,6 +248,31 @@ def place_line(applicant: Applicant, quota: int | None, position: int | None) ->
     return _("place.holds").format(pool=pool_name, quota=number(quota) if quota else "")
 
 
+def has_siapkerja(applicant: Applicant) -> bool:
+    return applicant.answers.get("siapkerja") == "sudah"
+
+
+def next_steps(d: Deps, applicant: Applicant) -> str:
+    """What happens after sending, from the person's own answers: nobody who said they have a
+    SIAPkerja account is asked to register there, and nobody not eligible is promised an
+    interview (the verdict already says what they can do)."""
+    if applicant.outcome == Outcome.NOT_ELIGIBLE.value:
+        return ""
+    if has_siapkerja(applicant):
+        return _("submitted.next_steps.siapkerja_done")
+    return _("submitted.next_steps").format(url=d.settings.siapkerja_url)
+
+
+def stage_next(d: Deps, applicant: Applicant, stage: str) -> str:
+    """The next step at a stage; at the first one it depends on the answers ("" when the
+    verdict has already said what a person who is not eligible can do)."""
+    if stage == FIRST_STAGE and applicant.outcome == Outcome.NOT_ELIGIBLE.value:
+        return ""
+    if stage == FIRST_STAGE and not has_siapkerja(applicant):
+        return _("stage.terdaftar.next.no_siapkerja").format(url=d.settings.siapkerja_url)
+    return _(f"stage.{stage}.next")
+
+
 def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: int | None) -> View:
     lines = [
         _("submitted.title").format(reg_no=applicant.reg_no),
@@ -258,7 +283,9 @@ def submitted_view(d: Deps, applicant: Applicant, result: Submitted, position: i
     if place:
         lines += ["", place]
     lines += chosen_destination_notes(d, applicant)
-    lines += ["", _("submitted.next_steps").format(url=d.settings.siapkerja_url)]
+    steps = next_steps(d, applicant)
+    if steps:
+        lines += ["", steps]
     lines += ["", _("safety.reminder")]
     return View("\n".join(lines))
 
@@ -286,7 +313,9 @@ def status_view(d: Deps, applicant: Applicant, position: int | None) -> View:
     if place:
         lines += ["", place]
     lines += chosen_destination_notes(d, applicant)
-    lines += ["", _(f"stage.{applicant.stage}.next")]
+    steps = stage_next(d, applicant, applicant.stage or "")
+    if steps:
+        lines += ["", steps]
     if applicant.stage in PRE_DEPARTURE_STAGES:
         lines += ["", _("safety.reminder")]
     return View("\n".join(lines))
