@@ -28,6 +28,7 @@ from bot.domain.validation import (
     Invalid,
     Valid,
     match_choice,
+    match_consent,
     validate_phone,
     validate_typed,
 )
@@ -229,6 +230,9 @@ async def on_text(update: Update, context: Context) -> None:
     if applicant is None:
         await send(update, context, View(_("hint.start")))
         return
+    if applicant.status == "consent":
+        await _typed_consent(update, context, d, applicant, message.text)
+        return
     if applicant.step is None or applicant.step == qn.SUMMARY:
         await _not_expecting_text(update, context, applicant)
         return
@@ -266,13 +270,34 @@ async def _apply_typed(
     await _after_answer(update, context, result, question.key)
 
 
+def consent_hint_view(before: str = "") -> View:
+    """The consent buttons again under a short line, not the whole consent text again."""
+    hint = _("consent.use_buttons").format(agree=_("btn.agree"), disagree=_("btn.disagree"))
+    return View(before + hint, consent_view().markup)
+
+
+async def _typed_consent(
+    update: Update, context: Context, d: Deps, applicant: Applicant, text: str
+) -> None:
+    """A typed "Setuju" or "Tidak setuju" counts as the button it names."""
+    accepted = match_consent(text)
+    if accepted is None:
+        await send(update, context, consent_hint_view())
+        return
+    result = await reg.give_consent(d, applicant, accepted)
+    if result is None:
+        await send(update, context, View(_("consent.declined")))
+        return
+    await send(update, context, current_view(result, _("consent.thanks")))
+
+
 async def _not_expecting_text(
     update: Update, context: Context, applicant: Applicant, notice: str = ""
 ) -> None:
     """Where the person is, when what they sent (or pressed) is no answer to anything."""
     before = notice + "\n\n" if notice else ""
     if applicant.status == ApplicantStatus.CONSENT:
-        await send(update, context, consent_view())
+        await send(update, context, consent_hint_view(before))
     elif applicant.submitted and applicant.step is None:
         text = _("hint.submitted").format(reg_no=applicant.reg_no)
         await send(update, context, View(before + text))

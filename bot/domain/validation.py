@@ -49,10 +49,17 @@ def clean_text(raw: str) -> str:
     return re.sub(r"\s+", " ", kept).strip()
 
 
+def has_letters(text: str) -> bool:
+    """Emoji, digits and punctuation alone are not an answer to a question asked in words."""
+    return any(ch.isalpha() for ch in text)
+
+
 def validate_name(raw: str) -> Result:
     text = clean_text(raw)
     if not text:
         return Invalid("error.empty")
+    if not has_letters(text):
+        return Invalid("error.no_letters")
     if len(text) > NAME_MAX:
         return Invalid("error.name_too_long", {"max": NAME_MAX})
     if any(ch.isdigit() for ch in text):
@@ -68,6 +75,8 @@ def validate_free_text(raw: str) -> Result:
         return Invalid("error.empty")
     if len(text) > FREE_TEXT_MAX:
         return Invalid("error.text_too_long", {"max": FREE_TEXT_MAX})
+    if not has_letters(text):
+        return Invalid("error.no_letters")
     return Valid(text)
 
 
@@ -126,4 +135,26 @@ def match_choice(question: Question, raw: str, answers: Answers, labels: dict[st
     for option in question.options_given(answers):
         if wanted in {option.value.casefold(), labels.get(option.value, "").casefold()}:
             return option.value
+    return None
+
+
+# Words that name the consent buttons, in both languages (someone may type in the other one).
+_AGREE_WORDS = frozenset({"setuju", "sepakat", "agree"})
+_NEGATIONS = frozenset({"tidak", "tak", "tdk", "gak", "ga", "nggak", "enggak", "engga", "ngga",
+                        "kurang", "no", "not", "don", "dont"})  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def match_consent(raw: str) -> bool | None:
+    """A typed reply at the consent: True for "Setuju" ("ya, saya setuju", "I agree"), False
+    for "Tidak setuju" ("saya tidak setuju", "I don't agree", "disagree"), None for anything
+    else. Consent must be explicit (UU PDP): a bare "ya" or "ok" names no button, and neither
+    does "tidak" alone ("tidak mengerti" is a question, not a refusal)."""
+    words = _WORD.findall(clean_text(raw).casefold())
+    if "disagree" in words:
+        return False
+    for index, word in enumerate(words):
+        if word in _AGREE_WORDS:
+            # "tidak setuju", "I do not agree", "I don't agree": a negation just before it.
+            return not _NEGATIONS.intersection(words[max(0, index - 2) : index])
     return None

@@ -65,7 +65,8 @@ async def test_non_text_where_text_is_expected(
         ("x" * 5000, "terlalu panjang"),
         ("A" * 101, "terlalu panjang"),
         ("Budi 123", "tidak boleh berisi angka"),
-        ("😀😀", "terlalu pendek"),
+        ("😀😀", "tidak berisi huruf"),
+        ("A 😀", "terlalu pendek"),
     ],
 )
 async def test_bad_names(sim: BotApiSimulator, bot: BotRunner, typed: str, expected: str) -> None:
