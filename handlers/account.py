@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, tzinfo
 from html import escape
 
@@ -15,12 +16,12 @@ from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date, format_datetime, stored_moment
 from bot.domain.eligibility import Pool, ProgrammeRules
 from bot.domain.status import ApplicantStatus
-from bot.feature import Feature, Group
+from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import _, get_locale, set_locale
 from bot.rule_words import rule_words
 from bot.services import registration as reg
 from bot.services.menus import apply_menu
-from bot.services.roles import is_staff
+from bot.services.roles import Role, is_staff, role_of
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 from handlers.common import (
@@ -162,10 +163,21 @@ async def on_bahasa(update: Update, context: Context) -> None:
 
 
 async def bantuan(update: Update, context: Context) -> None:
-    """/bantuan: the commands and how to reach people."""
-    s = deps(context).settings
-    await send(update, context, View(_("help.body").format(
-        bbpvp=escape(s.contact_bbpvp), disnaker=escape(s.contact_disnaker))))  # fmt: skip
+    """/bantuan: the commands and how to reach people; staff also see their own commands."""
+    d = deps(context)
+    s = d.settings
+    text = _("help.body").format(bbpvp=escape(s.contact_bbpvp), disnaker=escape(s.contact_disnaker))
+    role = await role_of(d, user_id(update))
+    if role >= Role.STAFF:
+        text = staff_help(d.staff_commands, role) + "\n\n" + text
+    await send(update, context, View(text))
+
+
+def staff_help(commands: Sequence[StaffCommand], role: Role) -> str:
+    """The staff commands this role may use, in the staff menu's order."""
+    mine = sorted((c for c in commands if role >= c.role), key=lambda c: c.role)
+    title = _("help.admin_title") if role is Role.ADMIN else _("help.staff_title")
+    return "\n".join([title, *(f"/{c.name} – {_(c.description)}" for c in mine)])
 
 
 async def info(update: Update, context: Context) -> None:
