@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 # The languages the bot speaks. Kept here, not in bot.config, so that the settings may read
 # data the domain validates (bot.domain imports this module for N_) without an import cycle.
@@ -99,6 +100,13 @@ def catalog(locale: str | None = None) -> Catalog:
 
 def get_locale() -> str:
     return _current_locale.get()
+
+
+def format_number(value: float, places: int = 0) -> str:
+    """A number as people read it in the current language: 3.000 and 0,1 in Indonesian,
+    3,000 and 0.1 in English; ``places`` digits after the decimal sign, always shown."""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=get_locale())
 
 
 def set_locale(locale: str) -> None:

@@ -10,7 +10,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from babel.numbers import format_decimal
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -26,7 +25,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import Callback
 from bot.deps import deps
 from bot.domain.destination_notes import NO_NOTES, DestinationNotes
-from bot.i18n import get_locale, locale_from_telegram, set_locale
+from bot.i18n import format_number, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 
@@ -47,7 +46,7 @@ class View:
 
 def number(n: int) -> str:
     """A count as people read it in their language: 3.000 in Indonesian, 3,000 in English."""
-    return format_decimal(n, locale=get_locale())
+    return format_number(n)
 
 
 def plain(text: str) -> str:

@@ -19,7 +19,7 @@ from bot.services.export import ExportFormat
 from bot.services.roles import Role
 from bot.storage.recipients import filter_sql
 from handlers.access import admin_only
-from handlers.common import Context, View, send, user_id
+from handlers.common import Context, View, number, send, user_id
 from handlers.staff import message_text
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ async def ekspor(update: Update, context: Context) -> None:
         await send(update, context, View(_("export.empty")))
         return
     caption = _("export.caption").format(
-        n=result.rows,
+        n=number(result.rows),
         filter=escape(chosen.to_text()) if not chosen.is_everyone else _("export.everyone"),
     )
     # Bytes straight from memory: no copy of the personal data is left on the server's disk.

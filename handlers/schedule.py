@@ -63,6 +63,7 @@ from handlers.common import (
     button,
     keyboard,
     load_locale,
+    number,
     pressed,
     send,
     show,
@@ -247,7 +248,8 @@ async def on_csv(update: Update, context: Context) -> None:
     assert message is not None and message.document is not None
     document = message.document
     if document.file_size is not None and document.file_size > MAX_BYTES:
-        await send(update, context, View(_("schedule.csv.too_big").format(max_rows=MAX_ROWS)))
+        too_big = _("schedule.csv.too_big").format(max_rows=number(MAX_ROWS))
+        await send(update, context, View(too_big))
         return
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
@@ -264,20 +266,20 @@ async def on_csv(update: Update, context: Context) -> None:
         return
     saved = outcome.saved
     await send(update, context, View(_("schedule.csv.applied").format(
-        count=len(saved.events), replaced=len(saved.replaced),
-        reminders=len(saved.reminders))))  # fmt: skip
+        count=number(len(saved.events)), replaced=number(len(saved.replaced)),
+        reminders=number(len(saved.reminders)))))  # fmt: skip
     _service(d).send_notices_later(
         [event.id for event in saved.events], report_to=(user_id(update), get_locale())
     )
 
 
 def _csv_errors(errors: Sequence[RowError]) -> list[str]:
-    lines = [_("schedule.csv.rejected").format(count=len(errors)), ""]
+    lines = [_("schedule.csv.rejected").format(count=number(len(errors))), ""]
     for error in errors[:MAX_ERRORS_SHOWN]:
         lines.append(_("schedule.csv.row").format(
             line=error.line, problem=problem_text(error.problem, error.params)))  # fmt: skip
     if len(errors) > MAX_ERRORS_SHOWN:
-        lines.append(_("schedule.csv.more").format(count=len(errors) - MAX_ERRORS_SHOWN))
+        lines.append(_("schedule.csv.more").format(count=number(len(errors) - MAX_ERRORS_SHOWN)))
     return lines
 
 
@@ -308,7 +310,8 @@ async def agenda(update: Update, context: Context) -> None:
         await send(update, context, View(_("schedule.agenda.empty").format(
             date=format_date(day, locale))))  # fmt: skip
         return
-    lines = [_("schedule.agenda.title").format(date=format_date(day, locale), count=len(items))]
+    count = number(len(items))
+    lines = [_("schedule.agenda.title").format(date=format_date(day, locale), count=count)]
     counts = {"hadir": 0, "tidak_bisa": 0, "none": 0}
     for item in items:
         event = item.event
@@ -322,7 +325,8 @@ async def agenda(update: Update, context: Context) -> None:
         ))  # fmt: skip
     lines.append("")
     lines.append(_("schedule.agenda.totals").format(
-        hadir=counts["hadir"], tidak_bisa=counts["tidak_bisa"], none=counts["none"]))  # fmt: skip
+        hadir=number(counts["hadir"]), tidak_bisa=number(counts["tidak_bisa"]),
+        none=number(counts["none"])))  # fmt: skip
     await send_lines(update, context, lines)
 
 

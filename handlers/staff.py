@@ -37,6 +37,7 @@ from handlers.common import (
     answer_callback,
     button,
     keyboard,
+    number,
     pressed,
     send,
     user_id,
@@ -260,7 +261,7 @@ def card_text(d: Deps, c: Card) -> str:
         if a.pool:
             pool = label(f"card.pool.{a.pool}")
             lines.append(
-                _("card.waitlist").format(pool=pool, position=c.waitlist_position)
+                _("card.waitlist").format(pool=pool, position=number(c.waitlist_position))
                 if c.waitlist_position is not None
                 else _("card.place").format(pool=pool)
             )
@@ -341,7 +342,7 @@ async def cari(update: Update, context: Context) -> None:
         card = await casework.card(d, result.matches[0])
         await send(update, context, View(card_text(d, card)))
         return
-    header = _("cari.many").format(n=result.total)
+    header = _("cari.many").format(n=number(result.total))
     if result.total > len(result.matches):
         header += "\n" + _("cari.more").format(shown=len(result.matches))
     buttons = [button(match_label(a), cb.ApplicantCard(a.user_id)) for a in result.matches]

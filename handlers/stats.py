@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from typing import Any
 
@@ -119,9 +120,10 @@ def charts(f: Figures) -> list[Chart]:
     """The same figures as chart specifications, labels translated here (not in the thread)."""
     pools = [f.kota_serang, f.region, f.programme]
     locale = get_locale()
+    chart = functools.partial(Chart, locale=locale)
     funnel = stats.drop_off(f.funnel)
     return [
-        Chart(
+        chart(
             _("stats.chart.quota"),
             [
                 Bars(
@@ -139,14 +141,14 @@ def charts(f: Figures) -> list[Chart]:
                 )
             ],
         ),
-        Chart(
+        chart(
             _("stats.chart.outcome_stage"),
             [
                 _bars(_("stats.by_outcome"), f.by_outcome, outcome_name),
                 _bars(_("stats.by_stage"), f.by_stage, stage_name),
             ],
         ),
-        Chart(
+        chart(
             _("stats.chart.who"),
             [
                 _bars(_("stats.by_kecamatan"), f.by_kecamatan, kecamatan_name),
@@ -154,7 +156,7 @@ def charts(f: Figures) -> list[Chart]:
                 _bars(_("stats.by_interest"), f.by_interest, interest_name),
             ],
         ),
-        Chart(
+        chart(
             _("stats.chart.funnel"),
             [
                 Bars(
@@ -165,7 +167,7 @@ def charts(f: Figures) -> list[Chart]:
                 )
             ],
         ),
-        Chart(
+        chart(
             _("stats.chart.per_day"),
             [
                 Bars(

@@ -244,7 +244,7 @@ def place_line(applicant: Applicant, quota: int | None, position: int | None) ->
         return ""
     pool_name = _(f"pool.{applicant.pool}")
     if position is not None:
-        return _("place.waitlist").format(pool=pool_name, position=position)
+        return _("place.waitlist").format(pool=pool_name, position=number(position))
     return _("place.holds").format(pool=pool_name, quota=number(quota) if quota else "")
 
 

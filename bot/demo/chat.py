@@ -27,7 +27,7 @@ from bot.demo.render import (
     keyboard_line,
     reply_keyboard_labels,
 )
-from bot.i18n import _, use_locale
+from bot.i18n import _, format_number, use_locale
 from bot.runner import BotRunner
 from bot.simulator import (
     Attachment,
@@ -147,7 +147,8 @@ class DemoChat:
                 db, self.options.seed, random_seed=self.options.random_seed,
                 tz=self.settings.timezone,
             )  # fmt: skip
-            self.say(_("demo.seeded").format(n=report.created, seconds=f"{report.seconds:.1f}"))
+            seconds = format_number(report.seconds, 1)  # "0,1 detik", "0.1 seconds"
+            self.say(_("demo.seeded").format(n=format_number(report.created), seconds=seconds))
         finally:
             await db.close()
 
@@ -445,7 +446,7 @@ def _remove_database(path: Path) -> None:
 
 
 def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB"
+    return f"{format_number(n)} B" if n < 1024 else f"{format_number(n / 1024, 1)} KB"
 
 
 async def run_session(chat: DemoChat, lines: AsyncIterator[str], *, echo: bool = False) -> None:

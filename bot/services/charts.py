@@ -10,6 +10,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: start-up stays quick
+    from matplotlib.figure import Figure
 
 # Palette: BBPVP-ish blue for counts, grey for the quota behind them, orange for the waiting.
 _BLUE = "#1f5fa8"
@@ -32,10 +36,13 @@ class Bars:
 class Chart:
     caption: str
     panels: list[Bars]
+    locale: str = "id"  # for the numbers on the axes (3.000 in Indonesian, 3,000 in English)
 
 
-def _draw(ax: object, bars: Bars) -> None:
+def _draw(ax: object, bars: Bars, locale: str) -> None:
+    from babel.numbers import format_decimal
     from matplotlib.axes import Axes
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     assert isinstance(ax, Axes)
     positions = list(range(len(bars.labels)))
@@ -69,12 +76,23 @@ def _draw(ax: object, bars: Bars) -> None:
     else:
         ax.set_xticks(positions, bars.labels, fontsize=7, rotation=60, ha="right")
         ax.set_ylim(0, top * 1.15)
+    # Every bar is a count of people: whole numbers on the axis (no 0.2, 0.4 ...), written
+    # the way the reader writes numbers.
+    counts = ax.xaxis if bars.horizontal else ax.yaxis
+    counts.set_major_locator(MaxNLocator(integer=True))
+    counts.set_major_formatter(FuncFormatter(lambda v, _pos: format_decimal(v, locale=locale)))
     ax.set_title(bars.title, fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
 
 
 def render(chart: Chart) -> bytes:
     """One PNG with the chart's panels stacked."""
+    buffer = io.BytesIO()
+    figure_of(chart).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def figure_of(chart: Chart) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -83,11 +101,9 @@ def render(chart: Chart) -> bytes:
     FigureCanvasAgg(figure)
     axes = figure.subplots(len(chart.panels), 1, squeeze=False, height_ratios=heights)
     for ax, panel in zip(axes[:, 0], chart.panels, strict=True):
-        _draw(ax, panel)
+        _draw(ax, panel, chart.locale)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 def render_all(charts: Sequence[Chart]) -> list[bytes]:

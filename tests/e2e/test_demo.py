@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -116,6 +117,7 @@ async def test_piped_script_with_reset_and_seed(tmp_path: Path) -> None:
     await run_demo(Settings(), opts, script, out, colour=False)
     text = out.getvalue()
     assert "30 pendaftar contoh" in text
+    assert re.search(r"dalam \d+,\d detik", text), text  # "0,1 detik": the Indonesian comma
     assert "warga> /start\n" in text  # piped input is echoed after its prompt
     assert "[1] Setuju  [2] Tidak setuju" in text
     assert "warga> 2\n" in text and "→ Tidak setuju" in text
