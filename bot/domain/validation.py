@@ -58,12 +58,12 @@ def validate_name(raw: str) -> Result:
     text = clean_text(raw)
     if not text:
         return Invalid("error.empty")
-    if not has_letters(text):
-        return Invalid("error.no_letters")
     if len(text) > NAME_MAX:
         return Invalid("error.name_too_long", {"max": NAME_MAX})
-    if any(ch.isdigit() for ch in text):
+    if any(ch.isdigit() for ch in text):  # "9" is told about digits, the more precise word
         return Invalid("error.name_digits")
+    if not has_letters(text):
+        return Invalid("error.no_letters")
     if sum(ch.isalpha() for ch in text) < 2:
         return Invalid("error.name_short")
     return Valid(text)

@@ -40,11 +40,20 @@ def test_typed_consent(typed: str, expected: bool | None) -> None:
     assert match_consent(typed) is expected
 
 
-@pytest.mark.parametrize("typed", ["😀", "🙂🙂🙂", "...", "123 !?", "😀 😀"])
+@pytest.mark.parametrize("typed", ["😀", "🙂🙂🙂", "...", "😀 😀", "-"])
 @pytest.mark.parametrize("key", ["name", "worked_abroad_where"])
 def test_an_answer_without_letters_is_not_an_answer(key: str, typed: str) -> None:
     result = validate_typed(qn.BY_KEY[key], typed, {}, TODAY)
     assert result == Invalid("error.no_letters")
+
+
+def test_digits_alone_are_not_an_answer_about_work_abroad() -> None:
+    result = validate_typed(qn.BY_KEY["worked_abroad_where"], "123 !?", {}, TODAY)
+    assert result == Invalid("error.no_letters")
+
+
+def test_a_name_of_digits_is_told_about_the_digits() -> None:
+    assert validate_typed(qn.BY_KEY["name"], "9", {}, TODAY) == Invalid("error.name_digits")
 
 
 @pytest.mark.parametrize(
