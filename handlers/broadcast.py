@@ -34,9 +34,8 @@ from bot.domain.dates import DateError, DateProblem, parse_event_datetime
 from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
-from bot.services.roles import is_staff
+from bot.services.roles import audit, is_staff
 from bot.storage import broadcasts as store
-from bot.storage import staff as staff_repo
 from bot.storage.broadcasts import Broadcast, Status, Step
 from bot.storage.recipients import count_recipients
 from handlers.access import staff_only
@@ -302,7 +301,7 @@ async def on_button(update: Update, context: Context) -> None:
     match action:
         case Act.DISCARD:
             await broadcaster(d).cancel(draft.id, user_id(update))
-            await staff_repo.audit(d.db, user_id(update), "broadcast", f"#{draft.id}", "discard")
+            await audit(d, user_id(update), "broadcast", f"#{draft.id}", {"change": "discard"})
             await show(update, context, View(_("broadcast.discarded")))
         case Act.STAGES:
             await store.update_draft(d.db, draft, step=Step.RECIPIENTS)
@@ -351,9 +350,8 @@ async def _send_now(update: Update, context: Context, d: Deps, draft: Broadcast)
         await _already(update, context, d, draft.id)
         return
     f = draft.recipient_filter or RecipientFilter()
-    await staff_repo.audit(
-        d.db, actor, "broadcast", f"#{draft.id}", f"send {total} recipients; {f.to_text()}"
-    )
+    await audit(d, actor, "broadcast", f"#{draft.id}",
+                {"change": "send", "recipients": total, "filter": f.to_text()})  # fmt: skip
     b = await store.get(d.db, draft.id)
     assert b is not None
     query = update.callback_query
@@ -378,9 +376,8 @@ async def _schedule(update: Update, context: Context, d: Deps, draft: Broadcast)
         await _already(update, context, d, draft.id)
         return
     f = draft.recipient_filter or RecipientFilter()
-    await staff_repo.audit(
-        d.db, actor, "broadcast", f"#{draft.id}", f"schedule {draft.send_at}; {f.to_text()}"
-    )
+    await audit(d, actor, "broadcast", f"#{draft.id}",
+                {"change": "schedule", "at": draft.send_at, "filter": f.to_text()})  # fmt: skip
     b = await store.get(d.db, draft.id)
     assert b is not None
     broadcaster(d).arm(b)
@@ -418,7 +415,7 @@ async def _stop_buttons(
         too_late = _("broadcast.stop.too_late").format(id=b.id, status=status_label(Status.DONE))
         await show(update, context, View(too_late))
         return
-    await staff_repo.audit(d.db, user_id(update), "broadcast", f"#{b.id}", f"cancel ({before})")
+    await audit(d, user_id(update), "broadcast", f"#{b.id}", {"change": "cancel", "was": before})
     await show(update, context, View(_("broadcast.stop.done").format(id=b.id)))
 
 

@@ -31,6 +31,7 @@ from bot.storage import staff as staff_repo
 from bot.storage.applicants import Applicant
 from bot.storage.notes import Note
 from handlers.access import admin_only, staff_only
+from handlers.audit_view import audit_sentence
 from handlers.common import (
     Context,
     View,
@@ -210,11 +211,6 @@ def parse_count(args: Sequence[str]) -> int | None:
     return n if 1 <= n <= AUDIT_MAX else None
 
 
-def audit_action(action: str, detail: str | None) -> str:
-    name = label(f"audit.action.{action}")
-    return f"{escape(name)} ({escape(detail)})" if detail else escape(name)
-
-
 @admin_only
 async def audit_log(update: Update, context: Context) -> None:
     """/audit [n]: the latest staff actions."""
@@ -230,11 +226,9 @@ async def audit_log(update: Update, context: Context) -> None:
     locale = get_locale()
     lines = [_("audit.title").format(n=len(entries)), ""]
     for entry in entries:
-        target = f" · {escape(entry.target)}" if entry.target else ""
-        lines.append(
-            f"{short_time(entry.at, d, locale)} · <code>{entry.actor_id}</code> · "
-            f"{audit_action(entry.action, entry.detail)}{target}"
-        )
+        when = short_time(entry.at, d, locale)
+        sentence = audit_sentence(entry, d.settings.timezone, locale)
+        lines.append(f"{when} · <code>{entry.actor_id}</code> · {sentence}")
     await send_lines(update, context, lines)
 
 

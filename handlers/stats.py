@@ -202,11 +202,11 @@ async def statistik(update: Update, context: Context) -> None:
     figures = await stats.gather(d)
     as_of = format_datetime(d.clock.now().astimezone(d.settings.timezone), get_locale())
     if not args:
-        await audit(d, user_id(update), "stats", None, "text")
+        await audit(d, user_id(update), "stats", None, {"view": "text"})
         for lines in figures_messages(figures, as_of):
             await send_lines(update, context, lines)
         return
-    await audit(d, user_id(update), "stats", None, "charts")
+    await audit(d, user_id(update), "stats", None, {"view": "charts"})
     chat = update.effective_chat
     assert chat is not None
     with contextlib.suppress(TelegramError):  # only a courtesy

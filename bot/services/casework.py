@@ -112,11 +112,13 @@ async def search(d: Deps, query: Query, limit: int = 10) -> SearchResult:
 async def record_lookup(d: Deps, actor_id: int, query: Query, result: SearchResult) -> None:
     """Who looked at whom (UU PDP). The typed text is not kept: it may be a NIK."""
     targets = ",".join(a.reg_no or f"user:{a.user_id}" for a in result.matches)
-    await audit(d, actor_id, "lookup", targets or None, f"{query.kind.value}, {result.total}")
+    await audit(d, actor_id, "lookup", targets or None,
+                {"by": query.kind.value, "found": result.total})  # fmt: skip
 
 
 async def record_card_view(d: Deps, actor_id: int, applicant: Applicant) -> None:
-    await audit(d, actor_id, "lookup", applicant.reg_no or f"user:{applicant.user_id}", "card")
+    target = applicant.reg_no or f"user:{applicant.user_id}"
+    await audit(d, actor_id, "lookup", target, {"card": True})
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ async def change_stage(
             d.db, applicant.user_id, actor_id, f"[{new}] {note}", at=now_iso(d)
         )
     await audit(
-        d, actor_id, "stage", applicant.reg_no, f"{old} -> {new}" + (", note" if note else "")
+        d, actor_id, "stage", applicant.reg_no, {"from": old or "", "to": new, "note": bool(note)}
     )
     return StageChanged(applicant, old, new, saved, not applicant.inactive, promoted)
 

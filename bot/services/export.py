@@ -209,8 +209,8 @@ async def export(
     # Rendering 10,000 rows takes a moment: off the event loop, so residents keep getting
     # answers. to_thread copies the context, so _() keeps the admin's language.
     data = await asyncio.to_thread(build, rows, fmt, d.settings.timezone, stem)
-    await audit(
-        d, actor_id, "export", None, f"{fmt.value}, {len(rows)} rows"
-        + (f", filter: {filter_text}" if filter_text else ""),
-    )  # fmt: skip
+    detail: dict[str, str | int] = {"format": fmt.value, "rows": len(rows)}
+    if filter_text:
+        detail["filter"] = filter_text  # the canonical filter text, which parse_filter reads
+    await audit(d, actor_id, "export", None, detail)
     return ExportFile(f"{stem}.{fmt.value}", data, MIME_TYPES[fmt], len(rows))

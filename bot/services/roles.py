@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from datetime import UTC
 from enum import IntEnum, StrEnum
 
@@ -44,12 +46,23 @@ def now_iso(d: Deps) -> str:
     return d.clock.now().astimezone(UTC).isoformat(timespec="seconds")
 
 
+AuditDetail = Mapping[str, str | int | bool]
+
+
 async def audit(
-    d: Deps, actor_id: int, action: str, target: str | None = None, detail: str | None = None
+    d: Deps,
+    actor_id: int,
+    action: str,
+    target: str | None = None,
+    detail: AuditDetail | None = None,
 ) -> None:
-    """One staff action in the audit log, at the injected clock's time (never a NIK or phone
-    number in ``detail``)."""
-    await staff_repo.audit(d.db, actor_id, action, target, detail, at=now_iso(d))
+    """One staff action in the audit log, at the injected clock's time.
+
+    ``detail`` is stored as JSON with codes, counts and UTC times (machine-readable; never a
+    NIK or phone number): /audit turns it into a sentence in the reader's language and zone
+    (handlers/audit_view.py), so the log can be read in any language later."""
+    stored = json.dumps(dict(detail), ensure_ascii=False, sort_keys=True) if detail else None
+    await staff_repo.audit(d.db, actor_id, action, target, stored, at=now_iso(d))
 
 
 # Telegram user ids are positive and, today, below 2**52 (the Bot API documents 52 bits).
@@ -77,7 +90,7 @@ async def grant_staff(d: Deps, actor_id: int, user_id: int) -> RoleChange:
         return RoleChange.IS_ADMIN
     if not await staff_repo.add(d.db, user_id, actor_id, at=now_iso(d)):
         return RoleChange.ALREADY_STAFF
-    await audit(d, actor_id, "role", str(user_id), "add")
+    await audit(d, actor_id, "role", str(user_id), {"change": "add"})
     return RoleChange.ADDED
 
 
@@ -86,5 +99,5 @@ async def revoke_staff(d: Deps, actor_id: int, user_id: int) -> RoleChange:
         return RoleChange.IS_ADMIN
     if not await staff_repo.remove(d.db, user_id):
         return RoleChange.NOT_STAFF
-    await audit(d, actor_id, "role", str(user_id), "remove")
+    await audit(d, actor_id, "role", str(user_id), {"change": "remove"})
     return RoleChange.REMOVED

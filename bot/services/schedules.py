@@ -19,7 +19,7 @@ from bot.domain.schedule_csv import (
     ScheduleRow,
     parse_schedule_csv,
 )
-from bot.services.roles import Role, audit, role_of
+from bot.services.roles import AuditDetail, Role, audit, role_of
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
@@ -73,7 +73,9 @@ async def schedule_one(
     _apply_jobs(d, saved)
     event = saved.events[0]
     replaced = saved.replaced.get(event.id)
-    detail = f"{kind} {store.iso(starts_at)}" + (" reschedule" if replaced else "")
+    detail: AuditDetail = {
+        "kind": kind, "at": store.iso(starts_at), "rescheduled": replaced is not None,
+    }  # fmt: skip
     await audit(d, actor_id, "schedule", applicant.reg_no, detail)
     return Scheduled(event, applicant, replaced, [r.due_at for r in saved.reminders])
 
@@ -95,7 +97,7 @@ async def cancel(d: Deps, actor_id: int, reg_no: str, kind: str) -> Cancelled | 
     service = d.reminders
     if service is not None:
         service.remove_reminder_jobs(cancelled)
-    await audit(d, actor_id, "schedule_cancel", applicant.reg_no, kind)
+    await audit(d, actor_id, "schedule_cancel", applicant.reg_no, {"kind": kind})
     return Cancelled(event, applicant)
 
 
@@ -133,7 +135,7 @@ async def apply_csv(d: Deps, actor_id: int, data: bytes) -> CsvOutcome:
     items = [_row_event(d, row, found[row.reg_no], actor_id, now) for row in checked.rows]
     outcome.saved = await store.save_events(d.db, items, now)
     _apply_jobs(d, outcome.saved)
-    detail = f"{len(items)} rows, {len(outcome.saved.replaced)} rescheduled"
+    detail = {"rows": len(items), "rescheduled": len(outcome.saved.replaced)}
     await audit(d, actor_id, "schedule_csv", None, detail)
     return outcome
 
@@ -154,7 +156,7 @@ def day_bounds(d: Deps, day: date) -> tuple[datetime, datetime]:
 async def agenda(d: Deps, actor_id: int, day: date) -> list[AgendaItem]:
     start, end = day_bounds(d, day)
     items = await store.agenda(d.db, start, end)
-    await audit(d, actor_id, "agenda", day.isoformat(), f"{len(items)} events")
+    await audit(d, actor_id, "agenda", day.isoformat(), {"events": len(items)})
     return items
 
 

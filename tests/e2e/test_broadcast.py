@@ -4,6 +4,7 @@ accounts, missing chats and 429s; previews and typed filters; double taps; bad i
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -173,9 +174,10 @@ async def test_double_tap_starts_once(sim: BotApiSimulator, runner: BotRunner) -
     rows = await db_of(runner).fetchall("SELECT status FROM broadcasts")
     assert [r[0] for r in rows] == ["done"]
     audit = await db_of(runner).fetchall(
-        "SELECT detail FROM audit_log WHERE action = 'broadcast' AND detail LIKE 'send%'"
+        "SELECT detail FROM audit_log WHERE action = 'broadcast'"
+        " AND json_extract(detail, '$.change') = 'send'"
     )
-    assert len(audit) == 1 and audit[0][0].startswith("send 40 recipients")
+    assert len(audit) == 1 and json.loads(audit[0][0])["recipients"] == 40
     answers = {r.id: r for r in sim.callback_queries}
     assert answers[first.id].answered and answers[second.id].answered
     assert "sudah diproses" in (answers[second.id].answer_text or "")

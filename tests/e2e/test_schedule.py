@@ -6,6 +6,7 @@ checked as stored rows and as the jobs created for them."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from bot.domain.schedule_csv import template_csv
@@ -282,7 +283,7 @@ async def test_csv_lists_all_or_nothing(sim: BotApiSimulator, bot: BotRunner) ->
     assert [r["notice"] for r in rows] == ["sent"] * 3
     assert await db.fetchval("SELECT COUNT(*) FROM reminders WHERE status = 'pending'") == 9
     audit = await db.fetchval("SELECT detail FROM audit_log WHERE action = 'schedule_csv'")
-    assert audit == "3 rows, 0 rescheduled"
+    assert json.loads(audit) == {"rows": 3, "rescheduled": 0}
 
 
 async def test_notices_left_pending_go_out_after_a_restart_once(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.runner import BotRunner
@@ -60,13 +62,14 @@ async def test_find_by_reg_no_name_part_and_nik(
     assert sim.unanswered_callbacks() == []
 
     entries = await staff_repo.latest_audit(db_of(bot), 10)
-    lookups = [(e.target, e.detail) for e in reversed(entries) if e.action == "lookup"]
+    lookups = [(e.target, json.loads(e.detail or "")) for e in reversed(entries)
+               if e.action == "lookup"]  # fmt: skip
     assert lookups == [
-        (reg_no, "reg_no, 1"),
-        (reg_no, "reg_suffix, 1"),
-        (reg_no, "nik, 1"),
-        (f"{reg_no},SRG-2026-00050", "name, 2"),
-        ("SRG-2026-00050", "card"),
+        (reg_no, {"by": "reg_no", "found": 1}),
+        (reg_no, {"by": "reg_suffix", "found": 1}),
+        (reg_no, {"by": "nik", "found": 1}),
+        (f"{reg_no},SRG-2026-00050", {"by": "name", "found": 2}),
+        ("SRG-2026-00050", {"card": True}),
     ]
     # The typed search is not kept: it may be a NIK.
     assert all("3673055512980001" not in (e.detail or "") + (e.target or "") for e in entries)
@@ -158,8 +161,8 @@ async def test_stage_change_tells_the_applicant_in_their_language(
     card = await say(staff, f"/cari {reg_no}")
     assert "[wawancara] Datang Senin 09.00, bawa KTP" in card.text
     entry = (await staff_repo.latest_audit(db_of(bot), 5))[1]
-    assert (entry.action, entry.target, entry.detail) == (
-        "stage", reg_no, "terdaftar -> wawancara, note",
+    assert (entry.action, entry.target, json.loads(entry.detail or "")) == (
+        "stage", reg_no, {"from": "terdaftar", "to": "wawancara", "note": True},
     )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -129,10 +130,10 @@ async def test_export_with_a_filter(sim: BotApiSimulator, bot: BotRunner, admin:
 
     assert bot.deps is not None
     entries = await staff_repo.latest_audit(bot.deps.db, 5)
-    exports = [e.detail for e in reversed(entries) if e.action == "export"]
+    exports = [json.loads(e.detail or "") for e in reversed(entries) if e.action == "export"]
     assert exports == [
-        "xlsx, 2 rows, filter: tujuan:korea",
-        "csv, 1 rows, filter: wilayah:lampung tujuan1:korea",
+        {"format": "xlsx", "rows": 2, "filter": "tujuan:korea"},
+        {"format": "csv", "rows": 1, "filter": "wilayah:lampung tujuan1:korea"},
     ]
 
 

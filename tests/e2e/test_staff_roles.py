@@ -177,7 +177,10 @@ async def test_admin_grants_and_removes_the_staff_role(
 
     entries = await staff_repo.latest_audit(bot.deps.db, 10)
     roles = [(e.action, e.target, e.detail) for e in entries if e.action == "role"]
-    assert roles == [("role", str(newcomer), "remove"), ("role", str(newcomer), "add")]
+    assert roles == [
+        ("role", str(newcomer), '{"change": "remove"}'),
+        ("role", str(newcomer), '{"change": "add"}'),
+    ]
     assert all(e.actor_id == ADMIN_ID for e in entries if e.action == "role")
 
 
@@ -220,8 +223,9 @@ async def test_audit_shows_the_latest_entries_newest_first(
     assert "Aktivitas staf terakhir" in lines[0]
     body = [line for line in lines[1:] if line.strip()]
     assert len(body) == 3
-    assert "Ubah tahap (terdaftar -> terverifikasi)" in body[0]
-    assert "Catatan" in body[1] and "Pencarian (reg_no, 1)" in body[2]
+    assert "Mengubah tahap SRG-2026-00001: Terdaftar → Terverifikasi" in body[0]
+    assert "Menambahkan catatan untuk SRG-2026-00001" in body[1]
+    assert "Mencari pendaftar menurut nomor pendaftaran: 1 ditemukan" in body[2]
     assert all(str(STAFF_ID) in line and "SRG-2026-00001" in line for line in body)
     assert "28 Nov 2026 10.00 WIB" in body[0]
     short = await say(admin, "/audit 1")
@@ -233,7 +237,8 @@ async def test_a_long_audit_log_is_split_over_messages(
 ) -> None:
     assert bot.deps is not None
     rows = [
-        ("2026-11-28T03:00:00+00:00", STAFF_ID, "lookup", f"SRG-2026-{i:05d}", "name, 1")
+        ("2026-11-28T03:00:00+00:00", STAFF_ID, "lookup", f"SRG-2026-{i:05d}",
+         '{"by": "name", "found": 1}')
         for i in range(120)
     ]
     await bot.deps.db.write_many(

@@ -103,7 +103,7 @@ async def test_statistik_text(sim: BotApiSimulator, bot: BotRunner, staff: SimUs
     assert "• Jum 20 Nov: 1" in second.text and "• Min 15 Nov: 1" in second.text
     assert bot.deps is not None
     entry = (await staff_repo.latest_audit(bot.deps.db, 1))[0]
-    assert (entry.actor_id, entry.action, entry.detail) == (STAFF_ID, "stats", "text")
+    assert (entry.actor_id, entry.action, entry.detail) == (STAFF_ID, "stats", '{"view": "text"}')
 
 
 async def test_statistik_in_english(sim: BotApiSimulator, bot: BotRunner, staff: SimUser) -> None:

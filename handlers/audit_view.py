@@ -1,0 +1,181 @@
+"""The audit log as staff read it: one sentence per action, in their language and zone.
+
+What is stored stays machine-readable (an action code, a target, a JSON detail of codes,
+counts and UTC times: bot/services/roles.py audit()); the words are chosen here, at display.
+An entry this module cannot read (an older free-text detail, an action added later) is
+still shown, as its action name and stored detail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, tzinfo
+from html import escape
+from typing import Any
+
+from bot.domain.dates import format_date, format_datetime, stored_moment
+from bot.domain.recipients import parse_filter
+from bot.i18n import N_, _, ngettext
+from bot.services.reminders import kind_label
+from bot.storage.staff import AuditEntry
+from handlers.broadcast_views import describe
+from handlers.common import number
+
+Detail = Mapping[str, Any]
+
+
+def _text(key: str) -> str:
+    """A catalog text, or the last part of the key when a value has no text (yet)."""
+    text = _(key)
+    return key.rsplit(".", 1)[-1] if text == key else text
+
+
+def _recipients(filter_text: str) -> str:
+    return describe(parse_filter(filter_text))
+
+
+class _Reader:
+    """Renders one entry; ``tz`` and ``locale`` are the reader's."""
+
+    def __init__(self, entry: AuditEntry, detail: Detail, tz: tzinfo, locale: str) -> None:
+        self.entry, self.detail, self.tz, self.locale = entry, detail, tz, locale
+        self.target = escape(entry.target or "—")
+
+    def when(self, iso: str) -> str:
+        return format_datetime(stored_moment(iso, self.tz), self.locale)
+
+    def role(self) -> str:
+        keys = {"add": N_("audit.say.role.add"), "remove": N_("audit.say.role.remove")}
+        return _(keys[self.detail["change"]]).format(user=self.target)
+
+    def lookup(self) -> str:
+        if self.detail.get("card"):
+            return _("audit.say.lookup.card").format(who=self.target)
+        found = int(self.detail["found"])
+        by = {"reg_no": N_("audit.by.reg_no"), "reg_suffix": N_("audit.by.reg_suffix"),
+              "nik": N_("audit.by.nik"), "name": N_("audit.by.name")}  # fmt: skip
+        text = ngettext("audit.say.lookup", "audit.say.lookup", found).format(
+            by=_(by[self.detail["by"]]), n=number(found)
+        )
+        # The typed query is never stored (it may be a NIK); who was found is.
+        return text + (f" ({self.target})" if self.entry.target else "")
+
+    def stage(self) -> str:
+        text = _("audit.say.stage").format(
+            reg_no=self.target,
+            old=_text(f"stage.{self.detail['from']}") if self.detail["from"] else "—",
+            new=_text(f"stage.{self.detail['to']}"),
+        )
+        return text + (" " + _("audit.say.with_note") if self.detail.get("note") else "")
+
+    def note(self) -> str:
+        return _("audit.say.note").format(reg_no=self.target)
+
+    def export(self) -> str:
+        rows = int(self.detail["rows"])
+        text = ngettext("audit.say.export", "audit.say.export", rows).format(
+            n=number(rows), format=escape(str(self.detail["format"]).upper())
+        )
+        if self.detail.get("filter"):
+            text += " · " + _recipients(str(self.detail["filter"]))
+        return text
+
+    def stats(self) -> str:
+        keys = {"text": N_("audit.say.stats.text"), "charts": N_("audit.say.stats.charts")}
+        return _(keys[self.detail["view"]])
+
+    def broadcast(self) -> str:
+        change = self.detail["change"]
+        if change == "send":
+            n = int(self.detail["recipients"])
+            return ngettext("audit.say.broadcast.send", "audit.say.broadcast.send", n).format(
+                id=self.target, n=number(n), recipients=_recipients(str(self.detail["filter"]))
+            )
+        if change == "schedule":
+            return _("audit.say.broadcast.schedule").format(
+                id=self.target, when=self.when(str(self.detail["at"])),
+                recipients=_recipients(str(self.detail["filter"])),
+            )  # fmt: skip
+        keys = {"discard": N_("audit.say.broadcast.discard"),
+                "cancel": N_("audit.say.broadcast.cancel")}  # fmt: skip
+        return _(keys[change]).format(id=self.target)
+
+    def schedule(self) -> str:
+        key = N_("audit.say.schedule.moved") if self.detail.get("rescheduled") \
+            else N_("audit.say.schedule")  # fmt: skip
+        return _(key).format(
+            kind=escape(kind_label(str(self.detail["kind"]))), reg_no=self.target,
+            when=self.when(str(self.detail["at"])),
+        )  # fmt: skip
+
+    def schedule_cancel(self) -> str:
+        return _("audit.say.schedule_cancel").format(
+            kind=escape(kind_label(str(self.detail["kind"]))), reg_no=self.target
+        )
+
+    def schedule_csv(self) -> str:
+        rows = int(self.detail["rows"])
+        return ngettext("audit.say.schedule_csv", "audit.say.schedule_csv", rows).format(
+            n=number(rows), moved=number(int(self.detail["rescheduled"]))
+        )
+
+    def agenda(self) -> str:
+        events = int(self.detail["events"])
+        day = format_date(date.fromisoformat(self.entry.target or ""), self.locale)
+        return ngettext("audit.say.agenda", "audit.say.agenda", events).format(
+            date=day, n=number(events)
+        )
+
+    def schedule_view(self) -> str:
+        return _("audit.say.schedule_view").format(reg_no=self.target)
+
+    def schedule_template(self) -> str:
+        return _("audit.say.schedule_template")
+
+
+_SENTENCES: dict[str, Callable[[_Reader], str]] = {
+    "role": _Reader.role,
+    "lookup": _Reader.lookup,
+    "stage": _Reader.stage,
+    "note": _Reader.note,
+    "export": _Reader.export,
+    "stats": _Reader.stats,
+    "broadcast": _Reader.broadcast,
+    "schedule": _Reader.schedule,
+    "schedule_cancel": _Reader.schedule_cancel,
+    "schedule_csv": _Reader.schedule_csv,
+    "agenda": _Reader.agenda,
+    "schedule_view": _Reader.schedule_view,
+    "schedule_template": _Reader.schedule_template,
+}
+
+
+def _stored_detail(text: str | None) -> Detail | None:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _as_stored(entry: AuditEntry) -> str:
+    """An entry no sentence is known for: its action's name, stored detail and target."""
+    text = escape(_text(f"audit.action.{entry.action}"))
+    if entry.detail:
+        text += f" ({escape(entry.detail)})"
+    return text + (f" · {escape(entry.target)}" if entry.target else "")
+
+
+def audit_sentence(entry: AuditEntry, tz: tzinfo, locale: str) -> str:
+    """What the staff member did, as a sentence (HTML-safe)."""
+    detail = _stored_detail(entry.detail)
+    sentence = _SENTENCES.get(entry.action)
+    if detail is None or sentence is None:
+        return _as_stored(entry)
+    try:
+        return sentence(_Reader(entry, detail, tz, locale))
+    except (KeyError, ValueError, TypeError):  # a detail written by an older version
+        return _as_stored(entry)
