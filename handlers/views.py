@@ -70,9 +70,9 @@ def answer_text(question: qn.Question, answers: qn.Answers) -> str:
             return escape(str(value))
 
 
-def _header(answers: qn.Answers, key: str) -> str:
-    number, total = qn.position(answers, key)
-    return f"<i>{number}/{total}</i>\n"
+def _header(key: str) -> str:
+    place, total = qn.position(key)
+    return f"<i>{place}/{total}</i>\n"
 
 
 def _back_row(answers: qn.Answers, key: str) -> list[list[Any]]:
@@ -85,7 +85,7 @@ def question_view(applicant: Applicant, question: qn.Question, notice: str = "")
     """The question as a message; ``notice`` goes above it (a confirmation or an error)."""
     answers = applicant.answers
     locale = get_locale()
-    text = (notice + "\n\n" if notice else "") + _header(answers, question.key)
+    text = (notice + "\n\n" if notice else "") + _header(question.key)
     back = _back_row(answers, question.key)
     options = question.options_given(answers)
 

@@ -327,7 +327,15 @@ def set_answer(answers: Answers, key: str, value: Any) -> dict[str, Any]:
     return updated
 
 
-def position(answers: Answers, key: str) -> tuple[int, int]:
-    """(number of this question, number of questions that apply), for "5/18" headers."""
-    keys = [q.key for q in applicable(answers)]
-    return (keys.index(key) + 1 if key in keys else len(keys), len(keys))
+def position(key: str) -> tuple[int, int]:
+    """(this question's place in the whole interview, the number of questions in it), for
+    the "5/19" header.
+
+    A person reads the total as a promise. Counting only the questions that apply now made it
+    change mid-way (5/16, then 6/18 once the KTP address was Kota Serang, then 16/19 after
+    "worked abroad"). Here every question keeps its one number and the total never changes:
+    a question that does not apply is skipped, so the counter only moves forward, the last
+    question always reads 19/19, and "question 8" means the same question to every resident
+    and to staff."""
+    keys = [q.key for q in QUESTIONS]
+    return keys.index(key) + 1, len(keys)
