@@ -27,7 +27,7 @@ async def test_the_total_is_the_same_from_first_to_last_question(
     people = {
         4801: Person(worked_abroad="Pernah"),  # every question applies
         4802: Person(domicile="Lampung", kecamatan=None, kelurahan=None,
-                     nik="1871055512980001"),  # fmt: skip
+                     nik="1871055512980001"),
     }
     for user_id, person in people.items():
         user = await at_first_question(sim, user_id)
