@@ -230,7 +230,7 @@ async def on_text(update: Update, context: Context) -> None:
     if applicant is None:
         await send(update, context, View(_("hint.start")))
         return
-    if applicant.status == "consent":
+    if applicant.status == ApplicantStatus.CONSENT:
         await _typed_consent(update, context, d, applicant, message.text)
         return
     if applicant.step is None or applicant.step == qn.SUMMARY:
@@ -270,10 +270,10 @@ async def _apply_typed(
     await _after_answer(update, context, result, question.key)
 
 
-def consent_hint_view(before: str = "") -> View:
+def consent_hint_view() -> View:
     """The consent buttons again under a short line, not the whole consent text again."""
     hint = _("consent.use_buttons").format(agree=_("btn.agree"), disagree=_("btn.disagree"))
-    return View(before + hint, consent_view().markup)
+    return View(hint, consent_view().markup)
 
 
 async def _typed_consent(
@@ -297,7 +297,9 @@ async def _not_expecting_text(
     """Where the person is, when what they sent (or pressed) is no answer to anything."""
     before = notice + "\n\n" if notice else ""
     if applicant.status == ApplicantStatus.CONSENT:
-        await send(update, context, consent_hint_view(before))
+        # An old button may come from a consent no longer on screen: the whole text again.
+        # Anything else sent at the consent gets the short hint under the buttons.
+        await send(update, context, consent_view() if notice else consent_hint_view())
     elif applicant.submitted and applicant.step is None:
         text = _("hint.submitted").format(reg_no=applicant.reg_no)
         await send(update, context, View(before + text))
