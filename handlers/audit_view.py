@@ -133,6 +133,17 @@ class _Reader:
     def schedule_template(self) -> str:
         return _("audit.say.schedule_template")
 
+    def nik_conflict(self) -> str:
+        if "owner" in self.detail:
+            return _("audit.say.nik_conflict.decided").format(
+                id=self.target, owner=escape(str(self.detail["owner"])),
+                other=escape(str(self.detail["not"])),
+            )  # fmt: skip
+        n = int(self.detail["open"])
+        return ngettext("audit.say.nik_conflict.list", "audit.say.nik_conflict.list", n).format(
+            n=number(n)
+        )
+
 
 _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "role": _Reader.role,
@@ -148,6 +159,7 @@ _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "agenda": _Reader.agenda,
     "schedule_view": _Reader.schedule_view,
     "schedule_template": _Reader.schedule_template,
+    "nik_conflict": _Reader.nik_conflict,
 }
 
 

@@ -44,7 +44,7 @@ async def open_cases(d: Deps, actor_id: int) -> list[Case]:
         else:
             cases.append(case)
     targets = ",".join(f"#{c.conflict.id}" for c in cases)
-    await audit(d, actor_id, "nik_conflict", targets or None, f"list, {len(cases)}")
+    await audit(d, actor_id, "nik_conflict", targets or None, {"open": len(cases)})
     return cases
 
 
@@ -91,8 +91,9 @@ async def decide(d: Deps, actor_id: int, conflict_id: int, owner_reg_no: str) ->
     if claimant_owns:  # stored by store.decide; the objects follow
         loser.nik, owner.nik = None, case.nik
     await audit(
-        d, actor_id, "nik_conflict", f"#{conflict_id}", f"owner {owner.reg_no}, not {loser.reg_no}"
-    )
+        d, actor_id, "nik_conflict", f"#{conflict_id}",
+        {"owner": owner.reg_no or "", "not": loser.reg_no or ""},
+    )  # fmt: skip
     return Decided(case, owner, loser)
 
 

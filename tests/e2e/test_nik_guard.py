@@ -3,6 +3,8 @@ limited (issue 10: NIK squatting, the NIK oracle)."""
 
 from __future__ import annotations
 
+import json
+
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
@@ -70,9 +72,9 @@ async def test_a_conflict_at_submission_goes_to_staff_who_decide(
     assert "tidak ada nik ganda" in (await say(staff, f"/konflik 1 {second}")).text.lower()
 
     audits = [e for e in await staff_repo.latest_audit(db, 20) if e.action == "nik_conflict"]
-    assert [(e.target, e.detail) for e in reversed(audits)] == [
-        ("#1", "list, 1"),
-        ("#1", f"owner {second}, not {first}"),
+    assert [(e.target, json.loads(e.detail or "")) for e in reversed(audits)] == [
+        ("#1", {"open": 1}),
+        ("#1", {"owner": second, "not": first}),
     ]
     assert all(NIK not in f"{e.target}{e.detail}" for e in audits)
     # A resident does not have the command.

@@ -54,6 +54,9 @@ CASES = [
      "Melihat agenda Senin, 7 Desember 2026 (2 jadwal)"),
     (entry("schedule_view", "SRG-2026-00001", None), "Melihat jadwal SRG-2026-00001"),
     (entry("schedule_template", None, None), "Mengunduh templat jadwal (CSV)"),
+    (entry("nik_conflict", "#1", {"open": 1}), "Melihat daftar NIK ganda (1 belum diputuskan)"),
+    (entry("nik_conflict", "#1", {"owner": "SRG-2026-00002", "not": "SRG-2026-00001"}),
+     "Memutuskan NIK ganda #1: NIK milik SRG-2026-00002, bukan SRG-2026-00001"),
 ]  # fmt: skip
 
 
