@@ -1,22 +1,16 @@
-"""The bot as a real process (`python -m bot`)."""
+"""The bot as a real process (`python -m bot`), for tests that hold a simulator."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bot.simulator import BotApiSimulator
+from tests.e2e import processes
+from tests.e2e.processes import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "bot_env"]
 
 
 def bot_env(sim: BotApiSimulator, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
-    env.update(
-        BOT_TOKEN="123456:PROCESS-TEST",
-        TELEGRAM_API_BASE_URL=sim.base_url,
-        DATABASE_PATH=str(db_path),
-        LOG_LEVEL="INFO",
-        **extra,
-    )
-    return env
+    """The environment of a bot process talking to ``sim`` (tests/e2e/processes.py)."""
+    return processes.bot_env(sim.base_url, db_path, **extra)
