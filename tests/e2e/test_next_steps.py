@@ -43,7 +43,7 @@ async def test_who_is_not_eligible_is_not_promised_an_interview(
     sent = user.last_message
     assert sent is not None
     assert "Belum memenuhi syarat" in sent.text, sent.text
-    assert "wawancara" not in sent.text and "memverifikasi" not in sent.text
+    assert "wawancara" not in sent.text and "Langkah berikutnya" not in sent.text
     status = await say(user, "/status")
     assert "Belum memenuhi syarat" in status.text
     assert "wawancara" not in status.text and CREATE_ACCOUNT not in status.text

@@ -3,6 +3,7 @@ any letters is not taken as an answer."""
 
 from __future__ import annotations
 
+from bot.i18n import catalog
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
@@ -28,7 +29,7 @@ async def test_typing_tidak_setuju_declines(sim: BotApiSimulator, bot: BotRunner
     user = sim.user(4403, first_name="Warga", language_code="id")
     await say(user, "/start")
     reply = await say(user, "tidak setuju")
-    assert "tidak ada data Anda yang kami simpan" in reply.text, reply.text
+    assert reply.text == catalog("id").gettext("consent.declined"), reply.text
     assert bot.deps is not None
     assert await repo.get(bot.deps.db, 4403) is None
 
