@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from telegram import Update
@@ -61,6 +62,23 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+class MeteredApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, timing each update from when it is taken off the queue (PTB
+    creates this coroutine then) to the end of its handling, waits for its chat included."""
+
+    def process_update(self, update: object) -> Coroutine[Any, Any, None]:
+        taken = time.perf_counter()
+        return self._process_timed(update, taken)
+
+    async def _process_timed(self, update: object, taken: float) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            d = self.bot_data.get(DEPS_KEY)
+            if isinstance(d, Deps):
+                d.metrics.observe_update(update, time.perf_counter() - taken)
+
+
 def build_application(
     d: Deps,
     *,
@@ -73,14 +91,16 @@ def build_application(
     assert s.bot_token is not None
     processor = PerChatUpdateProcessor(64)
     reachability = Reachability()  # one outage, one log line, whichever client meets it
+    observe = d.metrics.observe_call
     builder = (
         Application.builder()
+        .application_class(MeteredApplication)
         .token(s.bot_token)
         .base_url(base_url or s.telegram_api_base_url)
         .base_file_url(base_file_url or s.telegram_file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=s.timezone))
-        .request(AiohttpRequest(connection_pool_size=64, reachability=reachability))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, reachability=reachability))
+        .request(AiohttpRequest(64, reachability=reachability, observer=observe))
+        .get_updates_request(AiohttpRequest(1, reachability=reachability, observer=observe))
         .concurrent_updates(processor)
     )
     if rate_limiter:

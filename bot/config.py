@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,6 +67,12 @@ class Settings:
     # The programme's rules: the built-in ones, or those of RULES_FILE (read at start-up).
     rules_file: Path | None = None
     rules: ProgrammeRules = DEFAULT_RULES
+    # The bot's HTTP server (/healthz, /metrics, webhooks): loopback unless told otherwise.
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    # Webhook mode when set: Telegram delivers to webhook_url + WEBHOOK_PATH.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
     @property
     def tz_name(self) -> str:
@@ -140,6 +147,28 @@ def _destination_notes(path: str | None) -> DestinationNotes:
     return load_destination_notes("DESTINATION_NOTES_PATH", Path(path))
 
 
+# Telegram's rule for setWebhook's secret_token.
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def _port(name: str, raw: str) -> int:
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise SettingsError(f"{name}: '{raw}' is not a port number (0-65535)")
+    return int(raw)
+
+
+def _webhook(url: str | None, secret: str | None) -> tuple[str | None, str | None]:
+    if url is None:
+        return None, secret
+    if not url.startswith("https://"):
+        raise SettingsError("WEBHOOK_URL: must start with https:// (Telegram refuses http)")
+    if secret is None:
+        raise SettingsError("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
+    if not _WEBHOOK_SECRET.match(secret):
+        raise SettingsError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only")
+    return url.rstrip("/"), secret
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -178,6 +207,8 @@ def load_settings(
         raise SettingsError("TELEGRAM_API_BASE_URL: must start with http:// or https://")
     file_url = get("TELEGRAM_FILE_BASE_URL") or base_url.replace("/bot", "/file/bot", 1)
 
+    webhook_url, webhook_secret = _webhook(get("WEBHOOK_URL"), get("WEBHOOK_SECRET"))
+
     log_level = (get("LOG_LEVEL") or defaults.log_level).upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
@@ -210,4 +241,8 @@ def load_settings(
         log_level=log_level,
         rules_file=rules_file,
         rules=rules,
+        http_host=get("HTTP_HOST") or defaults.http_host,
+        http_port=_port("HTTP_PORT", get("HTTP_PORT") or str(defaults.http_port)),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
     )

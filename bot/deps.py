@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext
 from bot.clock import Clock, SystemClock, local_today
 from bot.config import Settings
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.metrics import Metrics
 from bot.storage.db import Database
 
 if TYPE_CHECKING:  # the services import this module: their types only, for the fields
@@ -27,6 +28,7 @@ class Deps:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     rules: ProgrammeRules = DEFAULT_RULES
+    metrics: Metrics = field(default_factory=Metrics)  # /metrics and /healthz read it
     # Assembled by bot/app.py from the features: the staff menu.
     staff_commands: tuple[StaffCommand, ...] = ()
     # Feature services: set by the feature's lifespan while the bot runs, None otherwise.

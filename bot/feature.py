@@ -9,7 +9,8 @@ A feature module (handlers/registration.py, handlers/broadcast.py, ...) exposes 
 - its lifespan: one async context manager that does its start-up work before the bot takes
   updates and its shut-down work after it stopped (a sender started, jobs re-created). When a
   later feature fails to start, what the earlier ones started is undone, in reverse order;
-- the staff commands it adds to the staff menu.
+- the staff commands it adds to the staff menu;
+- its HTTP routes, served by the bot's one HTTP server (bot/web) beside /healthz.
 
 A feature never imports bot.app: the app depends on its features, never the other way round.
 A later piece (the HTTP server, a WhatsApp channel) plugs in the same way: a lifespan that
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from starlette.routing import BaseRoute
 from telegram.ext import Application, BaseHandler
 
 from bot.deps import Deps
@@ -83,3 +85,4 @@ class Feature:
     fallbacks: Sequence[Handler] = ()
     lifespan: Lifespan | None = None
     staff_commands: Sequence[StaffCommand] = ()
+    routes: Sequence[BaseRoute] = ()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -31,6 +32,9 @@ from telegram.request import BaseRequest, RequestData
 _JSON = {"Content-Type": "application/json"}
 
 log = logging.getLogger(__name__)
+
+# Told of every call: (Bot API method, HTTP status or None for a transport failure).
+CallObserver = Callable[[str, int | None], None]
 
 
 class Reachability:
@@ -73,7 +77,9 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
         reachability: Reachability | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
+        self._observer = observer
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -118,6 +124,10 @@ class AiohttpRequest(BaseRequest):
             sock_read=None if read is None or write is None else read + write,
         )
 
+    def _observe(self, url: str, status: int | None) -> None:
+        if self._observer is not None:
+            self._observer(_method(url), status)
+
     async def do_request(
         self,
         url: str,
@@ -148,15 +158,22 @@ class AiohttpRequest(BaseRequest):
                 status, payload = response.status, await response.read()
         except TimeoutError as err:
             self.reachability.failed("no answer in time")
+            self._observe(url, None)
             raise TimedOut from err
         except aiohttp.ClientError as err:
             self.reachability.failed(f"aiohttp.{err.__class__.__name__}")
+            self._observe(url, None)
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        self._observe(url, status)
         if status >= 500:
             self.reachability.failed(f"HTTP {status}")
         else:
             self.reachability.answered()
         return status, payload
+
+
+def _method(url: str) -> str:
+    return url.rpartition("/")[2]  # the Bot API method is the URL's last part
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:

@@ -4,9 +4,11 @@ PTB's run_polling() owns the event loop and signal handling; the demo and the te
 bot inside a loop they own, next to the simulator, so the life cycle is spelled out here once.
 
 Start-up is a stack of steps, each with its undo (Starlette's lifespan, over an
-AsyncExitStack): the database, PTB's initialisation, each feature's lifespan in order, PTB's
-start, polling. When a step fails, the steps before it are undone in reverse order and the
-error goes on to the caller; stop() undoes them all the same way.
+AsyncExitStack): the database, PTB's initialisation, each feature's lifespan in order, the
+HTTP server (/healthz, /metrics, the features' routes, the webhook), PTB's start, then
+updates by long polling or, with WEBHOOK_URL set, by webhook. When a step fails, the steps
+before it are undone in reverse order and the error goes on to the caller; stop() undoes
+them all the same way.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from starlette.applications import Starlette
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application
 
@@ -29,6 +33,9 @@ from bot.deps import Deps
 from bot.domain.eligibility import ProgrammeRules
 from bot.feature import App, Feature
 from bot.storage.db import Database
+from bot.web.operations import Operations
+from bot.web.server import Listening, serving
+from bot.web.telegram import TelegramWebhook, webhook_mode
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,7 @@ async def started(app: App) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def polling(app: App, poll_timeout: int) -> AsyncIterator[None]:
+    """Long polling. PTB deletes a webhook left from webhook mode before it polls."""
     assert app.updater is not None
     # Updates sent while the bot was down are still waiting at Telegram: take them all.
     await app.updater.start_polling(
@@ -112,7 +120,9 @@ class BotRunner:
         self.features = tuple(features)
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self.deps: Deps | None = None
+        self.http: Listening | None = None  # where the HTTP server listens, once started
         self._stack: AsyncExitStack | None = None
+        self._webhook: TelegramWebhook | None = None
 
     async def start(self) -> Application[Any, Any, Any, Any, Any, Any]:
         try:
@@ -137,11 +147,30 @@ class BotRunner:
             for feature in self.features:
                 if feature.lifespan is not None:
                     await stack.enter_async_context(feature.lifespan(app, self.deps))
+            await self._serve_http(stack, app, self.deps)
             await stack.enter_async_context(started(app))
-            await stack.enter_async_context(polling(app, self.poll_timeout))
+            s = self.settings
+            if s.webhook_url and s.webhook_secret and self._webhook is not None:
+                await stack.enter_async_context(
+                    webhook_mode(self._webhook, s.webhook_url, s.webhook_secret)
+                )
+            else:
+                await stack.enter_async_context(polling(app, self.poll_timeout))
             self._stack = stack.pop_all()
         log.info("bot started")
         return app
+
+    async def _serve_http(self, stack: AsyncExitStack, app: App, d: Deps) -> None:
+        s = self.settings
+        mode = "webhook" if s.webhook_url else "polling"
+        ops = Operations(d, app, mode, self.poll_timeout, started_at=time.monotonic())
+        routes = [*ops.routes(), *(r for f in self.features for r in f.routes)]
+        self._webhook = None
+        if s.webhook_url and s.webhook_secret:
+            self._webhook = TelegramWebhook(app, s.webhook_secret, d.metrics)
+            routes.append(self._webhook.route())
+        asgi = Starlette(routes=routes)
+        self.http = await stack.enter_async_context(serving(asgi, s.http_host, s.http_port))
 
     async def stop(self) -> None:
         stack, self._stack = self._stack, None

@@ -130,6 +130,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             database_path=db_path,
             admin_ids=frozenset({ADMIN_ID}),
             broadcast_rate=args.rate,
+            http_port=0,
         )
         runner = BotRunner(
             settings,

@@ -79,7 +79,7 @@ async def seed(path: Path, count: int, first_due: datetime, spread: float, offse
 
 def runner_for(sim: BotApiSimulator, path: Path) -> BotRunner:
     settings = Settings(bot_token="123456:BENCH", database_path=path,
-                        admin_ids=frozenset({ADMIN_ID}))  # fmt: skip
+                        admin_ids=frozenset({ADMIN_ID}), http_port=0)  # fmt: skip
     return BotRunner(settings, clock=SystemClock(), base_url=sim.base_url,
                      base_file_url=sim.base_file_url, poll_timeout=1)  # fmt: skip
 

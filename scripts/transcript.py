@@ -20,7 +20,9 @@ async def main(english: bool) -> None:
     sim = BotApiSimulator(flood_limit=False)
     await sim.start()
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(bot_token="1:DEMO", database_path=Path(folder) / "bot.sqlite3")
+        settings = Settings(
+            bot_token="1:DEMO", database_path=Path(folder) / "bot.sqlite3", http_port=0
+        )
         runner = BotRunner(
             settings, clock=FixedClock(NOW), base_url=sim.base_url,
             base_file_url=sim.base_file_url, poll_timeout=1,

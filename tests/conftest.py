@@ -47,6 +47,7 @@ def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
         database_path=tmp_path / "bot.sqlite3",
         admin_ids=frozenset({ADMIN_ID}),
         telegram_rate_limit=Settings.telegram_rate_limit if limited else UNLIMITED_RATE,
+        http_port=0,  # any free port: tests run side by side
     )
 
 

@@ -107,7 +107,8 @@ class DemoChat:
             )
             self.current = self.staff if self.options.account == "staf" else self.resident
             self.runner = BotRunner(
-                self.settings,
+                # Any free port: a demo must not fail because a real bot has 8080.
+                dataclasses.replace(self.settings, http_port=0),
                 base_url=self.sim.base_url,
                 base_file_url=self.sim.base_file_url,
                 poll_timeout=2,

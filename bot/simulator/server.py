@@ -8,6 +8,7 @@ bot through simulated users: `user = sim.user(1001, "Siti")`, `await user.send("
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.simulator.errors import ApiError
@@ -64,6 +66,7 @@ class BotApiSimulator:
         rtt: float = 0.0,
         jitter: float = 0.0,
         random_seed: int | None = 1,
+        allow_http_webhook: bool = False,
     ) -> None:
         # Like Telegram, a token it does not know gets 401 Unauthorized; None takes any token
         # (most tests do not care which one the bot was given).
@@ -76,6 +79,11 @@ class BotApiSimulator:
         }
         self._state = SimState(bot_user, FloodControl(global_rate, chat_burst, chat_rate))
         self._state.flood_limit = flood_limit
+        # Telegram takes https webhooks only; the tests' bot server is plain http on
+        # 127.0.0.1, so they ask for it here. Nothing else is relaxed.
+        self._state.allow_http_webhook = allow_http_webhook
+        self._webhook_task: asyncio.Task[None] | None = None
+        self.webhook_retry_delay = 0.5  # Telegram waits longer; tests need not
         self._methods = BotApiMethods(self._state)
         self._faults: list[FaultRule] = []
         self._users: dict[int, SimUser] = {}
@@ -103,14 +111,50 @@ class BotApiSimulator:
         self._port = int(runner.addresses[0][1])
         self._runner = runner
         self._state.closing = False
+        self._webhook_task = asyncio.create_task(self._deliver_to_webhook())
 
     async def stop(self) -> None:
         """End pending long polls and close the server."""
         if self._runner is None:
             return
         self._state.shutdown()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+            self._webhook_task = None
         runner, self._runner = self._runner, None
         await runner.cleanup()
+
+    async def _deliver_to_webhook(self) -> None:
+        """While a webhook is set, POST each update to it, in order, one at a time, with the
+        secret header; anything but a 2xx keeps the update queued, records the error (as
+        getWebhookInfo shows it) and tries again after a pause, as Telegram does."""
+        state = self._state
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with aiohttp.ClientSession(timeout=timeout, trust_env=False) as session:
+            while True:
+                update = state.next_for_webhook() if state.webhook_url else None
+                if update is None:
+                    await state.wait_for_updates(1.0)
+                    continue
+                headers = {"Content-Type": "application/json"}
+                if state.webhook_secret is not None:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = state.webhook_secret
+                body = json.dumps(update.to_json(), ensure_ascii=False)
+                try:
+                    async with session.post(state.webhook_url, data=body, headers=headers) as r:
+                        ok = 200 <= r.status < 300
+                        error = f"Wrong response from the webhook: {r.status} {r.reason}"
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    ok, error = False, f"Connection failed: {type(exc).__name__}"
+                if ok:
+                    state.delivered_to_webhook(update)
+                    state.counters["webhook_deliveries"] += 1
+                else:
+                    state.webhook_last_error = (int(time.time()), error)
+                    state.counters["webhook_errors"] += 1
+                    await asyncio.sleep(self.webhook_retry_delay)
 
     async def __aenter__(self) -> BotApiSimulator:
         await self.start()
@@ -321,6 +365,8 @@ class BotApiSimulator:
             "403s": counters["403"],
             "400s": counters["400"],
             "network_drops": counters["drops"],
+            "webhook_deliveries": counters["webhook_deliveries"],
+            "webhook_errors": counters["webhook_errors"],
         }
 
     def pending_updates(self) -> int:

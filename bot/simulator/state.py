@@ -73,6 +73,9 @@ class SimState:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_last_error: tuple[int, str] | None = None  # (unix time, message)
+        self.allow_http_webhook = False
         self.allowed_updates: list[str] = []
         self.listeners: list[BotMessageListener] = []
         self._listener_tasks: set[asyncio.Future[Any]] = set()
@@ -224,6 +227,31 @@ class SimState:
             if len(batch) >= limit:
                 break
         return batch
+
+    def set_webhook(self, url: str, secret: str | None) -> None:
+        self.webhook_url = url
+        self.webhook_secret = secret if url else None
+        self.webhook_last_error = None
+        self._wake_pollers()  # a long poll ends with 409; the webhook sender starts
+
+    def next_for_webhook(self) -> QueuedUpdate | None:
+        """The oldest update to deliver to the webhook (Telegram sends one per request)."""
+        batch = self._deliverable(1)
+        return batch[0] if batch else None
+
+    def delivered_to_webhook(self, update: QueuedUpdate) -> None:
+        if update in self._updates:
+            self._updates.remove(update)
+        self._mark_delivered(update)
+
+    async def wait_for_updates(self, timeout: float) -> None:  # noqa: ASYNC109 (a poll interval)
+        """Until an update is queued or the webhook changes, at most ``timeout`` seconds."""
+        if self._updates_changed is None:
+            self._updates_changed = asyncio.Event()
+        event = self._updates_changed
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):  # unlike wait_for, cancels cleanly on stop
+                await event.wait()
 
     async def get_updates(self, offset: int | None, limit: int, wait: float) -> list[Any]:
         """Long poll: answer at once if updates are queued, else when one arrives or `wait`

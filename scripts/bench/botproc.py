@@ -150,6 +150,7 @@ async def serve(args: argparse.Namespace) -> None:
                 else Settings().reminder_offsets
             ),
             log_level="WARNING",
+            http_port=0,
         )
         bot = BotRunner(
             settings,

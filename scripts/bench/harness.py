@@ -267,7 +267,8 @@ async def calibrate(script: Sequence[Action] | None = None) -> list[int]:
     with tempfile.TemporaryDirectory(prefix="bench-calibrate-") as tmp:
         async with BotApiSimulator(flood_limit=False) as sim:
             settings = Settings(bot_token="7000000001:calibrate",
-                                database_path=Path(tmp) / "calibrate.sqlite3")  # fmt: skip
+                                database_path=Path(tmp) / "calibrate.sqlite3",
+                                http_port=0)  # fmt: skip
             runner = BotRunner(settings, base_url=sim.base_url, base_file_url=sim.base_file_url,
                                rate_limiter=False, poll_timeout=1)  # fmt: skip
             app = await runner.start()

@@ -22,6 +22,7 @@ def bot_env(base_url: str, db_path: Path, **extra: str) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=base_url,
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="INFO",
+        HTTP_PORT="0",
     )
     env.update(extra)
     return env

@@ -61,6 +61,9 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("LOG_LEVEL", "LOUD"),
         ("RULES_FILE", "/nonexistent/rules.toml"),
         ("DESTINATION_NOTES_PATH", "/nonexistent/notes.toml"),
+        ("HTTP_PORT", "80000"),
+        ("HTTP_PORT", "web"),
+        ("WEBHOOK_URL", "http://pmi.example.go.id"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
@@ -87,3 +90,14 @@ def test_a_bad_notes_file_stops_start_up_naming_the_setting(tmp_path: Path) -> N
         load_settings({"DESTINATION_NOTES_PATH": str(notes)}, env_file=None)
     assert str(error.value).startswith("DESTINATION_NOTES_PATH:")
     assert "[arab-saudi] is not a destination" in str(error.value)
+
+
+def test_webhook_mode_needs_a_secret_telegram_accepts() -> None:
+    url = {"WEBHOOK_URL": "https://pmi.example.go.id/"}
+    with pytest.raises(SettingsError, match="^WEBHOOK_SECRET: required when WEBHOOK_URL"):
+        load_settings(url, env_file=None)
+    with pytest.raises(SettingsError, match="^WEBHOOK_SECRET: 1-256 characters"):
+        load_settings({**url, "WEBHOOK_SECRET": "has spaces!"}, env_file=None)
+    s = load_settings({**url, "WEBHOOK_SECRET": "a-Secret_123"}, env_file=None)
+    assert (s.webhook_url, s.webhook_secret) == ("https://pmi.example.go.id", "a-Secret_123")
+    assert load_settings({}, env_file=None).webhook_url is None  # polling by default
