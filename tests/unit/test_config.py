@@ -94,9 +94,9 @@ def test_a_bad_notes_file_stops_start_up_naming_the_setting(tmp_path: Path) -> N
 
 def test_webhook_mode_needs_a_secret_telegram_accepts() -> None:
     url = {"WEBHOOK_URL": "https://pmi.example.go.id/"}
-    with pytest.raises(SettingsError, match="^WEBHOOK_SECRET: required when WEBHOOK_URL"):
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: required when WEBHOOK_URL"):
         load_settings(url, env_file=None)
-    with pytest.raises(SettingsError, match="^WEBHOOK_SECRET: 1-256 characters"):
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: 1-256 characters"):
         load_settings({**url, "WEBHOOK_SECRET": "has spaces!"}, env_file=None)
     s = load_settings({**url, "WEBHOOK_SECRET": "a-Secret_123"}, env_file=None)
     assert (s.webhook_url, s.webhook_secret) == ("https://pmi.example.go.id", "a-Secret_123")
