@@ -2,7 +2,8 @@
 
 One row per submitted application with every answer, the verdict, stage, dates, source and
 consent. Values are written in the admin's language; times in the programme's time zone.
-Nothing is written to disk: the file exists only in memory until Telegram has it.
+Nothing is written to disk: the file exists only in memory until Telegram has it (the XLSX
+too: bot/services/xlsx.py, since openpyxl goes through a temporary file).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +24,7 @@ import aiosqlite
 from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.i18n import _
+from bot.services import xlsx
 from bot.services.roles import audit
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
@@ -44,6 +47,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def defuse(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class Code(str):
+    """Digits that name something (a NIK, a phone number), never a number to count with.
+
+    Excel reads "+6281234567890" in a CSV as a number (6.28E+12) and a 16-digit NIK as
+    3.67E+15, its last digit lost; the XLSX keeps them as text anyway."""
+
+    __slots__ = ()
+
+
+_CODE = re.compile(r"\+?[0-9]+")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as Excel should show it from a CSV: a Code as a text formula, ="+62...".
+
+    Only a Code of digits (with a leading +) is written so: anything else in it is defused
+    like typed text, so no formula ever holds what a resident typed."""
+    if isinstance(value, Code):
+        return f'="{value}"' if _CODE.fullmatch(value) else defuse(str(value))
+    return value
 
 
 def local_time(value: str | None, tz: ZoneInfo) -> str:
@@ -74,6 +99,8 @@ def answer_value(question: qn.Question, answers: qn.Answers) -> str:
         return ", ".join(labels.get(str(v), str(v)) for v in value)
     if question.kind is qn.Kind.TEXT:
         return defuse(str(value))
+    if question.kind in (qn.Kind.PHONE, qn.Kind.NIK):
+        return Code(value)
     return str(value)
 
 
@@ -132,39 +159,12 @@ def to_csv(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(head: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for text in head:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, str) and value.startswith("="):
-                # openpyxl would store it as a formula; keep it a plain string.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook(head, rows, title)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ async def test_csv_export(sim: BotApiSimulator, bot: BotRunner, admin: SimUser) 
     first = dict(zip(header, body[0], strict=True))
     assert first["Nomor pendaftaran"] == "SRG-2026-00001"
     assert first["Nama"] == "Siti Nur'aini Fauziyyah"
-    assert first["NIK"] == Seed(6001, None).answers()["nik"]
+    assert first["NIK"] == '="' + Seed(6001, None).answers()["nik"] + '"'  # text in Excel
     assert first["Kelurahan"] == "Sumur Pecung" and first["Kecamatan"] == "Serang"
     assert first["Tujuan kerja"] == "Jepang, Korea Selatan"
     assert first["Dikirim (WIB)"] == "2026-11-27 10:00"
@@ -185,7 +185,8 @@ async def test_registered_applicant_exports_every_answer(
     assert len(rows) == 1
     row = rows[0]
     assert row["Nomor pendaftaran"] == reg_no and row["Sumber"] == "poster_1"
-    assert row["NIK"] == "3673055512980001" and row["Nomor HP"] == "+6281234567890"
+    # ="…": Excel shows the digits as text, not 3.67E+15 (a digit lost) or 6.28E+12.
+    assert row["NIK"] == '="3673055512980001"' and row["Nomor HP"] == '="+6281234567890"'
     assert row["Tanggal lahir"] == "1998-12-15" and row["Bahasa asing"] == "Inggris"
     assert row["Hasil penilaian"] == "Memenuhi syarat"
     assert row["Kuota"] == "kuota prioritas Kota Serang"
