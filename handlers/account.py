@@ -186,7 +186,7 @@ async def info(update: Update, context: Context) -> None:
     used, _waiting = await repo.pool_usage(d.db, "kota_serang")
     left = number(max(d.rules.quota(Pool.KOTA_SERANG) - used, 0))
     await send(update, context, View(_("info.body").format(
-        left=left, url=d.settings.siapkerja_url, **rule_words(d.rules))))  # fmt: skip
+        left=left, url=escape(d.settings.siapkerja_url), **rule_words(d.rules))))  # fmt: skip
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -195,7 +195,7 @@ async def _after_answer(
         return
     notice = answered_line(qn.BY_KEY[key], applicant.answers)
     if key == "siapkerja" and applicant.answers.get("siapkerja") == "belum":
-        notice += "\n" + _("siapkerja.howto").format(url=d.settings.siapkerja_url)
+        notice += "\n" + _("siapkerja.howto").format(url=escape(d.settings.siapkerja_url))
     if key == "phone":
         # The phone keyboard must go; an edit cannot remove a reply keyboard, a message can.
         await send(update, context, View(notice, ReplyKeyboardRemove()))
@@ -556,7 +556,8 @@ async def ubah(update: Update, context: Context) -> None:
         await send(update, context, View(_("hint.start")))
         return
     if not reg.can_edit(applicant):
-        await send(update, context, View(_("ubah.locked").format(contact=d.settings.contact_bbpvp)))
+        locked = _("ubah.locked").format(contact=escape(d.settings.contact_bbpvp))
+        await send(update, context, View(locked))
         return
     if applicant.submitted or qn.current_question(applicant.answers) is None:
         await repo.update(d.db, applicant, step=qn.SUMMARY, editing=False)

@@ -233,7 +233,7 @@ def verdict_lines(d: Deps, applicant: Applicant, eligible_from: date | None = No
         lines += _reasons_text(d, applicant.reasons, eligible_from)
         lines.append(_("verdict.not_eligible_next"))
     elif outcome == Outcome.INCOMPLETE.value:
-        lines += ["• " + _(f"verdict.missing.{m}").format(url=d.settings.siapkerja_url)
+        lines += ["• " + _(f"verdict.missing.{m}").format(url=escape(d.settings.siapkerja_url))
                   for m in applicant.missing]  # fmt: skip
     return lines
 
@@ -260,7 +260,7 @@ def next_steps(d: Deps, applicant: Applicant) -> str:
         return ""
     if has_siapkerja(applicant):
         return _("submitted.next_steps.siapkerja_done")
-    return _("submitted.next_steps").format(url=d.settings.siapkerja_url)
+    return _("submitted.next_steps").format(url=escape(d.settings.siapkerja_url))
 
 
 def stage_next(d: Deps, applicant: Applicant, stage: str) -> str:
@@ -269,7 +269,7 @@ def stage_next(d: Deps, applicant: Applicant, stage: str) -> str:
     if stage == FIRST_STAGE and applicant.outcome == Outcome.NOT_ELIGIBLE.value:
         return ""
     if stage == FIRST_STAGE and not has_siapkerja(applicant):
-        return _("stage.terdaftar.next.no_siapkerja").format(url=d.settings.siapkerja_url)
+        return _("stage.terdaftar.next.no_siapkerja").format(url=escape(d.settings.siapkerja_url))
     return _(f"stage.{stage}.next")
 
 
