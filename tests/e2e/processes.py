@@ -73,6 +73,7 @@ class RunningBot:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self._err = bytearray()
+        self._started = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
@@ -87,6 +88,14 @@ class RunningBot:
         assert self.process.stderr is not None
         while chunk := await self.process.stderr.read(65536):
             self._err += chunk
+            if b"bot started" in self._err:
+                self._started.set()
+        self._started.set()  # it ended: nobody should wait for it any longer
+
+    async def started(self) -> None:
+        """Until the bot polls (its log says so): a new process on a busy machine takes a
+        while to import everything, longer than a resident's wait for an answer."""
+        await asyncio.wait_for(self._started.wait(), timeout=180)
 
     async def stop(self) -> tuple[int, str]:
         """SIGTERM, then (return code, everything it wrote to stderr)."""

@@ -30,6 +30,7 @@ async def test_a_registration_at_debug_leaves_nothing_personal_in_the_log(
     env = bot_env(sim.base_url, tmp_path / "bot.sqlite3", LOG_LEVEL="DEBUG")
     bot = await RunningBot.start(env)
     try:
+        await bot.started()
         await register(sim, 4101, person=PERSON)
         user = sim.user(4101)
         await say(user, TYPED)
