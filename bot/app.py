@@ -1,8 +1,9 @@
 """build_application(): the one place where the features are assembled into a PTB Application.
 
-Each feature module exposes one ``FEATURE`` (bot/feature.py): its handlers by group, its
-fallbacks, its lifespan and its staff commands. This module only collects them; no feature
-imports it back. Their lifespans are entered by bot/runner.py.
+Each feature module exposes one ``FEATURE`` (bot/feature.py): its handlers by group, the
+conversations it takes messages for, its fallbacks, its lifespan and its staff commands.
+This module only collects them; no feature imports it back. Their lifespans are entered by
+bot/runner.py.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, Defaults, TypeHandler
+from telegram.ext import Application, ContextTypes, Defaults, TypeHandler
 
+from bot.context import BotContext
 from bot.deps import DEPS_KEY, Deps
-from bot.feature import Feature, Group
+from bot.feature import Feature, Group, conversation_handler
 from bot.http import AiohttpRequest, Reachability
 from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
@@ -102,6 +104,7 @@ def build_application(
         .request(AiohttpRequest(64, reachability=reachability, observer=observe))
         .get_updates_request(AiohttpRequest(1, reachability=reachability, observer=observe))
         .concurrent_updates(processor)
+        .context_types(ContextTypes(context=BotContext))
     )
     if rate_limiter:
         # Evenly spaced sends under TELEGRAM_RATE_LIMIT, paced per chat; a 429 holds back its
@@ -115,6 +118,7 @@ def build_application(
     app.bot_data[REACHABILITY_KEY] = reachability
 
     app.add_handler(TypeHandler(Update, load_locale), group=Group.CONTEXT)
+    app.add_handler(conversation_handler(features), group=Group.CONVERSATION)
     for feature in features:
         for group, handlers in feature.handlers.items():
             app.add_handlers(list(handlers), group=group)

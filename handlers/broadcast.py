@@ -2,10 +2,11 @@
 or later, follow its progress, and cancel it from /umumkan riwayat.
 
 The draft lives in SQLite (bot/storage/broadcasts.py), one row per staff member, with the
-step it is at. The staff member's next message (the announcement, a typed filter, a time) is
-taken by a handler in Group.BROADCAST_DRAFT, ahead of the residents' handlers: it looks up an
-open draft and, if there is one waiting for a message, handles it and stops the update there;
-otherwise the update goes on to the rest of the bot untouched.
+step it is at; while they work on it, it is what they are in the middle of (their
+conversation, bot/storage/conversations.py). Their next message (the announcement, a typed
+filter, a time) is handed to take_draft_message ahead of the residents' handlers: if the draft
+waits for a message, it handles it and the update stops there; otherwise the update goes on
+to the rest of the bot untouched.
 
 The texts and keyboards are in handlers/broadcast_views.py; sending to recipients and
 reporting to staff over Telegram in handlers/broadcast_delivery.py.
@@ -20,10 +21,8 @@ from datetime import datetime, timedelta
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     filters,
 )
 
@@ -36,7 +35,9 @@ from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
 from bot.services.roles import audit, is_staff
 from bot.storage import broadcasts as store
+from bot.storage import conversations
 from bot.storage.broadcasts import Broadcast, Status, Step
+from bot.storage.conversations import Conversation, Kind
 from bot.storage.recipients import count_recipients
 from handlers.access import staff_only
 from handlers.broadcast_delivery import (
@@ -69,7 +70,6 @@ from handlers.common import (
     View,
     answer_callback,
     keyboard,
-    load_locale,
     number,
     pressed,
     send,
@@ -151,20 +151,24 @@ def _fresh(b: Broadcast, now: datetime) -> bool:
     return now - datetime.fromisoformat(b.created_at) < DRAFT_TTL
 
 
-async def on_draft_message(update: Update, context: Context) -> None:
-    """The announcement, a typed filter or a time, when a draft asked for it; anything else
-    passes on to the other handlers untouched."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
+async def take_draft_message(
+    update: Update, context: Context, conversation: Conversation
+) -> bool:
+    """The announcement, a typed filter or a time, when the person's draft asked for it.
+    False for anything else: the update passes on to the other handlers untouched."""
+    message = update.effective_message
+    if message is None:
+        return False
     d = deps(context)
-    draft = await store.open_draft(d.db, user.id)
+    draft = await store.get(d.db, conversation.ref)
+    if draft is None or draft.status != Status.DRAFT or draft.created_by != conversation.user_id:
+        await conversations.end_for(d.db, conversation.user_id, conversation.kind, conversation.ref)
+        return False
     waiting = (Step.CONTENT, Step.RECIPIENTS, Step.SEND_AT)
-    if draft is None or draft.step not in waiting or not _fresh(draft, d.clock.now()):
-        return
-    if not await is_staff(d, user.id):
-        return  # no longer staff: their message is an ordinary one now
-    await load_locale(update, context)
+    if draft.step not in waiting or not _fresh(draft, d.clock.now()):
+        return False
+    if not await is_staff(d, conversation.user_id):
+        return False  # no longer staff: their message is an ordinary one now
     if draft.step == Step.CONTENT:
         await _take_content(update, context, d, draft, message)
     elif message.text is None:
@@ -173,7 +177,7 @@ async def on_draft_message(update: Update, context: Context) -> None:
         await _take_filter(update, context, d, draft, message.text)
     else:
         await _take_time(update, context, d, draft, message.text)
-    raise ApplicationHandlerStop
+    return True
 
 
 def _content_of(message: Message) -> tuple[str, str, str | None, int] | str:
@@ -423,10 +427,6 @@ async def _stop_buttons(
 
 
 _PRIVATE = filters.ChatType.PRIVATE
-# A command in a caption is a command too (a CSV captioned /jadwalkan), not a draft's
-# content: filters.COMMAND looks at a text's entities only.
-_CAPTION_COMMAND = filters.CaptionRegex(r"^/[A-Za-z0-9_]+(@\w+)?(\s|$)")
-
 FEATURE = Feature(
     name="broadcast",
     handlers={
@@ -435,14 +435,9 @@ FEATURE = Feature(
             CallbackQueryHandler(on_button, pattern=cb.BroadcastButton.matches),
             CallbackQueryHandler(on_group, pattern=cb.BroadcastGroup.matches),
         ),
-        # A draft waiting for a message: see Group.BROADCAST_DRAFT and the module docstring.
-        Group.BROADCAST_DRAFT: (
-            MessageHandler(
-                _PRIVATE & ~filters.COMMAND & ~_CAPTION_COMMAND & ~filters.StatusUpdate.ALL,
-                on_draft_message,
-            ),
-        ),
     },
+    # A draft waiting for a message: see the module docstring.
+    conversations={Kind.BROADCAST_DRAFT: take_draft_message},
     lifespan=broadcaster_lifespan,
     staff_commands=(StaffCommand("umumkan", N_("staffcmd.umumkan")),),
 )

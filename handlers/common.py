@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -20,19 +20,20 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
+from bot.context import BotContext
 from bot.deps import deps
 from bot.domain.destination_notes import NO_NOTES, DestinationNotes
 from bot.i18n import format_number, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
+from bot.storage import conversations
 from bot.storage.applicants import Applicant
 
 log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext  # PTB's context with .deps and .person (bot/context.py)
 K = TypeVar("K", bound=Callback)
 
 
@@ -112,8 +113,9 @@ def destination_notes() -> DestinationNotes:
 
 
 async def load_locale(update: Update, context: Context) -> None:
-    """Runs before every handler: the user's language for this update; a resident who
-    writes again after blocking the bot becomes reachable again, and gets a registration
+    """Runs before every handler: the person as this update finds them (applicant row and
+    conversation, one read), the user's language for this update; a resident who writes
+    again after blocking the bot becomes reachable again, and gets a registration
     confirmation still owed to them."""
     user = update.effective_user
     d = deps(context)
@@ -121,8 +123,8 @@ async def load_locale(update: Update, context: Context) -> None:
     if user is None:
         set_locale(d.settings.default_locale)
         return
-    applicant = await repo.get(d.db, user.id)
-    vars(context)[_ROW_KEY] = applicant
+    context.person = await conversations.load(d.db, user.id)
+    applicant = context.person.applicant
     if applicant is None:
         set_locale(locale_from_telegram(user.language_code, d.settings.default_locale))
         return
@@ -140,17 +142,13 @@ async def load_locale(update: Update, context: Context) -> None:
         await send_owed_confirmation(update, context, applicant)
 
 
-# The row load_locale read, kept on PTB's context (one per update) so that the handler does
-# not read it again. Taken once: a second read in the same update goes to SQLite.
-_ROW_KEY = "applicant_row"
-_NOT_READ = object()
-
-
 async def applicant_of(update: Update, context: Context) -> Applicant | None:
-    """The person's applicant row, as load_locale read it for this update, else from SQLite."""
-    row = vars(context).pop(_ROW_KEY, _NOT_READ)
-    if row is not _NOT_READ:
-        return cast(Applicant | None, row)
+    """The person's applicant row, as load_locale read it for this update, else from SQLite.
+    Taken once: a second read in the same update goes to SQLite (the handler may have
+    changed the row in between)."""
+    if context.person is not None and not context.applicant_taken:
+        context.applicant_taken = True
+        return context.person.applicant
     return await repo.get(deps(context).db, user_id(update))
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -52,8 +51,10 @@ from bot.services.reminders import (
 )
 from bot.services.roles import audit, is_staff, staff_locale
 from bot.storage import applicants as applicants_repo
+from bot.storage import conversations
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
+from bot.storage.conversations import Conversation, Kind
 from bot.storage.schedules import Event
 from handlers.access import staff_only
 from handlers.common import (
@@ -62,7 +63,6 @@ from handlers.common import (
     answer_callback,
     button,
     keyboard,
-    load_locale,
     number,
     pressed,
     send,
@@ -464,7 +464,7 @@ async def _skip_reason(update: Update, context: Context, event_id: int) -> None:
     d = deps(context)
     answer_callback(update, context)
     event = await store.get_event(d.db, event_id)
-    if event is None or event.user_id != user_id(update) or not event.awaiting_reason:
+    if event is None or event.user_id != user_id(update) or not _awaits_reason(context, event):
         await show(update, context, View(_("schedule.reason_not_needed")))
         return
     event = await svc.give_reason(d, event, None)
@@ -472,24 +472,35 @@ async def _skip_reason(update: Update, context: Context, event_id: int) -> None:
     await show(update, context, View(_("schedule.reason_skipped")))
 
 
-async def on_reason_text(update: Update, context: Context) -> None:
-    """Typed text while a reason for not coming is expected (runs before other handlers)."""
+def _awaits_reason(context: Context, event: Event) -> bool:
+    """Is this event's reason what the person is in the middle of giving?"""
+    conversation = context.person.conversation if context.person is not None else None
+    return (
+        conversation is not None
+        and conversation.kind is Kind.ABSENCE_REASON
+        and conversation.ref == event.id
+    )
+
+
+async def take_reason(update: Update, context: Context, conversation: Conversation) -> bool:
+    """The message of someone asked why they cannot come: their reason, when it is text.
+    False: not a reason (the update goes on to the other handlers)."""
     d = deps(context)
     message = update.effective_message
-    if message is None or message.text is None or update.effective_user is None:
-        return
-    event = await svc.awaiting_reason(d, update.effective_user.id)
-    if event is None:
-        return  # not a reason: the other handlers take this text
-    await load_locale(update, context)
+    if message is None or message.text is None:
+        return False
+    event = await store.get_event(d.db, conversation.ref)
+    if event is None or event.status != "active" or event.user_id != conversation.user_id:
+        await conversations.end_for(d.db, conversation.user_id, conversation.kind, conversation.ref)
+        return False  # the event went (cancelled, rescheduled, deleted): nothing awaited
     reason = " ".join(message.text.split())
     if len(reason) > svc.MAX_REASON:
         await send(update, context, View(_("schedule.reason_too_long").format(max=svc.MAX_REASON)))
-        raise ApplicationHandlerStop
+        return True
     event = await svc.give_reason(d, event, reason)
     await notify_staff(context, d, event, "schedule.staff.declined")
     await send(update, context, View(_("schedule.reason_thanks")))
-    raise ApplicationHandlerStop
+    return True
 
 
 async def notify_staff(context: Context, d: Deps, event: Event, key: str) -> None:
@@ -539,11 +550,8 @@ FEATURE = Feature(
             CommandHandler("jadwal", jadwal, filters=_PRIVATE),
             CallbackQueryHandler(on_answer, pattern=cb.ScheduleAnswer.matches),
         ),
-        # The typed reason: see Group.ABSENCE_REASON.
-        Group.ABSENCE_REASON: (
-            MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, on_reason_text),
-        ),
     },
+    conversations={Kind.ABSENCE_REASON: take_reason},
     lifespan=reminders_lifespan,
     staff_commands=(
         StaffCommand("jadwalkan", N_("staffcmd.jadwalkan")),

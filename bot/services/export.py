@@ -188,7 +188,7 @@ async def load(d: Deps, where: str = "", params: Sequence[Any] = ()) -> list[aio
 
 def build(rows: Sequence[aiosqlite.Row], fmt: ExportFormat, tz: ZoneInfo, title: str) -> bytes:
     # The same decoding as every other read of an applicant row.
-    applicants = [repo._from_row(row) for row in rows]
+    applicants = [repo.from_row(row) for row in rows]
     head = headers()
     cells = table(applicants, tz)
     return to_csv(head, cells) if fmt is ExportFormat.CSV else to_xlsx(head, cells, title)

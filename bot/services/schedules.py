@@ -218,10 +218,6 @@ async def answer(d: Deps, user_id: int, event_id: int, value: str) -> AnswerResu
     return AnswerResult(AnswerState.RECORDED, refreshed, changed_from=event.answer)
 
 
-async def awaiting_reason(d: Deps, user_id: int) -> Event | None:
-    return await store.awaiting_reason(d.db, user_id)
-
-
 async def give_reason(d: Deps, event: Event, reason: str | None) -> Event:
     """The typed reason (or none, when skipped) for not coming."""
     await store.save_reason(d.db, event.id, reason, d.clock.now())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,7 +59,7 @@ _JSON_FIELDS = ("answers", "reasons", "missing", "staff_flags")
 _BOOL_FIELDS = ("editing", "opted_out", "inactive", "confirmation_owed")
 
 
-def _from_row(row: aiosqlite.Row) -> Applicant:
+def from_row(row: aiosqlite.Row | Mapping[str, Any]) -> Applicant:
     data = dict(row)
     for name in _JSON_FIELDS:
         data[name] = json.loads(data[name])
@@ -71,7 +72,7 @@ def _from_row(row: aiosqlite.Row) -> Applicant:
 
 async def get(db: Database, user_id: int) -> Applicant | None:
     row = await db.fetchone("SELECT * FROM applicants WHERE user_id = ?", (user_id,))
-    return None if row is None else _from_row(row)
+    return None if row is None else from_row(row)
 
 
 async def stored_locale(db: Database, user_id: int) -> str | None:
@@ -82,7 +83,7 @@ async def stored_locale(db: Database, user_id: int) -> str | None:
 
 async def get_by_reg_no(db: Database, reg_no: str) -> Applicant | None:
     row = await db.fetchone("SELECT * FROM applicants WHERE reg_no = ?", (reg_no.upper(),))
-    return None if row is None else _from_row(row)
+    return None if row is None else from_row(row)
 
 
 async def create(

@@ -15,7 +15,9 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.recipients import RecipientFilter
+from bot.storage import conversations
 from bot.storage.applicants import utcnow
+from bot.storage.conversations import Kind
 from bot.storage.db import Database
 from bot.storage.recipients import filter_sql
 
@@ -135,8 +137,10 @@ async def new_draft(
                 now,
             ),
         )
-        broadcast_id = cursor.lastrowid
-    found = await get(db, int(broadcast_id or 0))
+        broadcast_id = int(cursor.lastrowid or 0)
+        # The staff member's next message is for this draft (the older one's pointer goes).
+        await conversations.begin(conn, created_by, Kind.BROADCAST_DRAFT, broadcast_id, at)
+    found = await get(db, broadcast_id)
     assert found is not None
     return found
 
@@ -154,7 +158,8 @@ _DRAFT_FIELDS = {"step", "content_type", "text", "file_id", "filter", "send_at",
 
 
 async def update_draft(db: Database, broadcast: Broadcast, **changes: Any) -> bool:
-    """Change a draft (and the object); False when it is no longer a draft."""
+    """Change a draft (and the object); False when it is no longer a draft. Working on a
+    draft makes it what its author is in the middle of again (their next message is for it)."""
     unknown = set(changes) - _DRAFT_FIELDS
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
@@ -165,6 +170,10 @@ async def update_draft(db: Database, broadcast: Broadcast, **changes: Any) -> bo
             (*changes.values(), broadcast.id),
         )
         changed = cursor.rowcount > 0
+        if changed:
+            await conversations.begin(
+                conn, broadcast.created_by, Kind.BROADCAST_DRAFT, broadcast.id
+            )
     if changed:
         for name, value in changes.items():
             setattr(broadcast, name, value)
@@ -202,6 +211,7 @@ async def start_sending(db: Database, broadcast_id: int, *, from_status: str) ->
         assert row is not None
         total = await _fill_outbox(conn, broadcast_id, RecipientFilter.from_json(row[0]))
         await conn.execute("UPDATE broadcasts SET total = ? WHERE id = ?", (total, broadcast_id))
+        await conversations.end(conn, Kind.BROADCAST_DRAFT, broadcast_id)
     return total
 
 
@@ -214,6 +224,7 @@ async def schedule(db: Database, broadcast_id: int, send_at: str) -> bool:
             " AND filter IS NOT NULL",
             (send_at, broadcast_id),
         )
+        await conversations.end(conn, Kind.BROADCAST_DRAFT, broadcast_id)
         return cursor.rowcount > 0
 
 
@@ -232,6 +243,7 @@ async def cancel(db: Database, broadcast_id: int, by: int) -> str | None:
             " step = NULL WHERE id = ?",
             (by, utcnow(), broadcast_id),
         )
+        await conversations.end(conn, Kind.BROADCAST_DRAFT, broadcast_id)
         return str(row[0])
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.reminders import Pending, PlannedReminder
+from bot.storage import conversations
+from bot.storage.conversations import Kind
 from bot.storage.db import Database
 
 # SQLite accepts up to 32,766 parameters; stay far below for older builds.
@@ -37,7 +39,6 @@ class Event:
     replaced_by: int | None
     answer: str | None  # None, hadir, tidak_bisa
     reason: str | None
-    awaiting_reason: bool
     answered_at: str | None
     notice: str  # pending, sent, failed
     created_by: int
@@ -48,7 +49,6 @@ class Event:
 def _event(row: aiosqlite.Row | dict[str, Any]) -> Event:
     data = dict(row)
     data["starts_at"] = from_iso(data["starts_at"])
-    data["awaiting_reason"] = bool(data["awaiting_reason"])
     return Event(**{name: data[name] for name in Event.__dataclass_fields__})
 
 
@@ -136,10 +136,10 @@ async def save_events(db: Database, items: Sequence[NewEvent], now: datetime) ->
             [(event_id,) for event_id in old_ids],
         )
         await conn.executemany(
-            "UPDATE events SET status = 'rescheduled', awaiting_reason = 0, updated_at = ?"
-            " WHERE id = ?",
+            "UPDATE events SET status = 'rescheduled', updated_at = ? WHERE id = ?",
             [(stamp, event_id) for event_id in old_ids],
         )
+        await conversations.end(conn, Kind.ABSENCE_REASON, *old_ids)
         async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM events") as cur:
             top = await cur.fetchone()
         floor = int(top[0]) if top else 0  # AUTOINCREMENT: every new id is above it
@@ -199,10 +199,10 @@ async def cancel_event(
             (event.id,),
         )
         await conn.execute(
-            "UPDATE events SET status = 'cancelled', awaiting_reason = 0, updated_at = ?"
-            " WHERE id = ?",
+            "UPDATE events SET status = 'cancelled', updated_at = ? WHERE id = ?",
             (stamp, event.id),
         )
+        await conversations.end(conn, Kind.ABSENCE_REASON, event.id)
     return event, cancelled
 
 
@@ -257,35 +257,28 @@ async def agenda(db: Database, start: datetime, end: datetime) -> list[AgendaIte
 async def set_answer(
     db: Database, event: Event, answer: str, now: datetime, *, awaiting_reason: bool
 ) -> None:
-    """Record hadir / tidak_bisa. Only one event at a time waits for a typed reason."""
+    """Record hadir / tidak_bisa. With ``awaiting_reason`` the resident's next text is the
+    reason (their conversation: one at a time, so an older event waits no more)."""
     stamp = iso(now)
     async with db.transaction() as conn:
-        if awaiting_reason:
-            await conn.execute(
-                "UPDATE events SET awaiting_reason = 0 WHERE user_id = ? AND awaiting_reason = 1",
-                (event.user_id,),
-            )
         await conn.execute(
-            "UPDATE events SET answer = ?, reason = NULL, awaiting_reason = ?, answered_at = ?,"
-            " updated_at = ? WHERE id = ?",
-            (answer, int(awaiting_reason), stamp, stamp, event.id),
+            "UPDATE events SET answer = ?, reason = NULL, answered_at = ?, updated_at = ?"
+            " WHERE id = ?",
+            (answer, stamp, stamp, event.id),
         )
-
-
-async def awaiting_reason(db: Database, user_id: int) -> Event | None:
-    row = await db.fetchone(
-        "SELECT * FROM events WHERE user_id = ? AND awaiting_reason = 1 AND status = 'active'"
-        " ORDER BY id DESC LIMIT 1",
-        (user_id,),
-    )
-    return None if row is None else _event(row)
+        if awaiting_reason:
+            await conversations.begin(conn, event.user_id, Kind.ABSENCE_REASON, event.id, now)
+        else:
+            await conversations.end(conn, Kind.ABSENCE_REASON, event.id)
 
 
 async def save_reason(db: Database, event_id: int, reason: str | None, now: datetime) -> None:
-    await db.write(
-        "UPDATE events SET reason = ?, awaiting_reason = 0, updated_at = ? WHERE id = ?",
-        (reason, iso(now), event_id),
-    )
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE events SET reason = ?, updated_at = ? WHERE id = ?",
+            (reason, iso(now), event_id),
+        )
+        await conversations.end(conn, Kind.ABSENCE_REASON, event_id)
 
 
 # --- notices ----------------------------------------------------------------------------

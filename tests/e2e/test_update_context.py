@@ -1,12 +1,15 @@
-"""One read of the applicant per update: load_locale's row is handed to the handler once."""
+"""One read per update: load_locale reads the applicant row and the conversation in one
+statement, and hands the row to the handler once."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackContext
 
+from bot.context import BotContext
 from bot.runner import BotRunner
 from bot.storage import applicants as repo
+from bot.storage import conversations
+from bot.storage.conversations import Kind
 from handlers.common import applicant_of, load_locale
 
 USER_ID = 3100
@@ -35,7 +38,7 @@ async def test_the_row_read_for_the_locale_is_taken_once_then_read_again(bot: Bo
     db = bot.deps.db
     await repo.create(db, USER_ID, locale="id", source=None)
     update = _update(bot.app.bot)
-    context = CallbackContext.from_update(update, bot.app)
+    context = BotContext.from_update(update, bot.app)
 
     await load_locale(update, context)  # the middleware: reads the row, keeps it
     changed = await repo.get(db, USER_ID)
@@ -47,6 +50,27 @@ async def test_the_row_read_for_the_locale_is_taken_once_then_read_again(bot: Bo
     again = await applicant_of(update, context)
     assert again is not None and again.locale == "en"  # taken once: the next one reads SQLite
 
-    fresh = CallbackContext.from_update(update, bot.app)  # another update: nothing kept
+    fresh = BotContext.from_update(update, bot.app)  # another update: nothing kept
     read = await applicant_of(update, fresh)
     assert read is not None and read.locale == "en"
+
+
+async def test_the_person_and_their_conversation_are_one_read(bot: BotRunner) -> None:
+    assert bot.app is not None and bot.deps is not None
+    db = bot.deps.db
+    await repo.create(db, USER_ID, locale="en", source=None)
+    async with db.transaction() as conn:
+        await conversations.begin(conn, USER_ID, Kind.ABSENCE_REASON, 17)
+    update = _update(bot.app.bot)
+    context = BotContext.from_update(update, bot.app)
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    try:
+        await load_locale(update, context)
+    finally:
+        await db.conn.set_trace_callback(None)
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
+    assert context.person is not None and context.person.applicant is not None
+    assert context.person.applicant.locale == "en"
+    assert context.person.conversation is not None
+    assert context.person.conversation.ref == 17

@@ -219,7 +219,7 @@ def _event_at(starts_at: datetime) -> Event:
     return Event(
         id=1, user_id=1, kind="wawancara", starts_at=starts_at.astimezone(UTC),
         place="BBPVP Serang", note=None, status="active", replaced_by=None, answer=None,
-        reason=None, awaiting_reason=False, answered_at=None, notice="sent", created_by=1,
+        reason=None, answered_at=None, notice="sent", created_by=1,
         created_at="", updated_at="",
     )  # fmt: skip
 
