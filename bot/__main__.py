@@ -1,10 +1,12 @@
 """`python -m bot`: the bot with BOT_TOKEN set, otherwise the local demo in this terminal.
 
-    python -m bot                      run (BOT_TOKEN set) or demo (no token)
-    python -m bot run                  the real bot, long polling (needs BOT_TOKEN)
-    python -m bot demo [--reset] [--seed N] [--reminder-offsets 30s,10s]
-    python -m bot seed --applicants N [--random-seed S] [--database PATH]
-    python -m bot check                is this server ready? one line per finding, exit 0 if so
+python -m bot                      run (BOT_TOKEN set) or demo (no token)
+python -m bot run                  the real bot, long polling (needs BOT_TOKEN)
+python -m bot demo [--reset] [--seed N] [--reminder-offsets 30s,10s]
+python -m bot seed --applicants N [--random-seed S] [--database PATH]
+python -m bot check                is this server ready? one line per finding, exit 0 if so
+python -m bot backup [--to PATH]   a checked backup now (default into BACKUP_DIR)
+python -m bot restore PATH         replace the database with a backup (bot stopped)
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot with long polling (needs BOT_TOKEN)")
     sub.add_parser("check", help="check settings, database and token; change nothing")
+    from bot.backup_cli import add_parsers
+
+    add_parsers(sub)
 
     demo = sub.add_parser("demo", help="chat with the bot in this terminal (no token needed)")
     from bot.demo import add_arguments
@@ -95,7 +100,7 @@ async def _check(settings: Settings) -> int:
     return 1 if any(f.level is Level.PROBLEM for f in findings) else 0
 
 
-_COMMANDS = ("run", "demo", "seed", "check")
+_COMMANDS = ("run", "demo", "seed", "check", "backup", "restore")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +138,12 @@ def _main(argv: list[str] | None) -> int:
     if command == "check":
         configure_logging("ERROR", settings=settings)
         return asyncio.run(_check(settings))
+
+    if command in ("backup", "restore"):
+        from bot.backup_cli import run
+
+        configure_logging("WARNING", settings=settings)
+        return run(settings, args)
 
     if command == "demo":
         from bot.demo import log_file

@@ -26,6 +26,7 @@ from bot.rate_limit import SmoothRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
     account,
+    backup,
     broadcast,
     edits,
     export,
@@ -61,6 +62,7 @@ FEATURES: tuple[Feature, ...] = (
     broadcast.FEATURE,
     optout.FEATURE,
     schedule.FEATURE,
+    backup.FEATURE,
 )
 
 

@@ -8,6 +8,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,6 +74,9 @@ class Settings:
     # Webhook mode when set: Telegram delivers to webhook_url + WEBHOOK_PATH.
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    backup_dir: Path = Path("data/backups")
+    backup_at: time = time(2, 0)  # local time (TIMEZONE)
+    backup_keep: int = 14
 
     @property
     def tz_name(self) -> str:
@@ -169,6 +173,13 @@ def _webhook(url: str | None, secret: str | None) -> tuple[str | None, str | Non
     return url.rstrip("/"), secret
 
 
+def _clock_time(name: str, raw: str) -> time:
+    hour, _, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SettingsError(f"{name}: '{raw}' is not a time like 02:00")
+    return time(int(hour), int(minute))
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -245,4 +256,7 @@ def load_settings(
         http_port=_port("HTTP_PORT", get("HTTP_PORT") or str(defaults.http_port)),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        backup_dir=Path(get("BACKUP_DIR") or defaults.backup_dir),
+        backup_at=_clock_time("BACKUP_AT", get("BACKUP_AT") or "02:00"),
+        backup_keep=_positive_int("BACKUP_KEEP", get("BACKUP_KEEP") or str(defaults.backup_keep)),
     )

@@ -32,7 +32,8 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.domain.eligibility import ProgrammeRules
 from bot.feature import App, Feature
-from bot.storage.db import Database
+from bot.storage import run_lock
+from bot.storage.db import Database, DatabaseOpenError
 from bot.web.operations import Operations
 from bot.web.server import Listening, serving
 from bot.web.telegram import TelegramWebhook, webhook_mode
@@ -47,6 +48,16 @@ async def open_database(path: Path) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.close()
+
+
+@asynccontextmanager
+async def database_lock(path: Path) -> AsyncIterator[None]:
+    """Held while the bot runs: `python -m bot restore` refuses to replace the file under it."""
+    try:
+        with run_lock.hold(path):
+            yield
+    except run_lock.DatabaseInUse:
+        raise DatabaseOpenError(path, "another bot or a restore is using this database") from None
 
 
 @asynccontextmanager
@@ -133,6 +144,7 @@ class BotRunner:
 
     async def _start(self) -> Application[Any, Any, Any, Any, Any, Any]:
         async with AsyncExitStack() as stack:  # left open on success: stop() closes it
+            await stack.enter_async_context(database_lock(self.settings.database_path))
             db = await stack.enter_async_context(open_database(self.settings.database_path))
             self.deps = Deps(settings=self.settings, db=db, clock=self.clock, rules=self.rules)
             app = build_application(

@@ -101,3 +101,12 @@ def test_webhook_mode_needs_a_secret_telegram_accepts() -> None:
     s = load_settings({**url, "WEBHOOK_SECRET": "a-Secret_123"}, env_file=None)
     assert (s.webhook_url, s.webhook_secret) == ("https://pmi.example.go.id", "a-Secret_123")
     assert load_settings({}, env_file=None).webhook_url is None  # polling by default
+
+
+def test_backup_settings_are_read_and_checked() -> None:
+    s = load_settings({"BACKUP_AT": "23:30", "BACKUP_KEEP": "3", "BACKUP_DIR": "/b"}, env_file=None)
+    assert (s.backup_at.hour, s.backup_at.minute, s.backup_keep, str(s.backup_dir)) == (
+        23, 30, 3, "/b"
+    )  # fmt: skip
+    with pytest.raises(SettingsError, match="BACKUP_AT"):
+        load_settings({"BACKUP_AT": "25:00"}, env_file=None)
