@@ -18,7 +18,7 @@ import logging
 import signal
 import time
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, ExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +53,15 @@ async def open_database(path: Path) -> AsyncIterator[Database]:
 @asynccontextmanager
 async def database_lock(path: Path) -> AsyncIterator[None]:
     """Held while the bot runs: `python -m bot restore` refuses to replace the file under it."""
-    try:
-        with run_lock.hold(path):
-            yield
+    held = ExitStack()
+    try:  # only the taking of the lock: errors of the bot's later life pass through as they are
+        held.enter_context(run_lock.hold(path))
     except run_lock.DatabaseInUse:
         raise DatabaseOpenError(path, "another bot or a restore is using this database") from None
+    except OSError as exc:
+        raise DatabaseOpenError(path, f"cannot create its lock file ({exc.strerror})") from None
+    with held:
+        yield
 
 
 @asynccontextmanager
@@ -144,8 +148,9 @@ class BotRunner:
 
     async def _start(self) -> Application[Any, Any, Any, Any, Any, Any]:
         async with AsyncExitStack() as stack:  # left open on success: stop() closes it
-            await stack.enter_async_context(database_lock(self.settings.database_path))
+            # The database first: a file system it cannot use is reported as such.
             db = await stack.enter_async_context(open_database(self.settings.database_path))
+            await stack.enter_async_context(database_lock(self.settings.database_path))
             self.deps = Deps(settings=self.settings, db=db, clock=self.clock, rules=self.rules)
             app = build_application(
                 self.deps,
