@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import tomllib
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -34,8 +36,12 @@ POLL_GRACE = 60.0
 def version() -> str:
     try:
         return metadata.version("serang-pmi-bot")
-    except metadata.PackageNotFoundError:  # run from a checkout that was not installed
-        return "unknown"
+    except metadata.PackageNotFoundError:  # run from a checkout (docs/deploy.md, the image)
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        try:
+            return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
 
 
 @dataclass
