@@ -10,21 +10,15 @@ from pathlib import Path
 
 from bot.simulator import BotApiSimulator
 from bot.storage.db import Database
+from tests.e2e.processes import bot_env
 
 TOKEN = "123456:CHECK-TEST"
 
 
 def check_env(base_url: str, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY")}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=base_url,
-        DATABASE_PATH=str(db_path),
-        ADMIN_IDS="900001",
-        CONTACT_BBPVP="BBPVP Serang, Jl. Contoh (set per deployment)",
-    )
-    env.update(extra)
-    return env
+    wanted = {"BOT_TOKEN": TOKEN, "ADMIN_IDS": "900001",
+              "CONTACT_BBPVP": "BBPVP Serang, Jl. Contoh (set per deployment)"}  # fmt: skip
+    return bot_env(base_url, db_path, **{**wanted, **extra})
 
 
 async def run_check(env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
