@@ -15,29 +15,27 @@ from tests.e2e.residents import last, say, tap
 from tests.helpers.process import ROOT, bot_env
 
 
-async def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
-    env = {**os.environ, "BOT_TOKEN": "1:x", "TIMEZONE": "Mars/Base", "DATABASE_PATH": "x.db"}
+async def configuration_error(tmp_path: Path, **settings: str) -> list[str]:
+    """Start `python -m bot run` with ``settings``; it must refuse with exit code 2."""
+    env = {**os.environ, "BOT_TOKEN": "1:x", "DATABASE_PATH": "x.db", **settings}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _out, err = await process.communicate()
     assert process.returncode == 2
-    assert err.decode().strip().splitlines() == [
+    return err.decode().strip().splitlines()
+
+
+async def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    assert await configuration_error(tmp_path, TIMEZONE="Mars/Base") == [
         "Configuration error: TIMEZONE: 'Mars/Base' is not an IANA time zone"
     ]
 
 
 async def test_bad_rules_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
     (tmp_path / "rules.toml").write_text("min_age = 19\nmax_age = 18\n", encoding="utf-8")
-    env = {**os.environ, "BOT_TOKEN": "1:x", "RULES_FILE": "rules.toml", "DATABASE_PATH": "x.db"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    _out, err = await process.communicate()
-    assert process.returncode == 2
-    assert err.decode().strip().splitlines() == [
+    assert await configuration_error(tmp_path, RULES_FILE="rules.toml") == [
         "Configuration error: RULES_FILE: rules.toml: max_age is below min_age"
     ]
 
