@@ -28,7 +28,8 @@ def configure_logging(
 ) -> None:
     """bot/logs.py: nothing secret or personal in any record; the token is masked."""
     secrets = [settings.bot_token] if settings is not None and settings.bot_token else []
-    configure(level, secrets=secrets, file=file)
+    fmt = settings.log_format if settings is not None else "text"
+    configure(level, secrets=secrets, file=file, fmt=fmt)
 
 
 def _parser() -> argparse.ArgumentParser:

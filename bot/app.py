@@ -23,6 +23,7 @@ from bot.deps import DEPS_KEY, Deps
 from bot.feature import Feature, Group, conversation_handler
 from bot.http import AiohttpRequest, Reachability
 from bot.rate_limit import SmoothRateLimiter
+from bot.services.alerts import Alerts
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
     account,
@@ -115,6 +116,7 @@ def build_application(
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)
+    d.alerts = Alerts(d, app.bot)
     processor.on_flood = functools.partial(notify_flood, app)
     app.bot_data[DEPS_KEY] = d
     app.bot_data[REACHABILITY_KEY] = reachability

@@ -117,6 +117,26 @@ async def check_database(s: Settings) -> list[Finding]:
     return findings
 
 
+async def check_backups(s: Settings) -> list[Finding]:
+    """The nightly backup writes into BACKUP_DIR (creating it): a folder it cannot write
+    would only show at 02:00, as an alert."""
+    folder = s.backup_dir
+    if folder.exists() and not folder.is_dir():
+        return [Finding(Level.PROBLEM, "backups", f"BACKUP_DIR {folder} is a file, not a folder")]
+    existing = folder if folder.exists() else _existing_parent(folder)
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return [
+            Finding(
+                Level.PROBLEM,
+                "backups",
+                f"BACKUP_DIR {folder} cannot be written:"
+                f" {existing} is not a folder this user can write to",
+            )
+        ]
+    later = "" if folder.exists() else " (created at the first backup)"
+    return [Finding(Level.OK, "backups", f"BACKUP_DIR {folder} is writable{later}")]
+
+
 async def check_people(s: Settings) -> list[Finding]:
     findings = []
     if not s.admin_ids:
@@ -139,7 +159,7 @@ async def check_people(s: Settings) -> list[Finding]:
     return findings
 
 
-CHECKS: tuple[Check, ...] = (check_people, check_database, check_telegram)
+CHECKS: tuple[Check, ...] = (check_people, check_database, check_backups, check_telegram)
 
 
 async def run_checks(s: Settings, checks: tuple[Check, ...] = CHECKS) -> list[Finding]:

@@ -8,7 +8,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,6 +77,9 @@ class Settings:
     backup_dir: Path = Path("data/backups")
     backup_at: time = time(2, 0)  # local time (TIMEZONE)
     backup_keep: int = 14
+    # At most one alert to the admins per kind of unexpected error in this time.
+    alert_every: timedelta = timedelta(minutes=10)
+    log_format: str = "text"  # or "json": one JSON object per line, for a log collector
 
     @property
     def tz_name(self) -> str:
@@ -110,6 +113,15 @@ def parse_offsets(name: str, raw: str) -> tuple[int, ...]:
     if not out:
         raise SettingsError(f"{name}: give at least one offset, e.g. 3d,1d,2h")
     return tuple(sorted(out, reverse=True))
+
+
+def parse_duration(name: str, raw: str) -> timedelta:
+    """'10m' -> 10 minutes: one number and a unit, as in REMINDER_OFFSETS (d, h, m, s)."""
+    part = raw.strip().lower()
+    if "," in part:
+        raise SettingsError(f"{name}: '{raw}' is one duration like 10m, 1h or 30s")
+    (seconds,) = parse_offsets(name, part)
+    return timedelta(seconds=seconds)
 
 
 def _positive_float(name: str, raw: str) -> float:
@@ -224,6 +236,10 @@ def load_settings(
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
 
+    log_format = (get("LOG_FORMAT") or defaults.log_format).lower()
+    if log_format not in {"text", "json"}:
+        raise SettingsError("LOG_FORMAT: must be text or json")
+
     rules_file = Path(raw_rules) if (raw_rules := get("RULES_FILE")) else None
     rules = load_rules("RULES_FILE", rules_file) if rules_file else DEFAULT_RULES
 
@@ -259,4 +275,6 @@ def load_settings(
         backup_dir=Path(get("BACKUP_DIR") or defaults.backup_dir),
         backup_at=_clock_time("BACKUP_AT", get("BACKUP_AT") or "02:00"),
         backup_keep=_positive_int("BACKUP_KEEP", get("BACKUP_KEEP") or str(defaults.backup_keep)),
+        alert_every=parse_duration("ALERT_EVERY", get("ALERT_EVERY") or "10m"),
+        log_format=log_format,
     )

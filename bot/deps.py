@@ -16,6 +16,7 @@ from bot.storage.db import Database
 
 if TYPE_CHECKING:  # the services import this module: their types only, for the fields
     from bot.feature import StaffCommand
+    from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
     from bot.services.reminders import ReminderService
 
@@ -34,6 +35,8 @@ class Deps:
     # Feature services: set by the feature's lifespan while the bot runs, None otherwise.
     broadcaster: Broadcaster | None = None
     reminders: ReminderService | None = None
+    # The admins' error alerts: set by bot/app.py with the application's bot.
+    alerts: Alerts | None = None
 
     def today(self) -> date:
         return local_today(self.clock, self.settings.timezone)

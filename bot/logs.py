@@ -10,13 +10,19 @@ raw update it could not parse). So a filter on the handler:
   Bot API URLs carry the token, and a network error repeats its URL;
 and the per-statement and per-frame chatter of aiosqlite, hpack, httpcore and httpx is not
 logged below WARNING at all (httpx logs every URL at INFO).
+
+LOG_FORMAT=json writes each record as one JSON object per line (JsonFormatter) for a log
+collector; the formatter only lays out what the filter already rewrote, so both formats hold
+the same clean text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,8 +112,42 @@ class Redactor(logging.Filter):
         return True
 
 
-def configure(level: str, *, secrets: Iterable[str] = (), file: Path | None = None) -> Redactor:
-    """The process's logging: one handler (stderr, or file), every record through Redactor."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, and exc_type
+    and traceback when the record carries an exception. Meant to sit behind Redactor: the
+    message and traceback it writes are the ones the filter already rewrote and masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            entry["exc_type"] = record.exc_info[0].__name__
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["traceback"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        # json.dumps escapes every newline: a record stays one line, a traceback included.
+        return json.dumps(entry, ensure_ascii=False)
+
+
+FORMATS = ("text", "json")
+
+
+def configure(
+    level: str,
+    *,
+    secrets: Iterable[str] = (),
+    file: Path | None = None,
+    fmt: str = "text",
+) -> Redactor:
+    """The process's logging: one handler (stderr, or file), every record through Redactor,
+    laid out as text lines or (fmt="json") JSON lines."""
     handler: logging.Handler
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +156,7 @@ def configure(level: str, *, secrets: Iterable[str] = (), file: Path | None = No
         handler = logging.StreamHandler(sys.stderr)
     redactor = Redactor(secrets)
     handler.addFilter(redactor)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     quiet_level = max(logging.WARNING, logging.getLogger().getEffectiveLevel())
     for name in QUIET:

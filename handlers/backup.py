@@ -1,22 +1,23 @@
 """The daily backup: a job on PTB's JobQueue, re-created at every start; a failed backup
-tells the admins (one line, no personal data: the file name and the cause)."""
+alerts the admins through bot/services/alerts.py (no personal data: the file name and the
+cause; at most one alert per ALERT_EVERY, like every other failure)."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
 from typing import Any
 
-from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
 from bot.deps import Deps, deps
 from bot.feature import App, Feature
-from bot.i18n import _, use_locale
+from bot.i18n import _
+from bot.services.alerts import times
 from bot.services.backup import BackupError, backup_in_thread
-from bot.services.roles import staff_locale
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,13 @@ async def run_backup(context: CallbackContext[Any, Any, Any, Any]) -> None:
         await backup_in_thread(s.database_path, s.backup_dir, s.backup_keep, d.clock.now())
     except (BackupError, OSError) as exc:
         log.error("backup failed: %s", exc)
-        for admin in sorted(s.admin_ids):
-            with use_locale(await staff_locale(d, admin)):
-                text = _("backup.failed").format(cause=str(exc))
-            try:
-                await context.bot.send_message(admin, text, parse_mode=None)
-            except TelegramError as send_error:
-                log.warning("backup failure not told to an admin: %s", send_error)
+        if d.alerts is not None:
+            cause = html.escape(str(exc))
+            await d.alerts.send(("backup",), lambda count: failed_text(cause, count))
+
+
+def failed_text(cause: str, count: int) -> str:
+    return f"{_('backup.failed').format(cause=cause)}\n{times(count)}"
 
 
 @asynccontextmanager

@@ -217,6 +217,7 @@ class Broadcaster:
         if not task.cancelled() and task.exception() is not None:
             # It stays "sending" in SQLite: the next start resumes it.
             log.error("broadcast %s sender failed", broadcast_id, exc_info=task.exception())
+            self._alert(task)
 
     def arm(self, broadcast: Broadcast) -> None:
         """Start a scheduled broadcast when its time comes (idempotent)."""
@@ -322,6 +323,13 @@ class Broadcaster:
         if not task.cancelled() and task.exception() is not None:
             # A storage failure: the row stays pending and comes round again.
             log.error("broadcast delivery failed", exc_info=task.exception())
+            self._alert(task)
+
+    def _alert(self, task: asyncio.Task[None]) -> None:
+        """An unexpected failure of the sender: the admins hear of it (bot/services/alerts.py)."""
+        error = task.exception()
+        if error is not None and self.d.alerts is not None:
+            self.d.alerts.error_soon(error, "job:broadcast")
 
     async def _sleep(self, run: _Run, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -45,6 +45,7 @@ async def test_all_well_prints_ok_lines_and_exits_0(tmp_path: Path) -> None:
     assert problems(lines) == []
     assert "ok      telegram: the token belongs to @serang_pmi_bot" in lines
     assert any(line.startswith("ok      database:") and "0 applicant" in line for line in lines)
+    assert any(line.startswith("ok      backups: BACKUP_DIR") for line in lines)
 
 
 async def test_a_new_server_without_a_database_is_fine(tmp_path: Path) -> None:
@@ -131,3 +132,23 @@ async def test_a_database_other_users_can_read_is_a_problem(tmp_path: Path) -> N
     assert problems(lines) == [
         f"PROBLEM database: {db_path} is readable by other users (mode 644): chmod 600 {db_path}"
     ]
+
+
+async def test_a_backup_folder_that_cannot_be_written_is_one_problem_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    await (await Database.open(db_path)).close()
+    os.chmod(db_path, 0o600)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the backup folder's parent should be")
+    async with BotApiSimulator(token=TOKEN) as sim:
+        env = check_env(sim.base_url, db_path, BACKUP_DIR=str(blocker / "backups"))
+        code, lines = await run_check(env, tmp_path)
+        assert code == 1
+        assert problems(lines) == [
+            f"PROBLEM backups: BACKUP_DIR {blocker / 'backups'} cannot be written:"
+            f" {blocker} is not a folder this user can write to"
+        ]
+        env = check_env(sim.base_url, db_path, BACKUP_DIR=str(blocker))
+        code, lines = await run_check(env, tmp_path)
+    assert code == 1
+    assert problems(lines) == [f"PROBLEM backups: BACKUP_DIR {blocker} is a file, not a folder"]

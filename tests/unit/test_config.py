@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,16 @@ def test_backup_settings_are_read_and_checked() -> None:
     )  # fmt: skip
     with pytest.raises(SettingsError, match="BACKUP_AT"):
         load_settings({"BACKUP_AT": "25:00"}, env_file=None)
+
+
+def test_alert_and_log_settings_are_read_and_checked() -> None:
+    defaults = load_settings({}, env_file=None)
+    assert defaults.alert_every == timedelta(minutes=10) and defaults.log_format == "text"
+    s = load_settings({"ALERT_EVERY": "1h", "LOG_FORMAT": "JSON"}, env_file=None)
+    assert s.alert_every == timedelta(hours=1) and s.log_format == "json"
+    assert load_settings({"ALERT_EVERY": "90s"}, env_file=None).alert_every.total_seconds() == 90
+    for bad in ("10", "0m", "10m,1h", "soon"):
+        with pytest.raises(SettingsError, match=r"^ALERT_EVERY: "):
+            load_settings({"ALERT_EVERY": bad}, env_file=None)
+    with pytest.raises(SettingsError, match=r"^LOG_FORMAT: must be text or json$"):
+        load_settings({"LOG_FORMAT": "xml"}, env_file=None)

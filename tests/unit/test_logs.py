@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -80,3 +82,44 @@ def test_a_record_is_rewritten_once_for_every_handler() -> None:
     record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "to %s", (TOKEN,), None)
     assert redactor.filter(record) and redactor.filter(record)
     assert record.getMessage() == f"to {REDACTED}"
+
+
+@pytest.fixture
+def captured_json() -> Iterator[io.StringIO]:
+    """The same set-up with LOG_FORMAT=json."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure("DEBUG", secrets=[TOKEN], fmt="json")
+    stream = io.StringIO()
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(stream)
+    yield stream
+    root.handlers[:], root.level = saved
+    for name in ("aiosqlite", "hpack", "httpcore", "httpx", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_json_lines_hold_the_redacted_record(captured_json: io.StringIO) -> None:
+    logging.getLogger("bot.test").info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+    params = {"chat_id": 4101, "text": "NIK Anda 3673056303970004, Kartika\n0857-1122-3344"}
+    logging.getLogger("telegram.ext.ExtBot").debug("Calling `%s` with `%s`", "sendMessage", params)
+    try:
+        raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates")
+    except ConnectionError:
+        logging.getLogger("telegram.ext.Updater").exception("failed on %s", params)
+    lines = captured_json.getvalue().splitlines()
+    assert len(lines) == 3  # one object per record, the traceback's lines inside its own
+    first, second, third = (json.loads(line) for line in lines)
+    assert first["level"] == "INFO" and first["logger"] == "bot.test"
+    assert first["message"] == "calling https://api.telegram.org/bot123456789:***/getMe"
+    assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
+    assert "exc_type" not in first and "traceback" not in first
+    assert second["level"] == "DEBUG"
+    assert second["message"] == f"Calling `sendMessage` with `{REDACTED}`"
+    assert third["level"] == "ERROR" and third["exc_type"] == "ConnectionError"
+    assert third["traceback"].startswith("Traceback")
+    assert "bot123456789:***/getUpdates" in third["traceback"]
+    everything = captured_json.getvalue()
+    for secret in ("secretpart", "3673056303970004", "Kartika", "0857-1122"):
+        assert secret not in everything

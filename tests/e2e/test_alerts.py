@@ -1,0 +1,113 @@
+"""Unexpected errors in a handler or a job reach the admins: one short alert per kind per
+ALERT_EVERY, with the count since the last one, never the update's content."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackContext, CommandHandler
+
+from bot.app import FEATURES
+from bot.clock import FixedClock
+from bot.feature import Feature, Group
+from bot.simulator import BotApiSimulator
+from tests.conftest import ADMIN_ID, RunnerFactory
+from tests.e2e.residents import until
+
+NIK = "3673014501900003"
+USER_ID = 4_870_123
+BLOCKED_ADMIN = 900_077
+
+
+async def fails(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """A handler with a bug: its error's message quotes what the person typed."""
+    assert update.effective_message is not None
+    raise RuntimeError(f"broken while handling {update.effective_message.text}")
+
+
+async def failing_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    raise KeyError(f"job broke on {NIK}")
+
+
+FAILING = Feature(name="failing", handlers={Group.MAIN: [CommandHandler("gagal", fails)]})
+RAISE_LINE = next(
+    n
+    for n, line in enumerate(open(__file__, encoding="utf-8"), start=1)  # noqa: SIM115
+    if line.strip().startswith('raise RuntimeError(f"broken')
+)
+
+
+def alerts(sim: BotApiSimulator) -> list[str]:
+    return [m.text for m in sim.chat(ADMIN_ID).messages if "kesalahan tak terduga" in m.text]
+
+
+def count_in(alert: str) -> int:
+    found = re.search(r"peringatan terakhir untuk kesalahan ini: (\d+) kali", alert)
+    assert found is not None, alert
+    return int(found.group(1))
+
+
+async def test_errors_alert_the_admins_once_per_kind_and_count_the_rest(
+    sim: BotApiSimulator, make_runner: RunnerFactory, clock: FixedClock
+) -> None:
+    sim.block(BLOCKED_ADMIN)  # an admin who blocked the bot costs nothing but their alert
+    runner = make_runner(
+        features=(*FEATURES, FAILING), admin_ids=frozenset({ADMIN_ID, BLOCKED_ADMIN})
+    )
+    app = await runner.start()
+    try:
+        user = sim.user(USER_ID, first_name="Kartika")
+        await user.send(f"/gagal {NIK}")
+        await until(lambda: len(alerts(sim)) == 1, within=30)
+        await user.send(f"/gagal {NIK}")
+        await user.send("/gagal")
+        await until(lambda: len(user.chat.messages) == 3, within=30)  # each one apologised
+        clock.advance(minutes=9)
+        await user.send("/gagal")
+        await until(lambda: len(user.chat.messages) == 4, within=30)
+        assert len(alerts(sim)) == 1  # within ALERT_EVERY: held back, counted
+
+        clock.advance(minutes=2)  # 11 minutes after the first alert
+        await user.send("/gagal")
+        await until(lambda: len(alerts(sim)) == 2, within=30)
+
+        assert app.job_queue is not None
+        app.job_queue.run_once(failing_job, 0, name="uji:42")
+        await until(lambda: len(alerts(sim)) == 3, within=30)
+    finally:
+        await runner.stop()
+    first, second, job = alerts(sim)
+    assert "Jenis: RuntimeError" in first and "perintah /gagal" in first
+    assert f"tests/e2e/test_alerts.py:{RAISE_LINE} (fails)" in first
+    assert count_in(first) == 1
+    assert count_in(second) == 4  # the three held back, and this one
+    assert "Jenis: KeyError" in job and "tugas terjadwal failing_job" in job
+    assert count_in(job) == 1
+    for text in (first, second, job):
+        for personal in (NIK, str(USER_ID), "Kartika", "broken", "42"):
+            assert personal not in text
+    assert all("kesalahan tak terduga" not in m.text for m in user.chat.messages)
+    assert user.chat.messages[0].text.startswith("Maaf, sistem kami")
+
+
+async def test_a_failed_backup_and_a_handler_error_are_different_kinds(
+    sim: BotApiSimulator, make_runner: RunnerFactory, tmp_path: Any
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the backup folder should be")
+    runner = make_runner(features=(*FEATURES, FAILING), backup_dir=blocker / "backups")
+    app = await runner.start()
+    try:
+        await sim.user(USER_ID).send("/gagal")
+        await until(lambda: len(alerts(sim)) == 1, within=30)
+        assert app.job_queue is not None
+        (backup,) = app.job_queue.get_jobs_by_name("backup")
+        await backup.run(app)
+        await backup.run(app)  # the same failure again within ALERT_EVERY: held back
+        await until(lambda: any("Cadangan" in m.text for m in sim.chat(ADMIN_ID).messages))
+    finally:
+        await runner.stop()
+    backups = [m.text for m in sim.chat(ADMIN_ID).messages if "Cadangan" in m.text]
+    assert len(backups) == 1 and "not-a-folder" in backups[0]
