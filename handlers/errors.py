@@ -79,10 +79,13 @@ async def on_error(update: object, context: Context) -> None:
     else:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("error handling update %s", update_id, exc_info=error)
-    await apologise(update, context)  # the person is waiting; the admins' alert can follow
     alerts = deps(context).alerts
+    due = None
     if alerts is not None and error is not None and is_bot_fault(error):
-        await alerts.error(error, where(update, context))
+        due = alerts.count_error(error, where(update, context))  # counted before the reply
+    await apologise(update, context)  # the person is waiting; the admins' alert can follow
+    if alerts is not None and due is not None:
+        await alerts.deliver(due)
 
 
 async def apologise(update: object, context: Context) -> None:

@@ -119,6 +119,16 @@ def times(count: int) -> str:
     return _("alert.count").format(n=count)
 
 
+@dataclass(frozen=True)
+class Due:
+    """An alert to send: counted already, delivered by Alerts.deliver."""
+
+    kind: Kind
+    render: Render
+    count: int
+    previous: datetime | None  # when the last alert of its kind went (restored if none got it)
+
+
 @dataclass
 class _Tally:
     since: int = 0  # failures since the last alert of this kind
@@ -145,10 +155,16 @@ class Alerts:
         tally.since, tally.last_sent = 0, now
         return count, previous
 
-    async def error(self, error: BaseException, where: str) -> None:
-        """An unexpected error in a handler or a job."""
+    def count_error(self, error: BaseException, where: str) -> Due | None:
+        """Count an unexpected error in a handler or a job, now; the alert to deliver, if due."""
         found = failure(error, where)
-        await self.send(found.kind, lambda count: render_failure(found, count))
+        return self.count(found.kind, lambda count: render_failure(found, count))
+
+    async def error(self, error: BaseException, where: str) -> None:
+        """An unexpected error in a handler or a job: counted, and the admins alerted if due."""
+        due = self.count_error(error, where)
+        if due is not None:
+            await self.deliver(due)
 
     def error_soon(self, error: BaseException, where: str) -> None:
         """The same from synchronous code (a task's done callback): sent by a task of its own."""
@@ -157,25 +173,36 @@ class Alerts:
         task.add_done_callback(self._tasks.discard)
 
     async def send(self, kind: Kind, render: Render) -> None:
-        """Count one failure of this kind and alert the admins when one is due; never raises
-        (it runs where something already went wrong)."""
+        """Count one failure of this kind and alert the admins when one is due."""
+        due = self.count(kind, render)
+        if due is not None:
+            await self.deliver(due)
+
+    def count(self, kind: Kind, render: Render) -> Due | None:
+        """Count one failure of this kind at once (synchronous: whatever happens after it is
+        counted after it); the alert to deliver when one is due."""
         due = self._due(kind, self.d.clock.now())
         if due is None:
             log.info("alert held back: %s (one went less than ALERT_EVERY ago)", " ".join(kind))
-            return
+            return None
         count, previous = due
+        return Due(kind, render, count, previous)
+
+    async def deliver(self, due: Due) -> None:
+        """Send a due alert to every admin; never raises (it runs where something already
+        went wrong)."""
         try:
-            outcomes = [await self._tell(admin, render, count) for admin in self._admins()]
+            outcomes = [await self._tell(admin, due.render, due.count) for admin in self._admins()]
         except Exception:
             log.exception("alert could not be sent")
             outcomes = [Delivery.RETRY]
         if Delivery.RETRY in outcomes and Delivery.SENT not in outcomes:
             # Nobody has it (Telegram throttled or away): the next failure tells these too.
-            tally = self._tallies[kind]
-            tally.since += count
-            tally.last_sent = previous
+            tally = self._tallies[due.kind]
+            tally.since += due.count
+            tally.last_sent = due.previous
         told = ",".join(outcomes) or "no admins"
-        log.info("alert %s: %s, %d failure(s)", " ".join(kind), told, count)
+        log.info("alert %s: %s, %d failure(s)", " ".join(due.kind), told, due.count)
 
     def _admins(self) -> list[int]:
         return sorted(self.d.settings.admin_ids)
