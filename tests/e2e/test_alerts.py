@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from telegram import Update
-from telegram.ext import CallbackContext, CommandHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
+from telegram.ext import CallbackContext, CallbackQueryHandler, CommandHandler
 
 from bot.app import FEATURES
 from bot.clock import FixedClock
@@ -22,16 +23,38 @@ BLOCKED_ADMIN = 900_077
 
 
 async def fails(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """A handler with a bug: its error's message quotes what the person typed."""
-    assert update.effective_message is not None
-    raise RuntimeError(f"broken while handling {update.effective_message.text}")
+    """A handler with a bug: its error's message quotes what the person sent."""
+    message = update.effective_message
+    sent = update.callback_query.data if update.callback_query else message and message.text
+    raise RuntimeError(f"broken while handling {sent}")
 
 
 async def failing_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
     raise KeyError(f"job broke on {NIK}")
 
 
-FAILING = Feature(name="failing", handlers={Group.MAIN: [CommandHandler("gagal", fails)]})
+async def offers_a_button(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    assert update.effective_message is not None
+    button = InlineKeyboardButton("Rusak", callback_data=f"rusak:{NIK}")
+    markup = InlineKeyboardMarkup([[button]])
+    await update.effective_message.reply_text("Tekan", reply_markup=markup)
+
+
+async def blocked_mid_reply(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    raise Forbidden("Forbidden: bot was blocked by the user")
+
+
+FAILING = Feature(
+    name="failing",
+    handlers={
+        Group.MAIN: [
+            CommandHandler("gagal", fails),
+            CommandHandler("tombol", offers_a_button),
+            CallbackQueryHandler(fails, pattern="^rusak:"),
+            CommandHandler("diblokir", blocked_mid_reply),
+        ]
+    },
+)
 RAISE_LINE = next(
     n
     for n, line in enumerate(open(__file__, encoding="utf-8"), start=1)  # noqa: SIM115
@@ -111,3 +134,44 @@ async def test_a_failed_backup_and_a_handler_error_are_different_kinds(
         await runner.stop()
     backups = [m.text for m in sim.chat(ADMIN_ID).messages if "Cadangan" in m.text]
     assert len(backups) == 1 and "not-a-folder" in backups[0]
+
+
+async def test_a_button_names_no_data_and_a_blocked_person_is_no_alert(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    runner = make_runner(features=(*FEATURES, FAILING))
+    await runner.start()
+    try:
+        user = sim.user(USER_ID)
+        await user.send("/diblokir")  # not the bot's fault: logged, no alert
+        await until(lambda: len(user.chat.messages) == 1, within=30)
+        await user.send("/tombol")
+        await until(lambda: any(m.inline_keyboard for m in user.chat.messages), within=30)
+        await user.tap("Rusak")
+        await until(lambda: len(alerts(sim)) == 1, within=30)
+    finally:
+        await runner.stop()
+    (alert,) = alerts(sim)
+    assert "Saat menangani: tombol yang ditekan" in alert
+    assert f"test_alerts.py:{RAISE_LINE} (fails)" in alert
+    assert NIK not in alert and "rusak" not in alert
+
+
+async def test_an_alert_telegram_throttled_is_told_by_the_next_one(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    runner = make_runner(features=(*FEATURES, FAILING))
+    await runner.start()
+    try:
+        # Every try of the first alert meets a 429, the rate limiter's retries included.
+        sim.inject_error("sendMessage", 429, retry_after=1, times=9, chat_id=ADMIN_ID)
+        user = sim.user(USER_ID)
+        await user.send("/gagal")
+        await until(lambda: len(user.chat.messages) == 1, within=30)
+        await until(lambda: sim.stats()["429s"] >= 9, within=60)
+        await user.send("/gagal")  # within ALERT_EVERY, but nobody has heard of the first
+        await until(lambda: len(alerts(sim)) == 1, within=60)
+    finally:
+        await runner.stop()
+    (alert,) = alerts(sim)
+    assert count_in(alert) == 2
