@@ -14,6 +14,7 @@ them all the same way.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import time
@@ -29,7 +30,7 @@ from telegram.ext import Application
 from bot.app import FEATURES, build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.deps import Deps
+from bot.deps import DEPS_KEY, Deps
 from bot.domain.eligibility import ProgrammeRules
 from bot.feature import App, Feature
 from bot.storage import run_lock
@@ -94,7 +95,7 @@ async def polling(app: App, poll_timeout: int) -> AsyncIterator[None]:
         poll_interval=0,
         timeout=poll_timeout,
         drop_pending_updates=False,
-        error_callback=polling_failed,
+        error_callback=functools.partial(polling_failed, app),
     )
     try:
         yield
@@ -103,13 +104,17 @@ async def polling(app: App, poll_timeout: int) -> AsyncIterator[None]:
             await app.updater.stop()
 
 
-def polling_failed(exc: TelegramError) -> None:
+def polling_failed(app: App, exc: TelegramError) -> None:
     """PTB's polling loop met an error and will try again (with its own backoff). A network
     error is an outage that bot/http.py already logged in one line; anything else gets one
-    line, not PTB's traceback each time."""
+    line, not PTB's traceback each time, and alerts the admins: a Conflict means a second
+    copy of the bot polls with the same token, and the two now share the updates."""
     if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
         return
     log.warning("polling for updates failed: %s: %s", type(exc).__name__, exc)
+    d = app.bot_data.get(DEPS_KEY)
+    if isinstance(d, Deps) and d.alerts is not None:
+        d.alerts.error_soon(exc, "polling")
 
 
 class BotRunner:

@@ -48,7 +48,7 @@ Render = Callable[[int], str]  # the alert's text for this count, in the current
 @dataclass(frozen=True)
 class Failure:
     what: str  # "RuntimeError", "OSError [ENOSPC]"
-    where: str  # "job:reminder_job", "command:/daftar", "button", "message", "update"
+    where: str  # "job:reminder_job", "command:/daftar", "button", "message", "update", "polling"
     at: str = ""  # "handlers/registration.py:412 (on_text)"
 
     @property
@@ -96,6 +96,7 @@ _WHERE = {
     "button": N_("alert.where.button"),
     "message": N_("alert.where.message"),
     "update": N_("alert.where.update"),
+    "polling": N_("alert.where.polling"),
 }
 
 

@@ -175,3 +175,22 @@ async def test_an_alert_telegram_throttled_is_told_by_the_next_one(
         await runner.stop()
     (alert,) = alerts(sim)
     assert count_in(alert) == 2
+
+
+async def test_a_second_copy_of_the_bot_polling_alerts_the_admins(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    runner = make_runner()
+    await runner.start()
+    try:
+        sim.inject_error(
+            "getUpdates", 409, "Conflict: terminated by other getUpdates request", times=3
+        )
+        await until(lambda: len(alerts(sim)) == 1, within=60)
+        # The bot polls on after it: a resident is still answered.
+        await sim.user(USER_ID).send("/bantuan")
+        await until(lambda: len(sim.chat(USER_ID).messages) >= 1, within=30)
+    finally:
+        await runner.stop()
+    (alert,) = alerts(sim)
+    assert "Jenis: Conflict" in alert and "(polling)" in alert
