@@ -26,9 +26,17 @@ Choices worth knowing (each one is in the tests):
 - answerCallbackQuery later than 15 s (`sim.callback_answer_timeout`) is "query is too old".
 - A SentMessage is a value: edits and deletes replace it in `sim.chat(id).messages`, so a
   message returned by `next_message()` shows the chat as it was at that event.
+- Groups: `sim.group(id, title, forum=True)` declares a supergroup (the bot an admin, so it
+  gets every message there); members `group.add(user)` write with
+  `user.send(text, chat_id=id, thread_id=topic)`. Forum topics (createForumTopic, close,
+  reopen, delete, message_thread_id on sends, copyMessage) answer with the Bot API's own
+  errors; `group.next_message(thread_id=...)`, `group.topics` and `group.delete_topic(...)`
+  read the group and act in it as a human admin would.
 """
 
 from bot.simulator.errors import ApiError
+from bot.simulator.forum import ICON_COLORS, ForumTopic
+from bot.simulator.groups import SimGroup
 from bot.simulator.html_check import HtmlParseError, ParsedText, parse_html, utf16_len
 from bot.simulator.limits import FloodControl
 from bot.simulator.models import (
@@ -43,6 +51,7 @@ from bot.simulator.server import BotApiSimulator
 from bot.simulator.users import SimUser
 
 __all__ = [
+    "ICON_COLORS",
     "ApiCall",
     "ApiError",
     "Attachment",
@@ -50,9 +59,11 @@ __all__ = [
     "CallbackQueryRecord",
     "ChatState",
     "FloodControl",
+    "ForumTopic",
     "HtmlParseError",
     "ParsedText",
     "SentMessage",
+    "SimGroup",
     "SimUser",
     "StoredFile",
     "parse_html",

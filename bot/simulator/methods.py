@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.simulator.errors import ApiError, bad_request, forbidden, too_many_requests
-from bot.simulator.models import Attachment, ChatState, SentMessage, StoredFile
+from bot.simulator.forum import thread_for_send
+from bot.simulator.forum_methods import ForumMethods
+from bot.simulator.models import Attachment, ChatState, MediaKind, SentMessage, StoredFile
 from bot.simulator.params import Params
 from bot.simulator.state import SimState, is_image
 from bot.simulator.validation import (
@@ -33,10 +36,8 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-# Methods that consume the flood-control budget (sends also consume the chat's bucket).
-SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 _MENU_BUTTON_TYPES = ("default", "commands", "web_app")
-EDIT_METHODS = frozenset({"editmessagetext", "editmessagereplymarkup", "editmessagecaption"})
+_FOLDERS: dict[str, str] = {"photo": "photos", "document": "documents", "voice": "voice"}
 
 
 def _date() -> int:
@@ -67,6 +68,7 @@ class BotApiMethods:
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
             "sendDocument": self.send_document,
+            "sendVoice": self.send_voice,
             "editMessageText": self.edit_message_text,
             "editMessageCaption": self.edit_message_caption,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
@@ -75,6 +77,7 @@ class BotApiMethods:
             "sendChatAction": self.send_chat_action,
             "getFile": self.get_file,
             "getChat": self.get_chat,
+            **ForumMethods(self).handlers(),
         }
         self.table: dict[str, tuple[str, Handler]] = {
             name.lower(): (name, handler) for name, handler in handlers.items()
@@ -124,8 +127,20 @@ class BotApiMethods:
             return None
         raise bad_request("message to be replied not found")
 
+    def thread(self, p: Params, chat: ChatState) -> int | None:
+        """The forum topic a send goes to (message_thread_id), checked as Telegram does."""
+        return thread_for_send(
+            self.state.groups.get(chat.id),
+            chat.type,
+            chat.is_forum,
+            p.get_int("message_thread_id"),
+        )
+
     def _deliver(self, chat: ChatState, message: SentMessage) -> dict[str, Any]:
         chat.add(message)
+        group = self.state.groups.get(chat.id)
+        if group is not None:
+            group.thread_of[message.message_id] = message.message_thread_id
         self.state.counters["sends"] += 1
         self.state.record_bot_message(chat, message, is_edit=False)
         return self.state.message_json(chat, message)
@@ -216,6 +231,7 @@ class BotApiMethods:
         text = format_text(p.get_str("text") or "", p.get_str("parse_mode"), p.get_json("entities"))
         check_message_text(text)
         markup = check_reply_markup(p.get_json("reply_markup"), chat.id)
+        thread = self.thread(p, chat)
         reply_to = self.reply_to(p, chat)
         self.throttle(chat, per_chat=True)
         message = SentMessage(
@@ -228,6 +244,7 @@ class BotApiMethods:
             date=_date(),
             entities=text.entities,
             reply_to_message_id=reply_to,
+            message_thread_id=thread,
         )
         return self._deliver(chat, message)
 
@@ -237,20 +254,25 @@ class BotApiMethods:
     async def send_document(self, p: Params) -> dict[str, Any]:
         return await self._send_media(p, "document")
 
-    async def _send_media(self, p: Params, kind: str) -> dict[str, Any]:
+    async def send_voice(self, p: Params) -> dict[str, Any]:
+        return await self._send_media(p, "voice")
+
+    async def _send_media(self, p: Params, kind: MediaKind) -> dict[str, Any]:
         chat = self.target_chat(p)
         stored = self._media_input(p, kind)
         caption = self._caption(p)
         markup = check_reply_markup(p.get_json("reply_markup"), chat.id)
+        thread = self.thread(p, chat)
         reply_to = self.reply_to(p, chat)
         self.throttle(chat, per_chat=True)
         attachment = Attachment(
-            kind="photo" if kind == "photo" else "document",
+            kind=kind,
             filename=stored.filename or stored.file_path.rsplit("/", 1)[-1],
             data=stored.data,
             file_id=stored.file_id,
             mime_type=stored.mime_type,
             caption=caption.text or None,
+            duration=max(1, p.get_int("duration") or 1) if kind == "voice" else None,
         )
         message = SentMessage(
             message_id=chat.new_message_id(),
@@ -263,7 +285,9 @@ class BotApiMethods:
             entities=caption.entities,
             photo=attachment if kind == "photo" else None,
             document=attachment if kind == "document" else None,
+            voice=attachment if kind == "voice" else None,
             reply_to_message_id=reply_to,
+            message_thread_id=thread,
         )
         return self._deliver(chat, message)
 
@@ -292,8 +316,9 @@ class BotApiMethods:
                     raise bad_request("IMAGE_PROCESS_FAILED")
             elif len(upload.data) > MAX_DOCUMENT_BYTES:
                 raise ApiError(413, "Request Entity Too Large")
-            folder = "photos" if kind == "photo" else "documents"
-            return self.state.store_file(upload.data, folder, upload.filename, upload.content_type)
+            return self.state.store_file(
+                upload.data, _FOLDERS[kind], upload.filename, upload.content_type
+            )
         if not value:
             raise bad_request(f"there is no {kind} in the request")
         known = self.state.files.get(value)
@@ -302,9 +327,7 @@ class BotApiMethods:
         if value.startswith(("http://", "https://")):
             # Telegram would download it; the simulator records the URL with no bytes.
             name = value.rsplit("/", 1)[-1] or None
-            return self.state.store_file(
-                b"", "photos" if kind == "photo" else "documents", name, None
-            )
+            return self.state.store_file(b"", _FOLDERS[kind], name, None)
         raise bad_request("wrong file identifier/HTTP URL specified")
 
     # editing ------------------------------------------------------------------------------
@@ -348,7 +371,7 @@ class BotApiMethods:
 
     async def edit_message_text(self, p: Params) -> dict[str, Any]:
         chat, current = self._edit_target(p)
-        if current.photo is not None or current.document is not None:
+        if current.media is not None:
             raise bad_request("there is no text in the message to edit")
         text = format_text(p.get_str("text") or "", p.get_str("parse_mode"), p.get_json("entities"))
         check_message_text(text)
@@ -364,8 +387,8 @@ class BotApiMethods:
 
     async def edit_message_caption(self, p: Params) -> dict[str, Any]:
         chat, current = self._edit_target(p)
-        media = current.photo or current.document
-        if media is None:
+        media = current.media
+        if media is None or media.kind == "sticker":
             raise bad_request("there is no caption in the message to edit")
         caption = self._caption(p)
         markup = self._edit_markup(p)
@@ -373,15 +396,10 @@ class BotApiMethods:
             current.text, current.entities, self._inline_markup(current)
         ):  # fmt: skip
             raise bad_request(NOT_MODIFIED)
-        new_media = Attachment(
-            media.kind, media.filename, media.data, media.file_id, media.mime_type,
-            caption.text or None,
-        )  # fmt: skip
+        new_media = dataclasses.replace(media, caption=caption.text or None)
         return self._apply_edit(
             chat, current, text=caption.text, html=caption.raw, parse_mode=caption.parse_mode,
-            entities=caption.entities, reply_markup=markup,
-            photo=new_media if current.photo is not None else None,
-            document=new_media if current.document is not None else None,
+            entities=caption.entities, reply_markup=markup, **{media.kind: new_media},
         )  # fmt: skip
 
     async def edit_message_reply_markup(self, p: Params) -> dict[str, Any]:

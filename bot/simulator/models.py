@@ -23,16 +23,22 @@ class ApiCall:
     description: str | None = None
 
 
+MediaKind = Literal["photo", "document", "voice", "sticker"]
+
+
 @dataclass(slots=True)
 class Attachment:
-    """A photo or document the bot sent (uploaded bytes, or a file_id it re-used)."""
+    """A photo, document, voice note or sticker the bot sent (uploaded bytes, or a file_id
+    it re-used or copied)."""
 
-    kind: Literal["photo", "document"]
+    kind: MediaKind
     filename: str
     data: bytes
     file_id: str
     mime_type: str | None = None
     caption: str | None = None  # plain caption, tags stripped
+    duration: int | None = None  # voice notes
+    emoji: str | None = None  # stickers
 
 
 @dataclass(slots=True)
@@ -54,14 +60,22 @@ class SentMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     photo: Attachment | None = None
     document: Attachment | None = None
+    voice: Attachment | None = None
+    sticker: Attachment | None = None
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     edit_date: int | None = None
     reply_to_message_id: int | None = None
+    message_thread_id: int | None = None  # the forum topic; None in General or elsewhere
+
+    @property
+    def media(self) -> Attachment | None:
+        """The photo, document, voice note or sticker of the message; None for a text."""
+        return self.photo or self.document or self.voice or self.sticker
 
     @property
     def caption(self) -> str | None:
-        media = self.photo or self.document
+        media = self.media
         return media.caption if media else None
 
     @property
@@ -145,7 +159,9 @@ class ChatState:
 
     def __init__(self, chat_id: int, first_name: str, username: str | None = None) -> None:
         self.id = chat_id
+        # "private", "group", or "supergroup" for a group a test declared (sim.group)
         self.type = "private" if chat_id > 0 else "group"
+        self.is_forum = False
         self.first_name = first_name
         self.username = username
         self.status: ChatStatus = "ok"
@@ -193,7 +209,10 @@ class ChatState:
             if self.username:
                 chat["username"] = self.username
             return chat
-        return {"id": self.id, "type": "group", "title": self.first_name}
+        chat = {"id": self.id, "type": self.type, "title": self.first_name}
+        if self.is_forum:
+            chat["is_forum"] = True
+        return chat
 
     # waiting ------------------------------------------------------------------------------
     def notify(self) -> None:

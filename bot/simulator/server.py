@@ -20,6 +20,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.simulator.errors import ApiError
+from bot.simulator.forum import GroupState
+from bot.simulator.groups import SimGroup
 from bot.simulator.limits import FloodControl
 from bot.simulator.methods import BotApiMethods
 from bot.simulator.models import (
@@ -87,6 +89,7 @@ class BotApiSimulator:
         self._methods = BotApiMethods(self._state)
         self._faults: list[FaultRule] = []
         self._users: dict[int, SimUser] = {}
+        self._groups: dict[int, SimGroup] = {}
         self._host = host
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -249,6 +252,47 @@ class BotApiSimulator:
         self._users[user_id] = user
         return user
 
+    def group(
+        self,
+        chat_id: int,
+        title: str | None = None,
+        *,
+        forum: bool = False,
+        bot_admin: bool = True,
+        can_manage_topics: bool = True,
+        can_delete_messages: bool = True,
+    ) -> SimGroup:
+        """The supergroup `chat_id` (negative), declared on first call with the bot in it
+        (an admin with these rights unless bot_admin=False); the same object afterwards.
+        Members must be added (`group.add(user)`) before they write there."""
+        if chat_id >= 0:
+            raise ValueError("a group chat id is negative")
+        existing = self._groups.get(chat_id)
+        if existing is not None:
+            return existing
+        chat = self._state.chat(chat_id)
+        chat.type = "supergroup"
+        chat.is_forum = forum
+        chat.first_name = title or chat.first_name
+        state = GroupState(chat_id, bot_admin, can_manage_topics, can_delete_messages)
+        if not chat.messages and not chat.user_message_ids:
+            # Message 1 of a supergroup is its creation (and General is thread 1), so the
+            # first topic is never thread 1.
+            created = chat.new_message_id()
+            state.service_message_ids.add(created)
+            state.thread_of[created] = None
+        self._state.groups[chat_id] = state
+        group = SimGroup(self._state, chat, state)
+        self._groups[chat_id] = group
+        return group
+
+    def topic_messages(self, chat_id: int, thread_id: int | None) -> list[SentMessage]:
+        """The bot's messages in one topic of a declared group (None: General)."""
+        group = self._groups.get(chat_id)
+        if group is None:
+            raise AssertionError(f"no group {chat_id} declared with sim.group()")
+        return group.messages(thread_id)
+
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: sends answer 403 "bot was blocked by the user"."""
         self._state.chat(chat_id).status = "blocked"
@@ -367,6 +411,7 @@ class BotApiSimulator:
             "network_drops": counters["drops"],
             "webhook_deliveries": counters["webhook_deliveries"],
             "webhook_errors": counters["webhook_errors"],
+            "topics_created": counters["topics_created"],
         }
 
     def pending_updates(self) -> int:

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.simulator.errors import ApiError
+from bot.simulator.forum import GroupState
 from bot.simulator.limits import FloodControl
 from bot.simulator.models import (
+    Attachment,
     BotEvent,
     CallbackQueryRecord,
     ChatState,
@@ -66,6 +68,10 @@ class SimState:
         self.chat_flood_limit = True
         self.callback_answer_timeout: float | None = 15.0
         self.chats: dict[int, ChatState] = {}
+        self.groups: dict[int, GroupState] = {}  # supergroups declared with sim.group()
+        # Every message a simulated user sent, by (chat id, message id), as the bot got it
+        # (edits included): what copyMessage copies.
+        self.user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.user_info: dict[int, dict[str, Any]] = {}
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
@@ -110,13 +116,14 @@ class SimState:
             "chat": chat.chat_json(),
             "from": self.bot_user,
         }
-        media = message.photo or message.document
+        if message.message_thread_id is not None:
+            body["message_thread_id"] = message.message_thread_id
+            body["is_topic_message"] = True
+        media = message.media
         if media is not None:
             stored = self.files.get(media.file_id)
-            if message.photo is not None and stored is not None:
-                body["photo"] = photo_sizes(stored)
-            elif stored is not None:
-                body["document"] = document_json(stored)
+            if stored is not None:
+                body[media.kind] = media_json(media, stored)
             if message.text:
                 body["caption"] = message.text
                 if message.entities:
@@ -130,6 +137,12 @@ class SimState:
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             body["reply_markup"] = message.reply_markup
         return body
+
+    def bot_sees_all(self, chat_id: int) -> bool:
+        """Whether the bot gets every message of this group: Telegram's privacy mode spares
+        admins only (other bots in a group get commands)."""
+        group = self.groups.get(chat_id)
+        return group is not None and group.bot_admin
 
     def record_bot_message(self, chat: ChatState, message: SentMessage, is_edit: bool) -> None:
         chat.events.append(BotEvent(message, is_edit))
@@ -287,6 +300,43 @@ class SimState:
     # callback queries ---------------------------------------------------------------------
     def new_callback_id(self) -> str:
         return f"{next(self._callback_ids):019d}"
+
+
+def media_json(media: Attachment, stored: StoredFile) -> Any:
+    """The photo sizes, document, voice or sticker object of a message."""
+    if media.kind == "photo":
+        return photo_sizes(stored)
+    if media.kind == "voice":
+        return voice_json(stored, media.duration or 1)
+    if media.kind == "sticker":
+        return sticker_json(stored, media.emoji)
+    return document_json(stored)
+
+
+def voice_json(stored: StoredFile, duration: int) -> dict[str, Any]:
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "duration": duration,
+        "mime_type": stored.mime_type or "audio/ogg",
+        "file_size": len(stored.data),
+    }
+
+
+def sticker_json(stored: StoredFile, emoji: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "file_size": len(stored.data),
+    }
+    if emoji:
+        body["emoji"] = emoji
+    return body
 
 
 def photo_sizes(stored: StoredFile) -> list[dict[str, Any]]:

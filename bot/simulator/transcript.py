@@ -35,13 +35,21 @@ def keyboard_suffix(markup: dict[str, Any] | None) -> str:
     return ""
 
 
+def topic_prefix(thread_id: int | None) -> str:
+    return "" if thread_id is None else f"(topic {thread_id}) "
+
+
 def bot_line(message: SentMessage, is_edit: bool) -> str:
     head = f"< (edit #{message.message_id}) " if is_edit else "< "
+    head += topic_prefix(message.message_thread_id)
     body = message.text
-    if message.photo is not None:
-        body = f"[photo {message.photo.filename}] {body}".rstrip()
-    elif message.document is not None:
-        body = f"[document {message.document.filename}] {body}".rstrip()
+    media = message.media
+    if media is not None and media.kind == "voice":
+        body = f"[voice {media.duration or 1}s] {body}".rstrip()
+    elif media is not None and media.kind == "sticker":
+        body = f"[sticker {media.emoji or ''}]".replace(" ]", "]")
+    elif media is not None:
+        body = f"[{media.kind} {media.filename}] {body}".rstrip()
     return head + _indent(body) + keyboard_suffix(message.reply_markup)
 
 

@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 from bot.simulator.html_check import utf16_len
-from bot.simulator.models import CallbackQueryRecord, SentMessage, pick_button
-from bot.simulator.state import TINY_PNG, SimState, photo_sizes
-from bot.simulator.transcript import user_line
+from bot.simulator.models import CallbackQueryRecord, ChatState, SentMessage, pick_button
+from bot.simulator.state import TINY_PNG, SimState, photo_sizes, sticker_json, voice_json
+from bot.simulator.transcript import topic_prefix, user_line
 from bot.simulator.validation import keyboard_rows
 
 # tdlib's bot-command pattern, anchored at the start of the text: "/cmd" or "/cmd@botname".
@@ -135,10 +135,15 @@ class SimUser:
                 last_activity = loop.time()
 
     # writing ------------------------------------------------------------------------------
-    def _new_message(self, chat_id: int | None = None, **content: Any) -> dict[str, Any]:
+    def _new_message(
+        self, chat_id: int | None = None, thread_id: int | None = None, **content: Any
+    ) -> dict[str, Any]:
+        if chat_id is not None and chat_id > 0:
+            raise ValueError("a group chat id is negative; the private chat is the default")
         chat = self.chat if chat_id is None else self._state.chat(chat_id)
         if chat.status in ("deactivated", "missing"):
             raise AssertionError(f"{self!r} cannot write: the chat is {chat.status}")
+        self._check_may_write(chat, thread_id)
         if chat.status == "blocked":
             chat.status = "ok"  # writing to a blocked bot means unblocking it first
             chat.log.append("> (unblocked the bot)")
@@ -149,34 +154,69 @@ class SimUser:
             "date": int(time.time()),
             "chat": chat.chat_json(),
             "from": self.as_json(),
-            **content,
         }
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        message.update(content)
+        group = self._state.groups.get(chat.id)
+        if group is not None:
+            group.thread_of[message_id] = thread_id
         self._sent[(chat.id, message_id)] = message
+        self._state.user_messages[(chat.id, message_id)] = message
         return message
+
+    def _check_may_write(self, chat: ChatState, thread_id: int | None) -> None:
+        """Refuse what a Telegram app would not let this person do in a declared group."""
+        group = self._state.groups.get(chat.id)
+        if thread_id is not None and not chat.is_forum:
+            raise ValueError(f"chat {chat.id} has no topics: thread_id needs sim.group(forum=True)")
+        if group is None:
+            return
+        if self.id not in group.members:
+            raise AssertionError(f"{self!r} is not a member of group {chat.id}: group.add(user)")
+        if thread_id is None:
+            return
+        topic = group.live_topic(thread_id)
+        if topic is None:
+            raise AssertionError(f"{self!r}: group {chat.id} has no topic {thread_id} (deleted?)")
+        if topic.closed and not group.members[self.id]:
+            raise AssertionError(f"{self!r}: topic {thread_id} is closed; only admins write there")
 
     async def _post(
         self, message: dict[str, Any], line: str, kind: str = "message"
     ) -> dict[str, Any]:
         chat = self._state.chat(int(message["chat"]["id"]))
-        chat.log.append(user_line(line))
+        if chat.type == "private":
+            chat.log.append(user_line(line))
+        else:
+            thread = message.get("message_thread_id")
+            chat.log.append(user_line(f"{topic_prefix(thread)}{self.first_name}: {line}"))
         chat.cursor = len(chat.events)
         if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        if chat.type != "private" and not message.get("entities"):
-            # Privacy mode (can_read_all_group_messages is false): in a group the bot gets
-            # commands only, so a plain text there never reaches it.
+        if (
+            chat.type != "private"
+            and not self._state.bot_sees_all(chat.id)
+            and not message.get("entities")
+        ):
+            # Privacy mode (can_read_all_group_messages is false): in a group where the bot
+            # is not an admin it gets commands only, so a plain text never reaches it.
             await asyncio.sleep(0)
             return message
         self._state.enqueue(kind, message, chat.id)
         await asyncio.sleep(0)
         return message
 
-    async def send(self, text: str, *, chat_id: int | None = None) -> dict[str, Any]:
+    async def send(
+        self, text: str, *, chat_id: int | None = None, thread_id: int | None = None
+    ) -> dict[str, Any]:
         """Send a text; a leading /command gets its bot_command entity, as Telegram adds it.
-        ``chat_id``: a group (negative id) this user writes in, instead of the private chat."""
-        if chat_id is not None and chat_id > 0:
-            raise ValueError("a group chat id is negative; the private chat is the default")
-        message = self._new_message(chat_id, text=text, **_command_entities("entities", text))
+        ``chat_id``: a group (negative id) this user writes in, instead of the private chat;
+        ``thread_id``: the forum topic there (None: General)."""
+        message = self._new_message(
+            chat_id, thread_id, text=text, **_command_entities("entities", text)
+        )
         return await self._post(message, text)
 
     async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
@@ -190,7 +230,7 @@ class SimUser:
         if current is None or int(sent["message_id"]) in chat.deleted_user_message_ids:
             raise AssertionError(f"{self!r}: message #{sent['message_id']} is not one of mine")
         field = "text" if "text" in current else "caption"
-        if field == "caption" and not any(k in current for k in ("photo", "document")):
+        if field == "caption" and not any(k in current for k in ("photo", "document", "voice")):
             raise AssertionError(f"{self!r}: a {sorted(current)} message cannot be edited")
         limit = 4096 if field == "text" else 1024
         if not text.strip() or utf16_len(text) > limit:
@@ -202,6 +242,7 @@ class SimUser:
         edited.update({field: text, "edit_date": int(time.time())})
         edited.update(_command_entities(entities, text))
         self._sent[(chat_id, int(sent["message_id"]))] = edited
+        self._state.user_messages[(chat_id, int(sent["message_id"]))] = edited
         return await self._post(edited, f"(edited #{sent['message_id']}) {text}", "edited_message")
 
     async def send_contact(
@@ -229,7 +270,12 @@ class SimUser:
         return await self._post(self._new_message(contact=contact), f"[contact {phone}{whose}]")
 
     async def send_photo(
-        self, caption: str | None = None, data: bytes = TINY_PNG
+        self,
+        caption: str | None = None,
+        data: bytes = TINY_PNG,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(data, "photos", None, "image/png")
         content: dict[str, Any] = {"photo": photo_sizes(stored)}
@@ -237,7 +283,7 @@ class SimUser:
             content["caption"] = caption
             content.update(_command_entities("caption_entities", caption))
         line = f"[photo] {caption}" if caption else "[photo]"
-        return await self._post(self._new_message(**content), line)
+        return await self._post(self._new_message(chat_id, thread_id, **content), line)
 
     async def send_document(
         self,
@@ -245,6 +291,9 @@ class SimUser:
         data: bytes,
         caption: str | None = None,
         mime_type: str = "text/csv",
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(data, "documents", filename, mime_type)
         document = {
@@ -259,33 +308,30 @@ class SimUser:
             content["caption"] = caption
             content.update(_command_entities("caption_entities", caption))
         line = f"[document {filename}] {caption}" if caption else f"[document {filename}]"
-        return await self._post(self._new_message(**content), line)
+        return await self._post(self._new_message(chat_id, thread_id, **content), line)
 
-    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+    async def send_sticker(
+        self, emoji: str = "👍", *, chat_id: int | None = None, thread_id: int | None = None
+    ) -> dict[str, Any]:
         stored = self._state.store_file(_TINY_WEBP, "stickers", None, "image/webp")
-        sticker = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-            "file_size": len(_TINY_WEBP),
-        }
-        return await self._post(self._new_message(sticker=sticker), f"[sticker {emoji}]")
+        message = self._new_message(chat_id, thread_id, sticker=sticker_json(stored, emoji))
+        return await self._post(message, f"[sticker {emoji}]")
 
-    async def send_voice(self, duration: int = 3) -> dict[str, Any]:
+    async def send_voice(
+        self,
+        duration: int = 3,
+        caption: str | None = None,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+    ) -> dict[str, Any]:
         stored = self._state.store_file(_TINY_OGG, "voice", None, "audio/ogg")
-        voice = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": duration,
-            "mime_type": "audio/ogg",
-            "file_size": len(_TINY_OGG),
-        }
-        return await self._post(self._new_message(voice=voice), f"[voice {duration}s]")
+        content: dict[str, Any] = {"voice": voice_json(stored, duration)}
+        if caption:
+            content["caption"] = caption
+            content.update(_command_entities("caption_entities", caption))
+        line = f"[voice {duration}s] {caption}" if caption else f"[voice {duration}s]"
+        return await self._post(self._new_message(chat_id, thread_id, **content), line)
 
     async def send_location(
         self, latitude: float = -6.1201, longitude: float = 106.1503
