@@ -112,7 +112,9 @@ def build_application(
     if rate_limiter:
         # Evenly spaced sends under TELEGRAM_RATE_LIMIT, paced per chat; a 429 holds back its
         # chat, retried.
-        limiter = SmoothRateLimiter(limit=s.telegram_rate_limit)
+        limiter = SmoothRateLimiter(
+            limit=s.telegram_rate_limit, network_backoff=s.network_backoff
+        )
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)

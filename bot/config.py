@@ -56,6 +56,9 @@ class Settings:
     broadcast_rate: float = 28.0
     # Messages a second the bot sends in all, at most (Telegram's limit for one bot).
     telegram_rate_limit: int = 30
+    # Waits before each retry of a reply that met a 5xx or a network error (bot/rate_limit.py).
+    # Not a setting in the environment: the tests shorten it, the shape stays.
+    network_backoff: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
     reminder_offsets: tuple[int, ...] = (3 * 86400, 86400, 2 * 3600)  # seconds before the event
     reminder_hour: int = 8
     siapkerja_url: str = "https://siapkerja.kemnaker.go.id"

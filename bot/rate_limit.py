@@ -86,6 +86,8 @@ from telegram._utils.types import JSONDict
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.config import Settings
+
 log = logging.getLogger(__name__)
 
 # Telegram's documented ceiling for one bot; the counting above keeps it exact.
@@ -105,8 +107,8 @@ CHAT_RATE = 1 / 1.05
 # 429s for this many different chats within GLOBAL_SPAN seconds: the bot's overall limit.
 GLOBAL_CHATS = 2
 GLOBAL_SPAN = 1.0
-# Waits before each retry of a reply after a 5xx or a network error.
-NETWORK_BACKOFF = (0.5, 1.0, 2.0, 4.0)
+# Waits before each retry of a reply after a 5xx or a network error (Settings.network_backoff).
+NETWORK_BACKOFF = Settings.network_backoff
 
 
 class Lane(IntEnum):

@@ -37,6 +37,9 @@ def under_telegram_limits(request: pytest.FixtureRequest) -> bool:
 # 30 messages a second, and waiting on it was most of the time of the tests that send to
 # hundreds; tests of behaviour under the limits are marked and keep Telegram's rate.
 UNLIMITED_RATE = 100_000
+# A reply that meets a 5xx or a lost connection is retried after 0.5, 1, 2 and 4 s in
+# production; the tests count the retries, not the seconds, so a tenth of each will do.
+NETWORK_BACKOFF = tuple(wait / 10 for wait in Settings.network_backoff)
 
 
 @pytest.fixture
@@ -47,6 +50,7 @@ def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
         database_path=tmp_path / "bot.sqlite3",
         admin_ids=frozenset({ADMIN_ID}),
         telegram_rate_limit=Settings.telegram_rate_limit if limited else UNLIMITED_RATE,
+        network_backoff=NETWORK_BACKOFF,
         http_port=0,  # any free port: tests run side by side
     )
 

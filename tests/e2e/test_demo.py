@@ -250,7 +250,7 @@ async def test_files_are_saved_each_under_its_own_name(
     folder = tmp_path / "demo-files"
     # Drawn off the event loop, the charts may come after the bot has seemed quiet.
     await until(lambda: folder.is_dir() and len(list(folder.iterdir())) >= 5, 60)
-    await demo.settle()
+    await demo.drain()  # anything still on its way (settle() would wait for a new reply)
     files = sorted(folder.iterdir())
     assert len(files) == 5, files  # five charts, five files
     shown = out.getvalue()
