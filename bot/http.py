@@ -18,6 +18,7 @@ comes again, with how long it lasted; the polling loop's own report is then left
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 import time
@@ -61,7 +62,10 @@ class Reachability:
                         lasted, self.failures)  # fmt: skip
 
 
+@functools.cache
 def _ssl_context() -> ssl.SSLContext:
+    """One per process: reading the CA bundle takes about 30 ms of CPU, and a context is
+    meant to be shared (both of the bot's clients, every restart in the tests)."""
     return ssl.create_default_context(cafile=certifi.where())
 
 
