@@ -194,6 +194,17 @@ class BotRunner:
         asgi = Starlette(routes=routes)
         self.http = await stack.enter_async_context(serving(asgi, s.http_host, s.http_port))
 
+    def idle(self) -> bool:
+        """Every update taken has been handled, with the tasks its handlers started (the
+        answer to a button): nothing more will be sent for them. For the simulator and the
+        demo, which run the bot in their own process."""
+        app = self.app
+        if app is None:
+            return True
+        queue: Any = app.update_queue  # an asyncio.Queue: PTB marks each update done
+        tasks: set[Any] = getattr(app, "_Application__create_task_tasks", set())
+        return queue._unfinished_tasks == 0 and not tasks
+
     async def stop(self) -> None:
         stack, self._stack = self._stack, None
         self.app = None

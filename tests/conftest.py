@@ -81,7 +81,7 @@ def make_runner(sim: BotApiSimulator, settings: Settings, clock: FixedClock) -> 
         **overrides: object,
     ) -> BotRunner:
         chosen = Settings(**{**settings.__dict__, **overrides}) if overrides else settings
-        return BotRunner(
+        runner = BotRunner(
             chosen,
             clock=clock or fixed_clock,
             rules=rules,
@@ -90,6 +90,8 @@ def make_runner(sim: BotApiSimulator, settings: Settings, clock: FixedClock) -> 
             poll_timeout=1,
             features=features,
         )
+        sim.watch_bot(runner.idle)  # the latest one made is the one that runs
+        return runner
 
     return make
 

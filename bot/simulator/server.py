@@ -414,6 +414,11 @@ class BotApiSimulator:
             "topics_created": counters["topics_created"],
         }
 
+    def watch_bot(self, idle: Callable[[], bool] | None) -> None:
+        """Tell the simulator how to see that the bot (in this process) has handled every
+        update it took: `SimUser.wait_idle(settle=...)` then returns without the quiet time."""
+        self._state.bot_idle = idle
+
     def pending_updates(self) -> int:
         """Updates queued for the bot and not yet confirmed by getUpdates."""
         return self._state.pending_update_count

@@ -93,6 +93,9 @@ class SimState:
         self._callback_ids = itertools.count(1)
         self._updates_changed: asyncio.Event | None = None
         self._poller: object | None = None
+        # Set by whoever runs the bot in this process (the tests): True once the bot has
+        # handled every update it took. SimUser.wait_idle then need not sit out its quiet time.
+        self.bot_idle: Callable[[], bool] | None = None
 
     # chats --------------------------------------------------------------------------------
     def chat(self, chat_id: int) -> ChatState:

@@ -106,21 +106,30 @@ class SimUser:
         self,
         quiet: float = 0.3,
         timeout: float = 5.0,  # noqa: ASYNC109 (a bound on the assertion, not a cancel scope)
+        *,
+        settle: float | None = None,
     ) -> list[SentMessage]:
         """Everything the bot sends or edits until it has had this user's updates and stays
-        quiet for `quiet` seconds."""
+        quiet for `quiet` seconds. With `settle`, and a bot that says when it is idle
+        (BotApiSimulator.watch_bot), `settle` seconds of quiet do once it has handled
+        everything it took."""
         chat = self.chat
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         last_activity = loop.time()
         collected: list[SentMessage] = []
+        idle = self._state.bot_idle if settle is not None else None
         while True:
             while chat.cursor < len(chat.events):
                 collected.append(chat.events[chat.cursor].message)
                 chat.cursor += 1
             now = loop.time()
-            if chat.pending_updates == 0 and now - last_activity >= quiet:
-                return collected
+            if chat.pending_updates == 0:
+                if now - last_activity >= quiet:
+                    return collected
+                settled = settle is not None and now - last_activity >= settle
+                if idle is not None and settled and idle():
+                    return collected
             if now >= deadline:
                 raise AssertionError(
                     f"{self!r}: the bot did not go quiet within {timeout:g}s "
@@ -131,6 +140,8 @@ class SimUser:
                 wait = deadline - now
             else:
                 wait = min(deadline - now, quiet - (now - last_activity))
+                if idle is not None and settle is not None:  # the bot's end wakes nobody: look
+                    wait = min(wait, max(settle - (now - last_activity), 0.005))
             if await chat.wait_changed(max(wait, 0.001)):
                 last_activity = loop.time()
 
