@@ -140,7 +140,7 @@ async def register(
     await user.tap("Kirim pendaftaran")
     # The summary loses its buttons (an edit) before the confirmation is sent: wait for that.
     await until(lambda: "SRG-" in (user.last_message.text if user.last_message else ""), 15)
-    await user.wait_idle(quiet=0.05, timeout=10)
+    await user.wait_idle(quiet=0.05, timeout=10, settle=0.01)
     done = user.last_message
     assert done is not None
     for word in done.text.split():
