@@ -27,10 +27,12 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed"
 LOCK = ROOT / "requirements-dev.lock"
 RUNTIME_LOCK = ROOT / "requirements.lock"
-# Most of a test's time is spent waiting for the bot (its replies, a reminder's moment, a
-# process starting), so more workers than cores finish sooner; worksteal keeps the long
-# tests from being left to one worker at the end. `python3 dev.py test -n 0` runs in one.
-PARALLEL = ("-n", "4", "--dist", "worksteal")
+# Much of a test's time is spent waiting for the bot (its replies, a reminder's moment, a
+# process starting), so more workers than cores finish sooner; but each worker collects
+# every test again (2-3 s of CPU), so not many more: on 2 cores, 6 keep both busy. worksteal
+# keeps the long tests from being left to one worker at the end. `python3 dev.py test -n 0`
+# runs in one.
+PARALLEL = ("-n", "6", "--dist", "worksteal")
 
 
 def create_venv() -> None:
