@@ -419,6 +419,10 @@ class BotApiMethods:
             self.state.counters["deletes"] += 1
             return True
         if message_id in chat.user_message_ids and message_id not in chat.deleted_user_message_ids:
+            group = self.state.groups.get(chat.id)
+            if group is not None and not group.bot_deletes_messages:
+                # someone else's message in a group: only an admin with the right may
+                raise bad_request("message can't be deleted")
             chat.deleted_user_message_ids.add(message_id)
             chat.log.append(f"< (deleted user message #{message_id})")
             self.state.counters["deletes"] += 1

@@ -147,7 +147,11 @@ class SimUser:
 
     # writing ------------------------------------------------------------------------------
     def _new_message(
-        self, chat_id: int | None = None, thread_id: int | None = None, **content: Any
+        self,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        **content: Any,
     ) -> dict[str, Any]:
         if chat_id is not None and chat_id > 0:
             raise ValueError("a group chat id is negative; the private chat is the default")
@@ -155,6 +159,7 @@ class SimUser:
         if chat.status in ("deactivated", "missing"):
             raise AssertionError(f"{self!r} cannot write: the chat is {chat.status}")
         self._check_may_write(chat, thread_id)
+        replied = None if reply_to is None else self._replied(chat, reply_to)
         if chat.status == "blocked":
             chat.status = "ok"  # writing to a blocked bot means unblocking it first
             chat.log.append("> (unblocked the bot)")
@@ -169,6 +174,8 @@ class SimUser:
         if thread_id is not None:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
+        if replied is not None:
+            message["reply_to_message"] = replied
         message.update(content)
         group = self._state.groups.get(chat.id)
         if group is not None:
@@ -176,6 +183,16 @@ class SimUser:
         self._sent[(chat.id, message_id)] = message
         self._state.user_messages[(chat.id, message_id)] = message
         return message
+
+    def _replied(self, chat: ChatState, message_id: int) -> dict[str, Any]:
+        """The message replied to, as the update carries it (without its own reply)."""
+        bot_message = chat.message(message_id)
+        if bot_message is not None and not bot_message.deleted:
+            return self._state.message_json(chat, bot_message)
+        user_message = self._state.user_messages.get((chat.id, message_id))
+        if user_message is None or message_id in chat.deleted_user_message_ids:
+            raise AssertionError(f"{self!r}: no message #{message_id} to reply to in {chat.id}")
+        return {k: v for k, v in user_message.items() if k != "reply_to_message"}
 
     def _check_may_write(self, chat: ChatState, thread_id: int | None) -> None:
         """Refuse what a Telegram app would not let this person do in a declared group."""
@@ -220,13 +237,20 @@ class SimUser:
         return message
 
     async def send(
-        self, text: str, *, chat_id: int | None = None, thread_id: int | None = None
+        self,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         """Send a text; a leading /command gets its bot_command entity, as Telegram adds it.
         ``chat_id``: a group (negative id) this user writes in, instead of the private chat;
-        ``thread_id``: the forum topic there (None: General)."""
+        ``thread_id``: the forum topic there (None: General); ``reply_to``: the id of a
+        message in that chat this one answers (the update carries it as reply_to_message).
+        The media sends below take the same three."""
         message = self._new_message(
-            chat_id, thread_id, text=text, **_command_entities("entities", text)
+            chat_id, thread_id, reply_to, text=text, **_command_entities("entities", text)
         )
         return await self._post(message, text)
 
@@ -287,6 +311,7 @@ class SimUser:
         *,
         chat_id: int | None = None,
         thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(data, "photos", None, "image/png")
         content: dict[str, Any] = {"photo": photo_sizes(stored)}
@@ -294,7 +319,7 @@ class SimUser:
             content["caption"] = caption
             content.update(_command_entities("caption_entities", caption))
         line = f"[photo] {caption}" if caption else "[photo]"
-        return await self._post(self._new_message(chat_id, thread_id, **content), line)
+        return await self._post(self._new_message(chat_id, thread_id, reply_to, **content), line)
 
     async def send_document(
         self,
@@ -305,6 +330,7 @@ class SimUser:
         *,
         chat_id: int | None = None,
         thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(data, "documents", filename, mime_type)
         document = {
@@ -319,13 +345,19 @@ class SimUser:
             content["caption"] = caption
             content.update(_command_entities("caption_entities", caption))
         line = f"[document {filename}] {caption}" if caption else f"[document {filename}]"
-        return await self._post(self._new_message(chat_id, thread_id, **content), line)
+        return await self._post(self._new_message(chat_id, thread_id, reply_to, **content), line)
 
     async def send_sticker(
-        self, emoji: str = "👍", *, chat_id: int | None = None, thread_id: int | None = None
+        self,
+        emoji: str = "👍",
+        *,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(_TINY_WEBP, "stickers", None, "image/webp")
-        message = self._new_message(chat_id, thread_id, sticker=sticker_json(stored, emoji))
+        sticker = sticker_json(stored, emoji)
+        message = self._new_message(chat_id, thread_id, reply_to, sticker=sticker)
         return await self._post(message, f"[sticker {emoji}]")
 
     async def send_voice(
@@ -335,6 +367,7 @@ class SimUser:
         *,
         chat_id: int | None = None,
         thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
         stored = self._state.store_file(_TINY_OGG, "voice", None, "audio/ogg")
         content: dict[str, Any] = {"voice": voice_json(stored, duration)}
@@ -342,7 +375,7 @@ class SimUser:
             content["caption"] = caption
             content.update(_command_entities("caption_entities", caption))
         line = f"[voice {duration}s] {caption}" if caption else f"[voice {duration}s]"
-        return await self._post(self._new_message(chat_id, thread_id, **content), line)
+        return await self._post(self._new_message(chat_id, thread_id, reply_to, **content), line)
 
     async def send_location(
         self, latitude: float = -6.1201, longitude: float = 106.1503

@@ -171,3 +171,38 @@ async def test_chat_members_and_administrators(api: Api, simulator: BotApiSimula
     assert await api.error("getChatMember", chat_id=GROUP, user_id=5) == (
         400, "Bad Request: user not found", {}
     )  # fmt: skip
+
+
+async def test_a_staff_reply_to_a_copied_message(api: Api, simulator: BotApiSimulator) -> None:
+    group = simulator.group(GROUP, forum=True)
+    staff = group.add(simulator.user(9001, "Rina"))
+    thread = (await api.ok("createForumTopic", chat_id=GROUP, name="T"))["message_thread_id"]
+    copied = await api.ok("sendMessage", chat_id=GROUP, text="Kapan mulai?",
+                          message_thread_id=thread)  # fmt: skip
+    await staff.send("Januari.", chat_id=GROUP, thread_id=thread, reply_to=copied["message_id"])
+    photo = await staff.send_photo(chat_id=GROUP, thread_id=thread, reply_to=copied["message_id"])
+    answer, _photo = await updates(api)
+    replied = answer["reply_to_message"]
+    assert replied["message_id"] == copied["message_id"] and replied["text"] == "Kapan mulai?"
+    assert replied["from"]["is_bot"] is True and replied["message_thread_id"] == thread
+    assert photo["reply_to_message"]["message_id"] == copied["message_id"]
+    again = await staff.send("ya", chat_id=GROUP, thread_id=thread, reply_to=photo["message_id"])
+    assert again["reply_to_message"]["from"]["id"] == 9001
+    assert "reply_to_message" not in again["reply_to_message"]  # one level, as Telegram
+    with pytest.raises(AssertionError, match="no message #404"):
+        await staff.send("x", chat_id=GROUP, thread_id=thread, reply_to=404)
+
+
+async def test_deleting_members_messages_needs_the_right(
+    api: Api, simulator: BotApiSimulator
+) -> None:
+    group = simulator.group(GROUP, forum=True, can_delete_messages=False)
+    staff = group.add(simulator.user(9001, "Rina"))
+    theirs = await staff.send("halo", chat_id=GROUP)
+    own = await api.ok("sendMessage", chat_id=GROUP, text="milik bot")
+    assert await api.error("deleteMessage", chat_id=GROUP, message_id=theirs["message_id"]) == (
+        400, "Bad Request: message can't be deleted", {}
+    )  # fmt: skip
+    assert await api.ok("deleteMessage", chat_id=GROUP, message_id=own["message_id"]) is True
+    group.group.can_delete_messages = True
+    assert await api.ok("deleteMessage", chat_id=GROUP, message_id=theirs["message_id"]) is True
