@@ -34,6 +34,7 @@ from handlers import (
     menus,
     nik_conflicts,
     optout,
+    questions,
     registration,
     schedule,
     staff,
@@ -64,6 +65,7 @@ FEATURES: tuple[Feature, ...] = (
     optout.FEATURE,
     schedule.FEATURE,
     backup.FEATURE,
+    questions.FEATURE,
 )
 
 

@@ -310,3 +310,33 @@ def parse(data: object) -> Callback | None:
     if kind is None:
         return ScheduleAnswer.parse(data)  # the one kind with a legacy form
     return kind.parse(data)
+
+
+# --- residents' questions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaqHelpful(Callback):
+    """"Ini membantu" under a FAQ answer."""
+
+    PREFIX = "faq_ok"
+    draft: int
+    key: str
+
+
+@dataclass(frozen=True)
+class FaqOther(Callback):
+    """The other close answer, offered under the best one by its title."""
+
+    PREFIX = "faq_see"
+    draft: int
+    key: str
+
+
+@dataclass(frozen=True)
+class AskStaff(Callback):
+    """"Tanya petugas": the question kept as a draft goes to staff; ``draft`` 0 (from /bantuan
+    or /status): the resident writes their question next."""
+
+    PREFIX = "ask"
+    draft: int

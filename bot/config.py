@@ -16,12 +16,24 @@ from dotenv import dotenv_values
 
 from bot.domain.destination_notes import DestinationNotes, NotesError, parse_notes
 from bot.domain.eligibility import DEFAULT_RULES, ProgrammeRules
+from bot.domain.faq import Faq, FaqError, parse_faq
+from bot.domain.office_hours import (
+    DEFAULT_OFFICE_HOURS,
+    OfficeHours,
+    OfficeHoursError,
+    parse_office_hours,
+)
 from bot.domain.rules_file import RulesError, rules_from
 from bot.i18n import SUPPORTED_LOCALES
 
 # Notes on destinations with placement restrictions, shipped with the bot (staff may point
 # DESTINATION_NOTES_PATH at their own copy).
 SHIPPED_DESTINATION_NOTES = Path(__file__).resolve().parent / "destination_notes.toml"
+# Answers to frequent questions, shipped with the bot (FAQ_PATH: staff's own copy).
+SHIPPED_FAQ = Path(__file__).resolve().parent / "faq.toml"
+# How a staff reply reaches a resident: signed by the service, or by the staff member's own
+# first name (QUESTION_SIGNATURE).
+SIGNATURES = ("service", "first_name")
 
 
 class SettingsError(ValueError):
@@ -42,6 +54,22 @@ def load_destination_notes(name: str, path: Path) -> DestinationNotes:
 @functools.cache
 def shipped_notes() -> DestinationNotes:
     return load_destination_notes("DESTINATION_NOTES_PATH", SHIPPED_DESTINATION_NOTES)
+
+
+def load_faq(name: str, path: Path) -> Faq:
+    try:
+        return parse_faq(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot read {path} ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{name}: {path} is not UTF-8 text") from None
+    except FaqError as exc:
+        raise SettingsError(f"{name}: {path}: {exc}") from None
+
+
+@functools.cache
+def shipped_faq() -> Faq:
+    return load_faq("FAQ_PATH", SHIPPED_FAQ)
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,15 @@ class Settings:
     # At most one alert to the admins per kind of unexpected error in this time.
     alert_every: timedelta = timedelta(minutes=10)
     log_format: str = "text"  # or "json": one JSON object per line, for a log collector
+    # Residents' questions (handlers/questions.py): the FAQ read at start-up from faq_path
+    # (reloaded when the file changes), and the staff supergroup with topics they go to.
+    faq_path: Path = SHIPPED_FAQ
+    faq: Faq = field(default_factory=shipped_faq)
+    staff_group_id: int | None = None  # None: no "Tanya petugas", the FAQ still answers
+    question_limit: int = 20  # messages a resident may send to staff in an hour
+    question_sla_hours: int = 24
+    office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+    question_signature: str = "service"
 
     @property
     def tz_name(self) -> str:
@@ -195,6 +232,25 @@ def _clock_time(name: str, raw: str) -> time:
     return time(int(hour), int(minute))
 
 
+def _staff_group(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.startswith("-") or not raw[1:].isdigit():
+        raise SettingsError(
+            f"STAFF_GROUP_ID: '{raw}' is not a group id (a negative number like -1001234567890)"
+        )
+    return int(raw)
+
+
+def _office_hours(raw: str | None) -> OfficeHours:
+    if raw is None:
+        return DEFAULT_OFFICE_HOURS
+    try:
+        return parse_office_hours(raw)
+    except OfficeHoursError as exc:
+        raise SettingsError(f"OFFICE_HOURS: {exc}") from None
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -246,6 +302,11 @@ def load_settings(
     rules_file = Path(raw_rules) if (raw_rules := get("RULES_FILE")) else None
     rules = load_rules("RULES_FILE", rules_file) if rules_file else DEFAULT_RULES
 
+    faq_path = Path(raw_faq) if (raw_faq := get("FAQ_PATH")) else SHIPPED_FAQ
+    signature = (get("QUESTION_SIGNATURE") or defaults.question_signature).lower()
+    if signature not in SIGNATURES:
+        raise SettingsError(f"QUESTION_SIGNATURE: must be one of {', '.join(SIGNATURES)}")
+
     return Settings(
         bot_token=token,
         telegram_api_base_url=base_url,
@@ -280,4 +341,15 @@ def load_settings(
         backup_keep=_positive_int("BACKUP_KEEP", get("BACKUP_KEEP") or str(defaults.backup_keep)),
         alert_every=parse_duration("ALERT_EVERY", get("ALERT_EVERY") or "10m"),
         log_format=log_format,
+        faq_path=faq_path,
+        faq=shipped_faq() if faq_path == SHIPPED_FAQ else load_faq("FAQ_PATH", faq_path),
+        staff_group_id=_staff_group(get("STAFF_GROUP_ID")),
+        question_limit=_positive_int(
+            "QUESTION_LIMIT", get("QUESTION_LIMIT") or str(defaults.question_limit)
+        ),
+        question_sla_hours=_positive_int(
+            "QUESTION_SLA_HOURS", get("QUESTION_SLA_HOURS") or str(defaults.question_sla_hours)
+        ),
+        office_hours=_office_hours(get("OFFICE_HOURS")),
+        question_signature=signature,
     )

@@ -38,6 +38,7 @@ from handlers.common import (
     user_id,
 )
 from handlers.places import tell_promoted
+from handlers.questions import ask_staff_markup
 from handlers.registration import current_view
 from handlers.views import answer_text, status_view
 
@@ -55,7 +56,8 @@ async def status(update: Update, context: Context) -> None:
         await send(update, context, View(text))
         return
     position = await repo.waitlist_position(d.db, applicant)
-    await send(update, context, status_view(d, applicant, position))
+    view = status_view(d, applicant, position)
+    await send(update, context, View(view.text, view.markup or ask_staff_markup(d)))
 
 
 def minor_status(d: Deps, applicant: Applicant) -> str:
@@ -170,7 +172,7 @@ async def bantuan(update: Update, context: Context) -> None:
     role = await role_of(d, user_id(update))
     if role >= Role.STAFF:
         text = staff_help(d.staff_commands, role) + "\n\n" + text
-    await send(update, context, View(text))
+    await send(update, context, View(text, ask_staff_markup(d)))
 
 
 def staff_help(commands: Sequence[StaffCommand], role: Role) -> str:

@@ -38,6 +38,7 @@ from bot.rule_words import rule_words
 from bot.services import registration as reg
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
+from handlers import questions
 from handlers.common import (
     Context,
     View,
@@ -228,10 +229,13 @@ async def on_text(update: Update, context: Context) -> None:
     assert message is not None and message.text is not None
     applicant = await applicant_of(update, context)
     if applicant is None:
-        await send(update, context, View(_("hint.start")))
+        await questions.on_free_text(update, context)  # a question, not a registration
         return
     if applicant.status == ApplicantStatus.CONSENT:
         await _typed_consent(update, context, d, applicant, message.text)
+        return
+    if applicant.step is None and applicant.status != ApplicantStatus.MINOR:
+        await questions.on_free_text(update, context)  # the bot expects no answer: a question
         return
     if applicant.step is None or applicant.step == qn.SUMMARY:
         await _not_expecting_text(update, context, applicant)

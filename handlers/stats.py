@@ -24,6 +24,7 @@ from bot.services import stats
 from bot.services.charts import Bars, Chart, render_all
 from bot.services.roles import audit
 from bot.services.stats import UNKNOWN, Figures, PoolFigures
+from handlers import questions_staff
 from handlers.access import staff_only
 from handlers.common import Context, View, number, plain, send, user_id
 from handlers.staff import label, send_lines, short_date
@@ -205,6 +206,7 @@ async def statistik(update: Update, context: Context) -> None:
         await audit(d, user_id(update), "stats", None, {"view": "text"})
         for lines in figures_messages(figures, as_of):
             await send_lines(update, context, lines)
+        await send_lines(update, context, await questions_staff.stats_lines(d))
         return
     await audit(d, user_id(update), "stats", None, {"view": "charts"})
     chat = update.effective_chat

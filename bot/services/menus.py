@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # Resident commands in menu order; the descriptions are catalog keys.
 RESIDENT_COMMANDS = (
     "start", "daftar", "status", "jadwal", "ubah", "batal", "data", "hapus", "berhenti",
-    "lanjut", "bahasa", "bantuan", "info",
+    "lanjut", "bahasa", "bantuan", "info", "tanya",
 )  # fmt: skip
 
 

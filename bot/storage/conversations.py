@@ -23,6 +23,8 @@ from bot.storage.db import Database
 class Kind(StrEnum):
     ABSENCE_REASON = "absence_reason"  # ref: the event the resident cannot come to
     BROADCAST_DRAFT = "broadcast_draft"  # ref: the staff member's draft (broadcasts.id)
+    QUESTION = "question"  # ref: the resident's open question (questions.id): messages join it
+    QUESTION_ASK = "question_ask"  # ref: 1 straight to staff, 0 the FAQ first (/tanya)
 
 
 @dataclass(frozen=True)
