@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks as cb
 from bot.deps import Deps
 from bot.domain.dates import format_datetime, format_time
-from bot.domain.faq import FaqEntry
+from bot.domain.faq import FaqEntry, normalize
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale
@@ -110,21 +110,28 @@ def no_match_view(d: Deps, draft: int) -> View:
     )
 
 
-async def answer_from_faq(update: Update, context: Context, incoming: Incoming) -> None:
+async def answer_from_faq(
+    update: Update, context: Context, incoming: Incoming, where: str = ""
+) -> None:
     """The FAQ's best answer (and a second close one), or straight to "Tanya petugas"."""
     d = context.deps
     matches = service.match(d, incoming.body or "")
     draft = await service.keep_draft(d, incoming) if service.staff_reachable(d) else 0
     if not matches:
-        await send(update, context, no_match_view(d, draft))
+        view = no_match_view(d, draft)
+        text = view.text + ("\n\n" + where if where else "")
+        await send(update, context, View(text, view.markup))
         return
     other = matches[1].entry if len(matches) > 1 else None
     await send(update, context, answer_view(d, matches[0].entry, other, draft))
 
 
-async def on_free_text(update: Update, context: Context) -> None:
+async def on_free_text(update: Update, context: Context, where: View) -> None:
     """A text when the bot expects no answer: it joins an open question, else it is a new
-    question, for the FAQ first. Called by the registration's catch-all."""
+    question, for the FAQ first. A text with no words that mean anything ("halo", "ok", a
+    number) is no question: the person is shown ``where`` they are, as before; so is a
+    question the FAQ cannot answer, under the offer to ask staff. Called by the
+    registration's catch-all."""
     incoming = incoming_of(update)
     if incoming is None:
         return
@@ -133,7 +140,10 @@ async def on_free_text(update: Update, context: Context) -> None:
     if question is not None and service.staff_reachable(d):
         await send_to_staff(update, context, incoming)
         return
-    await answer_from_faq(update, context, incoming)
+    if not normalize(incoming.body or ""):
+        await send(update, context, where)
+        return
+    await answer_from_faq(update, context, incoming, where.text)
 
 
 async def tanya(update: Update, context: Context) -> None:

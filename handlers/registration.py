@@ -228,14 +228,20 @@ async def on_text(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     applicant = await applicant_of(update, context)
-    if applicant is None:
-        await questions.on_free_text(update, context)  # a question, not a registration
+    if applicant is None:  # a question, not a registration
+        await questions.on_free_text(update, context, View(_("hint.start")))
         return
     if applicant.status == ApplicantStatus.CONSENT:
         await _typed_consent(update, context, d, applicant, message.text)
         return
     if applicant.step is None and applicant.status != ApplicantStatus.MINOR:
-        await questions.on_free_text(update, context)  # the bot expects no answer: a question
+        # The bot expects no answer: a question (or, without words, where they are).
+        where = (
+            View(_("hint.submitted").format(reg_no=applicant.reg_no))
+            if applicant.submitted
+            else current_view(applicant)
+        )
+        await questions.on_free_text(update, context, where)
         return
     if applicant.step is None or applicant.step == qn.SUMMARY:
         await _not_expecting_text(update, context, applicant)

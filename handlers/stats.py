@@ -204,9 +204,10 @@ async def statistik(update: Update, context: Context) -> None:
     as_of = format_datetime(d.clock.now().astimezone(d.settings.timezone), get_locale())
     if not args:
         await audit(d, user_id(update), "stats", None, {"view": "text"})
-        for lines in figures_messages(figures, as_of):
+        messages = figures_messages(figures, as_of)
+        messages[-1] += ["", *await questions_staff.stats_lines(d)]
+        for lines in messages:
             await send_lines(update, context, lines)
-        await send_lines(update, context, await questions_staff.stats_lines(d))
         return
     await audit(d, user_id(update), "stats", None, {"view": "charts"})
     chat = update.effective_chat

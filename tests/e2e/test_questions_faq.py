@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.config import SHIPPED_FAQ, load_faq
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import questions as store
+from tests.conftest import RunnerFactory
 from tests.e2e.residents import at_first_question, register, say, tap
 from tests.helpers.runner import db_of
 from tests.helpers.staff_group import GROUP
 
 ASKER = 730_001
+
+
+def copy_shipped_faq(to: Path) -> str:
+    text = SHIPPED_FAQ.read_text(encoding="utf-8")
+    to.write_text(text, encoding="utf-8")
+    return text
 
 
 async def test_free_text_from_someone_new_gets_the_faq_answer(
@@ -52,9 +60,9 @@ async def test_nothing_matches_without_staff_says_whom_to_contact(
 
 
 async def test_during_the_interview_a_text_is_still_an_answer(
-    sim: BotApiSimulator, make_runner: object
+    sim: BotApiSimulator, make_runner: RunnerFactory
 ) -> None:
-    runner = make_runner(staff_group_id=GROUP)  # type: ignore[operator]
+    runner = make_runner(staff_group_id=GROUP)
     await runner.start()
     try:
         user = await at_first_question(sim, ASKER)
@@ -66,9 +74,9 @@ async def test_during_the_interview_a_text_is_still_an_answer(
 
 
 async def test_a_registered_resident_asks_and_gets_two_close_answers(
-    sim: BotApiSimulator, make_runner: object
+    sim: BotApiSimulator, make_runner: RunnerFactory
 ) -> None:
-    runner = make_runner(staff_group_id=GROUP)  # type: ignore[operator]
+    runner = make_runner(staff_group_id=GROUP)
     await runner.start()
     try:
         await register(sim, ASKER)
@@ -90,14 +98,11 @@ async def test_a_registered_resident_asks_and_gets_two_close_answers(
 
 
 async def test_a_changed_faq_file_is_used_without_a_restart(
-    sim: BotApiSimulator, make_runner: object, tmp_path: Path
+    sim: BotApiSimulator, make_runner: RunnerFactory, tmp_path: Path
 ) -> None:
-    shipped = (Path(__file__).resolve().parents[2] / "bot" / "faq.toml").read_text("utf-8")
     faq = tmp_path / "faq.toml"
-    faq.write_text(shipped, encoding="utf-8")
-    from bot.config import load_faq
-
-    runner = make_runner(faq_path=faq, faq=load_faq("FAQ_PATH", faq))  # type: ignore[operator]
+    shipped = copy_shipped_faq(faq)
+    runner = make_runner(faq_path=faq, faq=load_faq("FAQ_PATH", faq))
     await runner.start()
     try:
         user = sim.user(ASKER, "Siti")
