@@ -144,6 +144,11 @@ class _Reader:
             n=number(n)
         )
 
+    def question_close(self) -> str:
+        return _("audit.say.question_close").format(
+            id=int(self.detail["question"]), who=self.target
+        )
+
 
 _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "role": _Reader.role,
@@ -160,6 +165,7 @@ _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "schedule_view": _Reader.schedule_view,
     "schedule_template": _Reader.schedule_template,
     "nik_conflict": _Reader.nik_conflict,
+    "question_close": _Reader.question_close,
 }
 
 

@@ -256,12 +256,13 @@ async def sent_since(db: Database, user_id: int, since: datetime) -> list[str]:
 
 
 async def close(db: Database, question_id: int, staff_id: int, at: datetime) -> bool:
-    changed = await db.write(
-        "UPDATE questions SET status = 'closed', closed_at = ?, closed_by = ?,"
-        " waiting_since = NULL WHERE id = ? AND status = 'open'",
-        (utcnow(at), staff_id, question_id),
-    )
-    return changed > 0
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE questions SET status = 'closed', closed_at = ?, closed_by = ?,"
+            " waiting_since = NULL WHERE id = ? AND status = 'open'",
+            (utcnow(at), staff_id, question_id),
+        )
+        return cursor.rowcount > 0
 
 
 # --- topics in the staff group --------------------------------------------------------------
@@ -300,12 +301,13 @@ async def forget_topic(db: Database, user_id: int) -> None:
 
 async def first_warning(db: Database, user_id: int, at: datetime) -> bool:
     """True the first time this non-staff member is seen writing in the group."""
-    changed = await db.write(
-        "INSERT INTO question_intruders (user_id, warned_at) VALUES (?, ?)"
-        " ON CONFLICT (user_id) DO NOTHING",
-        (user_id, utcnow(at)),
-    )
-    return changed > 0
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO question_intruders (user_id, warned_at) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO NOTHING",
+            (user_id, utcnow(at)),
+        )
+        return cursor.rowcount > 0
 
 
 async def record_helpful(db: Database, faq_key: str, at: datetime) -> None:

@@ -32,6 +32,8 @@ CASES = [
     (entry("stage", "SRG-2026-00001", {"from": "terdaftar", "to": "wawancara", "note": True}),
      "Mengubah tahap SRG-2026-00001: Terdaftar → Wawancara (dengan catatan)"),
     (entry("note", "SRG-2026-00001", None), "Menambahkan catatan untuk SRG-2026-00001"),
+    (entry("question_close", "SRG-2026-00001", {"question": 7}),
+     "Menutup pertanyaan #7 dari SRG-2026-00001"),
     (entry("export", None, {"format": "xlsx", "rows": 1200, "filter": "tujuan:korea"}),
      "Mengekspor data 1.200 pendaftar (XLSX) · "),
     (entry("stats", None, {"view": "charts"}), "Melihat grafik statistik"),
