@@ -60,6 +60,30 @@ class SimGroup:
     def remove(self, user: SimUser) -> None:
         self.group.members.pop(user.id, None)
 
+    # the bot ------------------------------------------------------------------------------
+    def set_bot_rights(
+        self,
+        *,
+        admin: bool | None = None,
+        can_manage_topics: bool | None = None,
+        can_delete_messages: bool | None = None,
+    ) -> None:
+        """The group's owner promotes or demotes the bot (None: leave as it is)."""
+        if admin is not None:
+            self.group.bot_admin = admin
+        if can_manage_topics is not None:
+            self.group.can_manage_topics = can_manage_topics
+        if can_delete_messages is not None:
+            self.group.can_delete_messages = can_delete_messages
+
+    def kick_bot(self) -> None:
+        """The bot is removed from the group: its calls there answer 403 "bot was kicked
+        from the supergroup chat" and nothing written there reaches it."""
+        self.chat.status = "kicked"
+
+    def add_bot_back(self) -> None:
+        self.chat.status = "ok"
+
     # topics -------------------------------------------------------------------------------
     @property
     def topics(self) -> list[ForumTopic]:

@@ -95,6 +95,9 @@ class BotApiMethods:
             raise forbidden("bot was blocked by the user")
         if chat.status == "deactivated":
             raise forbidden("user is deactivated")
+        if chat.status == "kicked":
+            kind = "supergroup" if chat.type == "supergroup" else "group"
+            raise forbidden(f"bot was kicked from the {kind} chat")
         return chat
 
     def throttle(self, chat: ChatState, *, per_chat: bool) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ChatStatus = Literal["ok", "blocked", "deactivated", "missing"]
+ChatStatus = Literal["ok", "blocked", "deactivated", "missing", "kicked"]  # kicked: groups
 
 
 @dataclass(slots=True)

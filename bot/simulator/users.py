@@ -223,7 +223,7 @@ class SimUser:
         chat.cursor = len(chat.events)
         if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        if (
+        if chat.status == "kicked" or (
             chat.type != "private"
             and not self._state.bot_sees_all(chat.id)
             and not message.get("entities")

@@ -206,3 +206,24 @@ async def test_deleting_members_messages_needs_the_right(
     assert await api.ok("deleteMessage", chat_id=GROUP, message_id=own["message_id"]) is True
     group.group.can_delete_messages = True
     assert await api.ok("deleteMessage", chat_id=GROUP, message_id=theirs["message_id"]) is True
+
+
+async def test_the_bot_demoted_or_kicked(api: Api, simulator: BotApiSimulator) -> None:
+    group = simulator.group(GROUP, forum=True)
+    staff = group.add(simulator.user(9001, "Rina"))
+    group.set_bot_rights(can_manage_topics=False)
+    assert await api.error("createForumTopic", chat_id=GROUP, name="x") == (
+        400, "Bad Request: not enough rights to create a topic", {}
+    )  # fmt: skip
+    group.set_bot_rights(admin=False, can_manage_topics=True)
+    await staff.send("halo", chat_id=GROUP)  # no longer an admin: privacy mode again
+    group.kick_bot()
+    await staff.send("/kartu", chat_id=GROUP)  # the bot is not there to hear it
+    assert await updates(api) == []
+    for method in ("sendMessage", "createForumTopic", "copyMessage"):
+        assert await api.error(method, chat_id=GROUP, text="x", name="x", from_chat_id=GROUP,
+                               message_id=2) == (
+            403, "Forbidden: bot was kicked from the supergroup chat", {}
+        )  # fmt: skip
+    group.add_bot_back()
+    await api.ok("sendMessage", chat_id=GROUP, text="kembali")
