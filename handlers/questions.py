@@ -126,12 +126,14 @@ async def answer_from_faq(
     await send(update, context, answer_view(d, matches[0].entry, other, draft))
 
 
-async def on_free_text(update: Update, context: Context, where: View) -> None:
+async def on_free_text(
+    update: Update, context: Context, where: View, *, remind: bool = True
+) -> None:
     """A text when the bot expects no answer: it joins an open question, else it is a new
     question, for the FAQ first. A text with no words that mean anything ("halo", "ok", a
-    number) is no question: the person is shown ``where`` they are, as before; so is a
-    question the FAQ cannot answer, under the offer to ask staff. Called by the
-    registration's catch-all."""
+    number) is no question: the person is shown ``where`` they are, as before; with
+    ``remind``, so is a question the FAQ cannot answer, under the offer to ask staff.
+    Called by the registration's catch-all."""
     incoming = incoming_of(update)
     if incoming is None:
         return
@@ -143,7 +145,7 @@ async def on_free_text(update: Update, context: Context, where: View) -> None:
     if not normalize(incoming.body or ""):
         await send(update, context, where)
         return
-    await answer_from_faq(update, context, incoming, where.text)
+    await answer_from_faq(update, context, incoming, where.text if remind else "")
 
 
 async def tanya(update: Update, context: Context) -> None:

@@ -236,12 +236,11 @@ async def on_text(update: Update, context: Context) -> None:
         return
     if applicant.step is None and applicant.status != ApplicantStatus.MINOR:
         # The bot expects no answer: a question (or, without words, where they are).
-        where = (
-            View(_("hint.submitted").format(reg_no=applicant.reg_no))
-            if applicant.submitted
-            else current_view(applicant)
-        )
-        await questions.on_free_text(update, context, where)
+        if applicant.submitted:
+            where = View(_("hint.submitted").format(reg_no=applicant.reg_no))
+            await questions.on_free_text(update, context, where, remind=False)
+        else:  # a paused interview: an unanswered question also says how to go on
+            await questions.on_free_text(update, context, current_view(applicant))
         return
     if applicant.step is None or applicant.step == qn.SUMMARY:
         await _not_expecting_text(update, context, applicant)
