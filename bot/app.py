@@ -36,6 +36,7 @@ from handlers import (
     optout,
     questions,
     registration,
+    retention,
     schedule,
     staff,
     stats,
@@ -66,6 +67,7 @@ FEATURES: tuple[Feature, ...] = (
     schedule.FEATURE,
     backup.FEATURE,
     questions.FEATURE,
+    retention.FEATURE,
 )
 
 

@@ -120,6 +120,11 @@ class Settings:
     question_sla_hours: int = 24
     office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
     question_signature: str = "service"
+    # What the consent promises (bot/services/retention.py): a registration's personal data
+    # goes this many days after it was sent; an unfinished one, and a minor's birth date,
+    # this many days after the person's last answer.
+    retention_days: int = 730
+    incomplete_retention_days: int = 90
 
     @property
     def tz_name(self) -> str:
@@ -352,4 +357,11 @@ def load_settings(
         ),
         office_hours=_office_hours(get("OFFICE_HOURS")),
         question_signature=signature,
+        retention_days=_positive_int(
+            "RETENTION_DAYS", get("RETENTION_DAYS") or str(defaults.retention_days)
+        ),
+        incomplete_retention_days=_positive_int(
+            "INCOMPLETE_RETENTION_DAYS",
+            get("INCOMPLETE_RETENTION_DAYS") or str(defaults.incomplete_retention_days),
+        ),
     )

@@ -21,9 +21,11 @@ from bot.i18n import _, get_locale, set_locale
 from bot.rule_words import rule_words
 from bot.services import registration as reg
 from bot.services.menus import apply_menu
-from bot.services.roles import Role, is_staff, role_of
+from bot.services.retention import BOT_ACTOR
+from bot.services.roles import Role, audit, is_staff, role_of
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
+from bot.storage.erase import erase_person
 from handlers.common import (
     Context,
     View,
@@ -128,10 +130,13 @@ async def on_hapus(update: Update, context: Context) -> None:
     if choice is None or not choice.confirmed:
         await show(update, context, View(_("hapus.cancelled")))
         return
-    promoted = await repo.release_place(d.db, user_id(update))
-    deleted = await repo.delete(d.db, user_id(update))
-    await show(update, context, View(_("hapus.done") if deleted else _("data.nothing")))
-    await tell_promoted(context, promoted)
+    erased = await erase_person(d.db, user_id(update), tz=d.settings.timezone)
+    if erased.people:
+        # That a resident had their data erased, when and what went with it; not who.
+        await audit(d, BOT_ACTOR, "erase", None, {"way": "hapus", **erased.as_detail()})
+    await show(update, context, View(_("hapus.done") if erased.people else _("data.nothing")))
+    for promoted in erased.promoted:
+        await tell_promoted(context, promoted)
 
 
 async def bahasa(update: Update, context: Context) -> None:

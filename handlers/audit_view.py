@@ -18,6 +18,7 @@ from bot.domain.dates import format_date, format_datetime, stored_moment
 from bot.domain.recipients import parse_filter
 from bot.i18n import N_, _, ngettext
 from bot.services.reminders import kind_label
+from bot.storage.erase import ERASED_TARGET
 from bot.storage.staff import AuditEntry
 from handlers.broadcast_views import describe
 from handlers.common import number
@@ -40,7 +41,7 @@ class _Reader:
 
     def __init__(self, entry: AuditEntry, detail: Detail, tz: tzinfo, locale: str) -> None:
         self.entry, self.detail, self.tz, self.locale = entry, detail, tz, locale
-        self.target = escape(entry.target or "—")
+        self.target = escape(_target(entry.target) or "—")
 
     def when(self, iso: str) -> str:
         return format_datetime(stored_moment(iso, self.tz), self.locale)
@@ -136,8 +137,8 @@ class _Reader:
     def nik_conflict(self) -> str:
         if "owner" in self.detail:
             return _("audit.say.nik_conflict.decided").format(
-                id=self.target, owner=escape(str(self.detail["owner"])),
-                other=escape(str(self.detail["not"])),
+                id=self.target, owner=escape(_target(str(self.detail["owner"])) or ""),
+                other=escape(_target(str(self.detail["not"])) or ""),
             )  # fmt: skip
         n = int(self.detail["open"])
         return ngettext("audit.say.nik_conflict.list", "audit.say.nik_conflict.list", n).format(
@@ -148,6 +149,17 @@ class _Reader:
         return _("audit.say.question_close").format(
             id=int(self.detail["question"]), who=self.target
         )
+
+    def erase(self) -> str:
+        return _("audit.say.erase.hapus")
+
+    def retention(self) -> str:
+        d = self.detail
+        return _("audit.say.retention").format(
+            registered=number(int(d["registered"])), days=number(int(d["days"])),
+            unfinished=number(int(d["unfinished"])), minors=number(int(d["minors"])),
+            incomplete_days=number(int(d["incomplete_days"])),
+        )  # fmt: skip
 
 
 _SENTENCES: dict[str, Callable[[_Reader], str]] = {
@@ -166,7 +178,17 @@ _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "schedule_template": _Reader.schedule_template,
     "nik_conflict": _Reader.nik_conflict,
     "question_close": _Reader.question_close,
+    "erase": _Reader.erase,
+    "retention": _Reader.retention,
 }
+
+
+def _target(stored: str | None) -> str | None:
+    """The stored target in words: a registration since erased (bot/storage/erase.py) says so."""
+    if not stored:
+        return stored
+    words = (_("audit.erased_target") if t == ERASED_TARGET else t for t in stored.split(","))
+    return ",".join(words)
 
 
 def _stored_detail(text: str | None) -> Detail | None:
@@ -184,7 +206,7 @@ def _as_stored(entry: AuditEntry) -> str:
     text = escape(_text(f"audit.action.{entry.action}"))
     if entry.detail:
         text += f" ({escape(entry.detail)})"
-    return text + (f" · {escape(entry.target)}" if entry.target else "")
+    return text + (f" · {escape(_target(entry.target) or '')}" if entry.target else "")
 
 
 def audit_sentence(entry: AuditEntry, tz: tzinfo, locale: str) -> str:

@@ -20,7 +20,7 @@ from bot.domain.dates import format_datetime
 from bot.domain.regions import kecamatan_by_slug
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
-from bot.services import stats
+from bot.services import retention, stats
 from bot.services.charts import Bars, Chart, render_all
 from bot.services.roles import audit
 from bot.services.stats import UNKNOWN, Figures, PoolFigures
@@ -97,6 +97,10 @@ def figures_messages(f: Figures, as_of: str) -> list[list[str]]:
         _("stats.minors").format(n=number(f.minors)),
         _("stats.started").format(n=number(f.started)),
         _("stats.unreachable").format(opted_out=number(f.opted_out), inactive=number(f.inactive)),
+        *([_("stats.erased").format(n=number(f.erased))] if f.erased else []),
+        _("stats.retention_due").format(
+            n=number(f.retention_due), days=number(retention.FORECAST_DAYS)
+        ),
         "",
         _("stats.quota"),
         pool_line("stats.quota.kota_serang", f.kota_serang),

@@ -29,6 +29,7 @@ from bot.domain.status import ApplicantStatus
 from bot.storage import applicants as repo
 from bot.storage import nik_attempts
 from bot.storage.applicants import Applicant, Placement
+from bot.storage.erase import erase_person
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ async def begin(d: Deps, user_id: int, *, locale: str, source: str | None) -> Ap
 async def give_consent(d: Deps, applicant: Applicant, accepted: bool) -> Applicant | None:
     """Consent recorded with its time and text version; a refusal keeps nothing about them."""
     if not accepted:
-        await repo.delete(d.db, applicant.user_id)
+        await erase_person(d.db, applicant.user_id, tz=d.settings.timezone)
         return None
     await repo.update(
         d.db,

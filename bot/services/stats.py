@@ -16,6 +16,7 @@ from bot.domain import questionnaire as qn
 from bot.domain.eligibility import Outcome, Pool
 from bot.domain.regions import KECAMATAN
 from bot.domain.stages import STAGES
+from bot.services import retention
 
 DAYS_SHOWN = 14
 UNKNOWN = ""  # the key under which rows without a value are counted
@@ -50,6 +51,10 @@ class Figures:
     by_interest: list[tuple[str, int]]  # any of the chosen interests
     funnel: list[tuple[str, int]]  # step, people who reached it
     per_day: list[tuple[date, int]]  # oldest first, DAYS_SHOWN days up to today
+    # Registrations whose data was erased (/hapus, the retention job): counted in the totals
+    # and breakdowns above from erased_counts, never in the quotas (their places went on).
+    erased: int = 0
+    retention_due: int = 0  # people the retention job erases within its forecast
 
 
 def ordered(
@@ -102,8 +107,17 @@ def _offset_modifier(d: Deps) -> str:
     return f"{int(offset.total_seconds() // 60):+d} minutes"
 
 
+async def erased_counts(d: Deps) -> dict[str, Counter[str]]:
+    """What erased people were counted under, by dimension (bot/storage/erase.py)."""
+    tallies: dict[str, Counter[str]] = {}
+    for row in await d.db.fetchall("SELECT dimension, value, n FROM erased_counts"):
+        tallies.setdefault(str(row["dimension"]), Counter())[str(row["value"])] += int(row["n"])
+    return tallies
+
+
 async def gather(d: Deps) -> Figures:
     db = d.db
+    erased = await erased_counts(d)
     totals = await db.fetchone(
         "SELECT COUNT(*) AS started, SUM(status = 'submitted') AS registered,"
         " SUM(status = 'interviewing') AS in_progress, SUM(status = 'minor') AS minors,"
@@ -120,10 +134,10 @@ async def gather(d: Deps) -> Figures:
         )
     }
     # One pass over the submitted applications for the four categorical breakdowns.
-    outcome: Counter[str] = Counter()
-    stage: Counter[str] = Counter()
-    kecamatan: Counter[str] = Counter()
-    destination: Counter[str] = Counter()
+    outcome: Counter[str] = Counter(erased.get("outcome"))
+    stage: Counter[str] = Counter(erased.get("stage"))
+    kecamatan: Counter[str] = Counter(erased.get("kecamatan"))
+    destination: Counter[str] = Counter(erased.get("destination"))
     for row in await db.fetchall(
         "SELECT outcome, stage, json_extract(answers, '$.kecamatan') AS kecamatan,"
         " json_extract(answers, '$.destinations[0]') AS destination, COUNT(*) AS n"
@@ -135,7 +149,7 @@ async def gather(d: Deps) -> Figures:
         if row["kecamatan"]:
             kecamatan[row["kecamatan"]] += n
         destination[row["destination"] or UNKNOWN] += n
-    interests = Counter(
+    interests = erased.get("interest", Counter()) + Counter(
         {
             str(row["interest"]): int(row["n"])
             for row in await db.fetchall(
@@ -152,20 +166,21 @@ async def gather(d: Deps) -> Figures:
     today = d.today()
     since = datetime.combine(today - timedelta(days=DAYS_SHOWN), datetime.min.time())
     modifier = _offset_modifier(d)
-    days = {
+    days = erased.get("day", Counter()) + Counter({
         row["day"]: int(row["n"])
         for row in await db.fetchall(
             "SELECT date(substr(submitted_at, 1, 19), ?) AS day, COUNT(*) AS n FROM applicants"
             " WHERE submitted_at >= ? AND status = 'submitted' GROUP BY day",
             (modifier, since.date().isoformat()),
         )
-    }
+    })
     rules = d.rules
+    registered_erased = erased.get("registered", Counter())[""]
     ks_used, ks_wait = pools.get(Pool.KOTA_SERANG.value, (0, 0))
     rg_used, rg_wait = pools.get(Pool.REGION.value, (0, 0))
     return Figures(
-        started=int(totals["started"] or 0),
-        registered=int(totals["registered"] or 0),
+        started=int(totals["started"] or 0) + erased.get("started", Counter())[""],
+        registered=int(totals["registered"] or 0) + registered_erased,
         in_progress=int(totals["in_progress"] or 0),
         minors=int(totals["minors"] or 0),
         opted_out=int(totals["opted_out"] or 0),
@@ -180,4 +195,6 @@ async def gather(d: Deps) -> Figures:
         by_interest=ordered(interests, [o.value for o in qn.INTERESTS], keep_zero=False),
         funnel=funnel(steps),
         per_day=per_day(days, today),
+        erased=registered_erased,
+        retention_due=await retention.due_within(d),
     )

@@ -132,16 +132,6 @@ async def update(db: Database, applicant: Applicant, **changes: Any) -> Applican
     return applicant
 
 
-async def delete(db: Database, user_id: int) -> bool:
-    """Delete everything personal about one person; anonymous funnel counts stay."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("DELETE FROM applicants WHERE user_id = ?", (user_id,))
-        deleted = cursor.rowcount > 0
-        await conn.execute("UPDATE funnel SET user_id = NULL WHERE user_id = ?", (user_id,))
-    await db.checkpoint()
-    return deleted
-
-
 async def record_funnel(db: Database, user_id: int, step: str) -> None:
     await db.write(
         "INSERT INTO funnel (user_id, step, at) VALUES (?, ?, ?)"
@@ -265,30 +255,35 @@ async def release_place(db: Database, user_id: int) -> int | None:
     data); their place goes to the first person on that pool's waiting list, whose user id is
     returned so they can be told."""
     async with db.transaction() as conn:
-        async with conn.execute(
-            "SELECT pool, waitlist_no FROM applicants WHERE user_id = ? AND status = 'submitted'",
-            (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None or row["pool"] is None:
-            return None
-        await conn.execute("UPDATE applicants SET pool = NULL, waitlist_no = NULL"
-                           " WHERE user_id = ?", (user_id,))  # fmt: skip
-        if row["waitlist_no"] is not None:
-            return None  # they were waiting themselves: nobody moves into a place
-        async with conn.execute(
-            "SELECT user_id FROM applicants WHERE status = 'submitted' AND pool = ?"
-            " AND waitlist_no IS NOT NULL ORDER BY waitlist_no LIMIT 1",
-            (row["pool"],),
-        ) as cur:
-            first = await cur.fetchone()
-        if first is None:
-            return None
-        await conn.execute(
-            "UPDATE applicants SET waitlist_no = NULL, updated_at = ? WHERE user_id = ?",
-            (utcnow(), first["user_id"]),
-        )
-        return int(first["user_id"])
+        return await release_place_in(conn, user_id)
+
+
+async def release_place_in(conn: aiosqlite.Connection, user_id: int) -> int | None:
+    """release_place inside a transaction the caller holds (bot/storage/erase.py)."""
+    async with conn.execute(
+        "SELECT pool, waitlist_no FROM applicants WHERE user_id = ? AND status = 'submitted'",
+        (user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None or row["pool"] is None:
+        return None
+    await conn.execute("UPDATE applicants SET pool = NULL, waitlist_no = NULL"
+                       " WHERE user_id = ?", (user_id,))  # fmt: skip
+    if row["waitlist_no"] is not None:
+        return None  # they were waiting themselves: nobody moves into a place
+    async with conn.execute(
+        "SELECT user_id FROM applicants WHERE status = 'submitted' AND pool = ?"
+        " AND waitlist_no IS NOT NULL ORDER BY waitlist_no LIMIT 1",
+        (row["pool"],),
+    ) as cur:
+        first = await cur.fetchone()
+    if first is None:
+        return None
+    await conn.execute(
+        "UPDATE applicants SET waitlist_no = NULL, updated_at = ? WHERE user_id = ?",
+        (utcnow(), first["user_id"]),
+    )
+    return int(first["user_id"])
 
 
 async def waitlist_position(db: Database, applicant: Applicant) -> int | None:

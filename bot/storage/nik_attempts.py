@@ -38,3 +38,13 @@ async def allow(db: Database, user_id: int, nik: str, *, limit: int, now: dateti
             (user_id, mine, utcnow(now)),
         )
     return True
+
+
+async def prune(db: Database, *, now: datetime) -> int:
+    """Forget the tags older than the window, which count for nothing any more (``allow``
+    prunes too, but only when someone types a NIK); how many went."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM nik_attempts WHERE at < ?", (utcnow(now - WINDOW),)
+        )
+        return cursor.rowcount

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 from pathlib import Path
 
 from bot.storage import applicants as repo
 from bot.storage.db import Database, migration_files
+from bot.storage.erase import erase_person
 
 
 async def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
@@ -38,7 +40,7 @@ async def test_registration_numbers_survive_deletion_and_reopening(tmp_path: Pat
     path = tmp_path / "b.sqlite3"
     db = await Database.open(path)
     first = await _submitted(db, 1, "kota_serang", 500)
-    await repo.delete(db, 1)
+    await erase_person(db, 1, tz=UTC)
     await db.close()
     db = await Database.open(path)
     second = await _submitted(db, 2, "kota_serang", 500)

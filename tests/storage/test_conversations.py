@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bot.storage import conversations
 from bot.storage import db as db_module
 from bot.storage.conversations import Kind
 from bot.storage.db import Database
+from bot.storage.erase import erase_person
 
 
 async def test_the_person_is_read_whether_or_not_they_have_rows(tmp_path: Path) -> None:
@@ -59,7 +61,7 @@ async def test_deleting_the_applicant_forgets_the_conversation(tmp_path: Path) -
         await repo.create(db, 6, locale="id", source=None)
         async with db.transaction() as conn:
             await conversations.begin(conn, 6, Kind.ABSENCE_REASON, 1)
-        assert await repo.delete(db, 6)
+        assert (await erase_person(db, 6, tz=UTC)).people == 1
         assert await conversations.get(db, 6) is None
     finally:
         await db.close()
