@@ -70,7 +70,9 @@ class ErasedCounts:
 
 
 @dataclass(frozen=True)
-class _Person:
+class Identifiers:
+    """What names one erased person in what others wrote."""
+
     user_id: int
     reg_no: str | None
     nik: str | None
@@ -122,14 +124,14 @@ async def _count(conn: aiosqlite.Connection, sql: str, ids: Sequence[int]) -> in
 
 
 async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> ErasedCounts:
-    people: list[_Person] = []
+    people: list[Identifiers] = []
     tally: Counter[tuple[str, str]] = Counter()
     for chunk in _chunks(ids):
         for row in await _rows(
             conn, f"SELECT * FROM applicants WHERE user_id IN ({_marks(chunk)})", chunk
         ):
             answers = json.loads(row["answers"] or "{}")
-            people.append(_Person(
+            people.append(Identifiers(
                 row["user_id"], row["reg_no"], row["nik"] or answers.get("nik"),
                 answers.get("phone"), answers.get("name"),
             ))  # fmt: skip
@@ -203,7 +205,7 @@ async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> Eras
     )  # fmt: skip
 
 
-async def _forget_won_niks(conn: aiosqlite.Connection, people: Sequence[_Person]) -> None:
+async def _forget_won_niks(conn: aiosqlite.Connection, people: Sequence[Identifiers]) -> None:
     """A NIK staff found to be an erased person's (/konflik) is still in the answers of the
     registration that typed it too, and lost it: it is the erased person's, so it goes there
     as well. An undecided conflict's NIK may be the other person's own and stays."""
@@ -245,7 +247,7 @@ def _count_in(
 
 _DIGITS = re.compile(r"\D")
 _NIK_IN_TEXT = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_REG_NO_IN_TEXT = re.compile(r"SRG-\d{4}-\d{5}", re.IGNORECASE)
+_REG_NO_IN_TEXT = re.compile(r"(?<![\w-])SRG-\d{4}-\d{5}(?!\d)", re.IGNORECASE)
 # A phone number as staff type it: +62 812-3456-7890, 0812 3456 7890, 62812.34567890.
 _PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+?62|0)[\s.-]?8(?:[\s.-]?\d){6,12}(?!\d)")
 
@@ -258,7 +260,7 @@ def _national(phone: str) -> str:
     return digits[1:] if digits.startswith("0") else digits
 
 
-def redact(text: str, people: Sequence[_Person]) -> str:
+def redact(text: str, people: Sequence[Identifiers]) -> str:
     """``text`` with these people's registration numbers, NIKs, phone numbers and names cut
     out; the same text when it names none of them."""
     reg_nos = {p.reg_no.upper() for p in people if p.reg_no}
@@ -276,7 +278,7 @@ def redact(text: str, people: Sequence[_Person]) -> str:
     return text
 
 
-async def _redact_notes(conn: aiosqlite.Connection, people: Sequence[_Person]) -> int:
+async def _redact_notes(conn: aiosqlite.Connection, people: Sequence[Identifiers]) -> int:
     """Notes on other applicants that name an erased person keep everything else."""
     changed = 0
     for row in await _rows(conn, "SELECT id, text FROM staff_notes", ()):
@@ -298,7 +300,7 @@ def _forget_value(value: Any, names: set[str]) -> Any:
     return value
 
 
-async def _forget_in_audit(conn: aiosqlite.Connection, people: Sequence[_Person]) -> int:
+async def _forget_in_audit(conn: aiosqlite.Connection, people: Sequence[Identifiers]) -> int:
     """Audit entries name an applicant by registration number, or ``user:<id>`` before they
     have one (bot/services/casework.py), in the target (a comma-separated list for a search)
     and, for a NIK conflict decided, in the detail. Those become ``erased``; the entry, its
