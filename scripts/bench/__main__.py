@@ -1,10 +1,12 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
-Names: interactive, rush, broadcast, flood, reminders, staff, memory (default: all). `--quick`
+Names: interactive, rush, broadcast, network, flood, reminders, staff, memory (default: all
+but network, which is broadcast three times over). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
 `--rtt 0.25 --jitter 0.05` puts a network between the bot and the simulator (each call's
-round trip 250 ms ± 50 ms) for rush, broadcast and flood.
+round trip 250 ms ± 50 ms) for rush, broadcast and flood; `network` runs broadcast at 0, 100 ms
+± 20 and 250 ms ± 50 and prints the three side by side (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from scripts.bench import broadcast, flood, interactive, memory, reminders, rush, staff
+from scripts.bench import broadcast, flood, interactive, memory, network, reminders, rush, staff
 from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
-NAMES = ("interactive", "rush", "broadcast", "flood", "reminders", "staff", "memory")
+NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory")
+DEFAULT = tuple(n for n in NAMES if n != "network")
 
 
 def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]:
@@ -44,6 +47,9 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "broadcast": lambda: broadcast.run(
             recipients=args.recipients or (300 if quick else 3000), askers=5 if quick else 20,
             **net,
+        ),
+        "network": lambda: network.run(
+            recipients=args.recipients or (300 if quick else 3000), askers=5 if quick else 20,
         ),
         "flood": lambda: flood.run(
             messages=100 if quick else 500, seconds=2.0 if quick else 10.0,
@@ -78,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", metavar="NAME",
-                        help=f"one or more of {', '.join(NAMES)} (default: all)")
+                        help=f"one or more of {', '.join(NAMES)} (default: all but network)")
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--residents", type=int, default=None,
                         help="interactive: concurrent residents")
@@ -104,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # A bot process that quits cuts its pending long poll: aiohttp logs that as an error.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
-    names = list(dict.fromkeys(args.names)) or list(NAMES)
+    names = list(dict.fromkeys(args.names)) or list(DEFAULT)
     os.environ["BENCH_LIMITER"] = args.limiter  # read by every bot process started
     info = machine()
     print(f"{info['cores']} cores on this machine", file=sys.stderr, flush=True)

@@ -189,7 +189,7 @@ async def run(recipients: int = 3000, askers: int = 20, blocked_share: float = 0
     result.add("broadcast duration", seconds, "s")
     result.data = {"recipients": recipients, "blocked": len(blocked),
                    "deactivated": len(deactivated), "rate": rate, "rate_all": rate_all,
-                   "429s": too_many,
+                   "429s": too_many, "share_429": share_429,
                    "delivered": delivered, "lost": lost, "duplicates": duplicates,
                    "status_p50": percentile(waits, 50), "status_p95": p95,
                    "status_requests": len(waits), "seconds": seconds}  # fmt: skip

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scripts.bench import broadcast, flood, interactive, memory, reminders, rush, staff
+from scripts.bench import (
+    broadcast,
+    flood,
+    interactive,
+    memory,
+    network,
+    reminders,
+    rush,
+    staff,
+)
 from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
 from scripts.bench.report import Result, not_available, table, write_json
 
@@ -72,6 +81,18 @@ async def test_broadcast_smoke() -> None:
     assert (data["blocked"], data["deactivated"]) == (4, 2)
     assert data["delivered"] == 34 and data["lost"] == 0 and data["duplicates"] == 0
     assert data["status_requests"] >= 2  # every asker was answered at least once
+
+
+async def test_network_smoke_one_row_per_round_trip() -> None:
+    result = await network.run(recipients=20, askers=1, rtts=(0.0, 0.02), jitter_share=0.5,
+                               blocked_share=0.1, deactivated_share=0.0)  # fmt: skip
+    runs = result.data["runs"]
+    assert [r["rtt"] for r in runs] == [0.0, 0.02] and runs[1]["jitter"] == 0.01
+    assert all(r["delivered"] == 18 and r["lost"] == r["duplicates"] == 0 for r in runs)
+    table = result.notes[0].splitlines()
+    assert table[0] == network.HEADER and len(table) == 2 + len(runs)
+    assert table[3].startswith("| 20 ± 10 ms | ")
+    assert result.row("20 ± 10 ms: lost / duplicates").ok is True
 
 
 async def test_reminders_smoke() -> None:
