@@ -24,6 +24,7 @@ from bot.services.menus import apply_menu
 from bot.services.retention import BOT_ACTOR
 from bot.services.roles import Role, audit, is_staff, role_of
 from bot.storage import applicants as repo
+from bot.storage import questions as questions_store
 from bot.storage.applicants import Applicant
 from bot.storage.erase import erase_person
 from handlers.common import (
@@ -110,7 +111,8 @@ async def data(update: Update, context: Context) -> None:
 
 async def hapus(update: Update, context: Context) -> None:
     """/hapus: delete my data, after a confirmation."""
-    if await applicant_of(update, context) is None:
+    asked = await questions_store.held_for(deps(context).db, user_id(update))
+    if await applicant_of(update, context) is None and not asked:
         await send(update, context, View(_("data.nothing")))
         return
     confirm = keyboard(
@@ -134,7 +136,9 @@ async def on_hapus(update: Update, context: Context) -> None:
     if erased.people:
         # That a resident had their data erased, when and what went with it; not who.
         await audit(d, BOT_ACTOR, "erase", None, {"way": "hapus", **erased.as_detail()})
-    await show(update, context, View(_("hapus.done") if erased.people else _("data.nothing")))
+    # Someone who asked questions without registering has no applicant row, only those.
+    done = erased.people or erased.questions
+    await show(update, context, View(_("hapus.done") if done else _("data.nothing")))
     for promoted in erased.promoted:
         await tell_promoted(context, promoted)
 

@@ -346,3 +346,13 @@ async def waiting_longer_than(db: Database, now: datetime, hours: int) -> list[Q
         (utcnow(now - timedelta(hours=hours)),),
     )
     return [_question(r) for r in rows]
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
+
+async def held_for(db: Database, user_id: int) -> bool:
+    """Whether anything of this person's questions is stored (they may never have registered)."""
+    found = await db.fetchval("SELECT 1 FROM questions WHERE user_id = ? LIMIT 1", (user_id,))
+    return found is not None
+

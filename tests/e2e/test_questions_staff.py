@@ -251,3 +251,19 @@ async def test_hapus_removes_the_questions(
         left = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (RESIDENT,))
         assert left == 0, table
     assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
+
+
+async def test_hapus_removes_the_questions_of_someone_who_never_registered(
+    sim: BotApiSimulator, runner: BotRunner, group: SimGroup
+) -> None:
+    resident = sim.user(RESIDENT, "Siti")
+    await ask_staff(resident)
+    db = db_of(runner)
+    confirm = await say(resident, "/hapus")  # not "we hold nothing about you"
+    assert "Ya, hapus data saya" in confirm.buttons
+    assert "sudah dihapus" in (await tap(resident, "Ya, hapus data saya")).text
+    for table in ("questions", "question_topics", "conversations"):
+        left = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (RESIDENT,))
+        assert left == 0, table
+    assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
+    assert "Kami tidak menyimpan" in (await say(resident, "/hapus")).text
