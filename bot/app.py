@@ -29,6 +29,7 @@ from handlers import (
     account,
     backup,
     broadcast,
+    dashboard,
     edits,
     export,
     menus,
@@ -68,6 +69,7 @@ FEATURES: tuple[Feature, ...] = (
     backup.FEATURE,
     questions.FEATURE,
     retention.FEATURE,
+    dashboard.FEATURE,
 )
 
 

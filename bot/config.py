@@ -105,6 +105,9 @@ class Settings:
     # Webhook mode when set: Telegram delivers to webhook_url + WEBHOOK_PATH.
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    # The staff web pages (/dasbor): the address staff open, as the login links show it.
+    web_base_url: str = "http://127.0.0.1:8080"
+    web_session_hours: int = 8
     backup_dir: Path = Path("data/backups")
     backup_at: time = time(2, 0)  # local time (TIMEZONE)
     backup_keep: int = 14
@@ -230,6 +233,13 @@ def _webhook(url: str | None, secret: str | None) -> tuple[str | None, str | Non
     return url.rstrip("/"), secret
 
 
+def _web_base_url(raw: str | None, default: str) -> str:
+    url = (raw or default).rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise SettingsError("WEB_BASE_URL: must start with http:// or https://")
+    return url
+
+
 def _clock_time(name: str, raw: str) -> time:
     hour, _, minute = raw.partition(":")
     if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
@@ -341,6 +351,10 @@ def load_settings(
         http_port=_port("HTTP_PORT", get("HTTP_PORT") or str(defaults.http_port)),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        web_base_url=_web_base_url(get("WEB_BASE_URL"), defaults.web_base_url),
+        web_session_hours=_positive_int(
+            "WEB_SESSION_HOURS", get("WEB_SESSION_HOURS") or str(defaults.web_session_hours)
+        ),
         backup_dir=Path(get("BACKUP_DIR") or defaults.backup_dir),
         backup_at=_clock_time("BACKUP_AT", get("BACKUP_AT") or "02:00"),
         backup_keep=_positive_int("BACKUP_KEEP", get("BACKUP_KEEP") or str(defaults.backup_keep)),

@@ -192,6 +192,7 @@ class BotRunner:
             self._webhook = TelegramWebhook(app, s.webhook_secret, d.metrics)
             routes.append(self._webhook.route())
         asgi = Starlette(routes=routes)
+        asgi.state.deps = d  # the features' routes find the bot's parts as request.app.state
         self.http = await stack.enter_async_context(serving(asgi, s.http_host, s.http_port))
 
     def idle(self) -> bool:

@@ -65,6 +65,8 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("HTTP_PORT", "80000"),
         ("HTTP_PORT", "web"),
         ("WEBHOOK_URL", "http://pmi.example.go.id"),
+        ("WEB_BASE_URL", "pmi.example.go.id"),
+        ("WEB_SESSION_HOURS", "0"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
@@ -72,6 +74,12 @@ def test_bad_values_name_the_setting(name: str, value: str) -> None:
         load_settings({name: value}, env_file=None)
     message = str(error.value)
     assert message.startswith(f"{name}:") and "\n" not in message
+
+
+def test_the_web_pages_address_is_kept_without_its_trailing_slash() -> None:
+    settings = load_settings({"WEB_BASE_URL": "https://pmi.example.go.id/"}, env_file=None)
+    assert settings.web_base_url == "https://pmi.example.go.id"
+    assert load_settings({}, env_file=None).web_base_url == "http://127.0.0.1:8080"
 
 
 def test_destination_notes_come_from_the_file_named(tmp_path: Path) -> None:
