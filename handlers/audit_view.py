@@ -62,6 +62,15 @@ class _Reader:
         # The typed query is never stored (it may be a NIK); who was found is.
         return text + (f" ({self.target})" if self.entry.target else "")
 
+    def web_list(self) -> str:
+        found = int(self.detail["found"])
+        text = ngettext("audit.say.web_list", "audit.say.web_list", found).format(
+            n=number(found), page=number(int(self.detail["page"]))
+        )
+        if self.detail.get("filter") and self.detail["filter"] != "semua":
+            text += " · " + _recipients(str(self.detail["filter"]))
+        return text
+
     def stage(self) -> str:
         text = _("audit.say.stage").format(
             reg_no=self.target,
@@ -165,6 +174,7 @@ class _Reader:
 _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "role": _Reader.role,
     "lookup": _Reader.lookup,
+    "web_list": _Reader.web_list,
     "stage": _Reader.stage,
     "note": _Reader.note,
     "export": _Reader.export,

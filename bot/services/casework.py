@@ -80,23 +80,26 @@ class SearchResult:
 _ORDER = "ORDER BY reg_no IS NULL, reg_no, user_id"
 
 
+def query_sql(query: Query) -> tuple[str, list[str]]:
+    """The WHERE fragment over ``applicants`` that finds what was asked, and its parameters
+    (the staff web pages' table searches with the same one)."""
+    if query.kind is QueryKind.REG_NO:
+        return "reg_no = ?", [query.value]
+    if query.kind is QueryKind.REG_SUFFIX:
+        return "reg_no LIKE ?", [reg_nos.like_serial(int(query.value))]
+    if query.kind is QueryKind.NIK:
+        # The column holds the NIKs of submitted registrations; one still in progress, or held
+        # for a NIK conflict (/konflik), has it in its answers only.
+        return "nik = ? OR json_extract(answers, '$.nik') = ?", [query.value, query.value]
+    return "json_extract(answers, '$.name') LIKE ? ESCAPE '\\'", [_like_pattern(query.value)]
+
+
 async def search(d: Deps, query: Query, limit: int = 10) -> SearchResult:
     """At most ``limit`` applicants and how many matched in all.
 
     A name search scans the answers of every row (a substring cannot use a B-tree index):
     about 9 ms at 10,000 applicants, so no extra column or full-text index is kept."""
-    if query.kind is QueryKind.REG_NO:
-        where, params = "reg_no = ?", [query.value]
-    elif query.kind is QueryKind.REG_SUFFIX:
-        where, params = "reg_no LIKE ?", [reg_nos.like_serial(int(query.value))]
-    elif query.kind is QueryKind.NIK:
-        # The column holds the NIKs of submitted registrations; one still in progress, or held
-        # for a NIK conflict (/konflik), has it in its answers only.
-        where = "nik = ? OR json_extract(answers, '$.nik') = ?"
-        params = [query.value, query.value]
-    else:
-        where = "json_extract(answers, '$.name') LIKE ? ESCAPE '\\'"
-        params = [_like_pattern(query.value)]
+    where, params = query_sql(query)
     rows = await d.db.fetchall(
         f"SELECT user_id, COUNT(*) OVER () AS total FROM applicants WHERE {where} {_ORDER} LIMIT ?",
         (*params, limit),

@@ -23,9 +23,10 @@ from bot.deps import Deps
 from bot.domain.dates import format_datetime, stored_moment
 from bot.i18n import N_, _, format_number, use_locale
 from bot.services import stats
+from bot.services.casework import MAX_QUERY_LENGTH, Query, QueryProblem, parse_query
 from bot.services.roles import Role, audit
 from bot.storage import staff as staff_repo
-from bot.web.dashboard import auth, csrf
+from bot.web.dashboard import auth, csrf, listing
 from bot.web.dashboard.auth import COOKIE, LOGIN_PATH, LOGIN_VALID, TOKEN_PATTERN, Staffer
 from bot.web.dashboard.render import STATIC, render
 from bot.web.dashboard.security import PREFIX, DashboardRoute, SecurityHeaders
@@ -142,6 +143,40 @@ async def summary(request: Request, who: Staffer) -> Response:
     return page("summary.html", who, "ringkasan", title=_("web.nav.summary"), s=shape(figures, d))
 
 
+@staff_page()
+async def applicants(request: Request, who: Staffer) -> Response:
+    """The table. A POST is a search: what was typed (a name, a NIK) stays out of the address,
+    and the filters of the address still apply to it."""
+    d = deps_of(request)
+    query = request.query_params
+    chosen = listing.parse_listing({key: query.getlist(key) for key in query})
+    search_text, problem = "", ""
+    search: Query | None = None
+    if request.method == "POST":
+        form = await request.form()  # already read (and its token checked) by staff_page
+        search_text = str(form.get("cari") or "")[: MAX_QUERY_LENGTH + 1]
+        parsed = parse_query(search_text)
+        if isinstance(parsed, QueryProblem):
+            problem = _(f"web.search.{parsed.value}")
+        else:
+            search = parsed
+    result = await listing.fetch(d, chosen, search)
+    if search is not None:
+        # As /cari: who was found is kept, what was typed never is (it may be a NIK).
+        targets = ",".join(r.reg_no for r in result.rows)
+        await audit(d, who.user_id, "lookup", targets or None,
+                    {"by": search.kind.value, "found": result.total})  # fmt: skip
+    elif request.method == "GET":
+        await audit(d, who.user_id, "web_list", None,
+                    {"rows": len(result.rows), "found": result.total,
+                     "filter": chosen.recipient_filter.to_text(), "page": chosen.page})  # fmt: skip
+    return page(
+        "applicants.html", who, "pendaftar", title=_("web.nav.applicants"), listing=chosen,
+        page=result, searching=search is not None, search_text=search_text, problem=problem,
+        filter_fields=listing.filter_fields(chosen, await listing.channels(d)),
+    )  # fmt: skip
+
+
 def coming(active: str, title: str) -> Guarded:
     @staff_page()
     async def soon(request: Request, who: Staffer) -> Response:
@@ -178,7 +213,7 @@ def dashboard_route() -> DashboardRoute:
             Route(LOGIN_PATH, login_needed, methods=["GET"]),
             Route(LOGIN_PATH + "/{token}", log_in, methods=["GET"]),
             Route(PREFIX + "/keluar", log_out, methods=["POST"]),
-            Route(PREFIX + "/pendaftar", coming("pendaftar", N_("web.nav.applicants"))),
+            Route(PREFIX + "/pendaftar", applicants, methods=["GET", "POST"]),
             Route(PREFIX + "/jadwal", coming("jadwal", N_("web.nav.schedules"))),
             Route(PREFIX + "/pengumuman", coming("pengumuman", N_("web.nav.broadcasts"))),
             Route(PREFIX + "/audit", audit_page, methods=["GET"]),
