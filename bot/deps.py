@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the services import this module: their types only, for the 
     from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
     from bot.services.reminders import ReminderService
+    from bot.storage.erase import ErasedCounts
 
 DEPS_KEY = "deps"
 
@@ -37,6 +39,9 @@ class Deps:
     reminders: ReminderService | None = None
     # The admins' error alerts: set by bot/app.py with the application's bot.
     alerts: Alerts | None = None
+    # What of an erased person lives outside the database (their topic in the staff group),
+    # removed after the erasure committed: set by the questions feature while the bot runs.
+    after_erase: Callable[[ErasedCounts], Awaitable[None]] | None = None
 
     def today(self) -> date:
         return local_today(self.clock, self.settings.timezone)

@@ -20,13 +20,13 @@ from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import _, get_locale, set_locale
 from bot.rule_words import rule_words
 from bot.services import registration as reg
+from bot.services.erasure import erase
 from bot.services.menus import apply_menu
 from bot.services.retention import BOT_ACTOR
 from bot.services.roles import Role, audit, is_staff, role_of
 from bot.storage import applicants as repo
 from bot.storage import questions as questions_store
 from bot.storage.applicants import Applicant
-from bot.storage.erase import erase_person
 from handlers.common import (
     Context,
     View,
@@ -132,7 +132,7 @@ async def on_hapus(update: Update, context: Context) -> None:
     if choice is None or not choice.confirmed:
         await show(update, context, View(_("hapus.cancelled")))
         return
-    erased = await erase_person(d.db, user_id(update), tz=d.settings.timezone)
+    erased = await erase(d, [user_id(update)])
     if erased.people:
         # That a resident had their data erased, when and what went with it; not who.
         await audit(d, BOT_ACTOR, "erase", None, {"way": "hapus", **erased.as_detail()})

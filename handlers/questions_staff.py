@@ -10,6 +10,7 @@ not yet relayed (it stopped in between) is relayed.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections.abc import AsyncIterator
@@ -226,6 +227,8 @@ async def relay_owed(d: Deps, bot: Bot) -> None:
 async def questions_lifespan(app: App, d: Deps) -> AsyncIterator[None]:
     job_queue = app.job_queue
     assert job_queue is not None, "install python-telegram-bot[job-queue]"
+    # Even without STAFF_GROUP_ID now: a topic made before it was unset still holds copies.
+    d.after_erase = functools.partial(relay.delete_topics, app.bot)
     if d.settings.staff_group_id is not None:
         await relay_owed(d, app.bot)
         job_queue.run_daily(
@@ -236,6 +239,7 @@ async def questions_lifespan(app: App, d: Deps) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        d.after_erase = None
         for job in job_queue.get_jobs_by_name(SLA_JOB):
             job.schedule_removal()
 

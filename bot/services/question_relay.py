@@ -4,6 +4,7 @@ Every message is stored before it is relayed (bot/services/questions.py) and mar
 was; this module only copies: a resident's message into their topic (copyMessage, so photos,
 documents and voice notes arrive as themselves), a staff reply to the resident, signed. A
 topic someone deleted is replaced by a new one; a closed one is reopened for a new question.
+An erased person's topic is deleted with every copy in it (``delete_topics``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.services import notify
 from bot.services.notify import Delivery, Told
 from bot.storage import applicants as repo
 from bot.storage import questions as store
+from bot.storage.erase import ErasedCounts
 from bot.storage.questions import Question, QuestionMessage
 
 log = logging.getLogger(__name__)
@@ -200,3 +202,15 @@ async def tell_group(d: Deps, bot: Bot, text: str, thread: int | None = None) ->
         await bot.send_message(group, text, message_thread_id=thread)
     except TelegramError as exc:
         log.info("staff group note not sent: %s", type(exc).__name__)
+
+
+async def delete_topics(bot: Bot, erased: ErasedCounts) -> None:
+    """The topics of people just erased, with the copies of their messages (Deps.after_erase).
+    Their rows are already gone: a topic Telegram will not delete (deleted by hand, the bot no
+    longer admin) is logged, without whose it was, and left for staff to delete."""
+    for chat_id, thread_id in erased.topics:
+        try:
+            await bot.delete_forum_topic(chat_id, thread_id)
+        except TelegramError as exc:
+            reason = exc.message if isinstance(exc, BadRequest) else type(exc).__name__
+            log.warning("topic %s of an erased person not deleted: %s", thread_id, reason)

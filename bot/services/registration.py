@@ -26,10 +26,10 @@ from bot.domain.eligibility import (
 from bot.domain.regions import KOTA_SERANG, kecamatan_by_slug
 from bot.domain.stages import EDITABLE_STAGES, FIRST_STAGE
 from bot.domain.status import ApplicantStatus
+from bot.services.erasure import erase
 from bot.storage import applicants as repo
 from bot.storage import nik_attempts
 from bot.storage.applicants import Applicant, Placement
-from bot.storage.erase import erase_person
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ async def begin(d: Deps, user_id: int, *, locale: str, source: str | None) -> Ap
 async def give_consent(d: Deps, applicant: Applicant, accepted: bool) -> Applicant | None:
     """Consent recorded with its time and text version; a refusal keeps nothing about them."""
     if not accepted:
-        await erase_person(d.db, applicant.user_id, tz=d.settings.timezone)
+        await erase(d, [applicant.user_id])
         return None
     await repo.update(
         d.db,

@@ -13,7 +13,7 @@ pendaftaran". Three kinds of row are due (settings RETENTION_DAYS, INCOMPLETE_RE
   reminder still years away is not kept past RETENTION_DAYS from their first message, the
   longest the consent allows.
 
-Each person goes through bot/storage/erase.py, the same function as /hapus and a refusal; a
+Each person goes through bot/services/erasure.py, the same function as /hapus and a refusal; a
 run is one audit entry with counts. Knows nothing of Telegram: handlers/retention.py runs it
 daily and tells the people a freed quota place went to.
 """
@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from bot.deps import Deps
+from bot.services.erasure import erase
 from bot.services.roles import audit
 from bot.storage import nik_attempts
 from bot.storage.applicants import utcnow
-from bot.storage.erase import ErasedCounts, erase_people
+from bot.storage.erase import ErasedCounts
 
 # 03:00 WIB: an hour after the nightly backup (BACKUP_AT, 02:00), so that a run that erased
 # what it should not have (a mistyped RETENTION_DAYS) can be undone from a backup at most an
@@ -108,9 +109,11 @@ def _add(a: ErasedCounts, b: ErasedCounts) -> ErasedCounts:
     numbers = {
         name: getattr(a, name) + getattr(b, name)
         for name in ErasedCounts.__dataclass_fields__
-        if name != "promoted"
+        if name not in ("promoted", "topics")
     }
-    return ErasedCounts(**numbers, promoted=a.promoted + b.promoted)
+    return ErasedCounts(
+        **numbers, promoted=a.promoted + b.promoted, topics=a.topics + b.topics
+    )
 
 
 async def run(d: Deps) -> RetentionRun:
@@ -121,7 +124,7 @@ async def run(d: Deps) -> RetentionRun:
     total = ErasedCounts()
     for start in range(0, len(people), BATCH):
         batch = people[start : start + BATCH]
-        total = _add(total, await erase_people(d.db, batch, tz=d.settings.timezone))
+        total = _add(total, await erase(d, batch))
     pruned = await nik_attempts.prune(d.db, now=now)
     gone = set(people)
     promoted = [p for p in total.promoted if p not in gone]

@@ -59,6 +59,9 @@ class ErasedCounts:
     audit: int = 0  # entries whose target or detail named them
     # People on a waiting list who got a place freed by the erasure (to be told).
     promoted: tuple[int, ...] = field(default=())
+    # Their topics in the staff group, (chat id, thread id), read before the rows went: the
+    # copies of their messages there are deleted after the commit (bot/services/erasure.py).
+    topics: tuple[tuple[int, int], ...] = field(default=())
 
     def as_detail(self) -> dict[str, int]:
         """The counts for an audit entry (bot/services/roles.audit)."""
@@ -144,6 +147,13 @@ async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> Eras
         if moved is not None:
             promoted.append(moved)
     gone = set(ids)
+    topics = [
+        (int(row[0]), int(row[1]))
+        for chunk in _chunks(ids)
+        for row in await _rows(
+            conn, f"SELECT chat_id, thread_id FROM question_topics WHERE user_id IN"
+            f" ({_marks(chunk)}) ORDER BY user_id", chunk)
+    ]  # fmt: skip
     counts = {
         "events": await _count(
             conn, "SELECT COUNT(*) FROM events WHERE user_id IN ({ids})", ids),
@@ -201,7 +211,7 @@ async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> Eras
     )
     return ErasedCounts(
         people=len(people), notes_redacted=redacted, audit=audited,
-        promoted=tuple(p for p in promoted if p not in gone), **counts,
+        promoted=tuple(p for p in promoted if p not in gone), topics=tuple(topics), **counts,
     )  # fmt: skip
 
 

@@ -1,10 +1,12 @@
 """Residents' questions that go to staff: a topic per resident in the staff supergroup,
 replies copied back signed, /selesai and /kartu, two residents at once, a member who is not
 staff, a deleted topic, a restart between question and answer, the hourly limit, figures,
-the daily list of questions waiting too long, and /hapus."""
+the daily list of questions waiting too long, /hapus and the retention job (both delete the
+resident's topic in the staff group)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -237,20 +239,50 @@ async def test_kartu_statistik_and_the_daily_list(
         await runner.stop()
 
 
-async def test_hapus_removes_the_questions(
+async def test_hapus_removes_the_questions_and_their_topic(
     sim: BotApiSimulator, runner: BotRunner, group: SimGroup
 ) -> None:
-    await register(sim, RESIDENT)
+    reg_no = await register(sim, RESIDENT)
     resident = sim.user(RESIDENT)
     await ask_staff(resident)
     db = db_of(runner)
     assert await db.fetchval("SELECT COUNT(*) FROM questions WHERE user_id = ?", (RESIDENT,))
+    topic = group.topic_named(f"{reg_no} · Warga")
+    assert topic is not None
+    await resident.send_photo("foto KTP saya")
+    assert (await group.next_message(thread_id=topic.thread_id)).text  # the header
+    await group.wait_idle()
+    assert len(group.messages(topic.thread_id)) == 3  # header, question, photo
     await say(resident, "/hapus")
     await tap(resident, "Ya, hapus data saya")
     for table in ("questions", "question_topics", "conversations"):
         left = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (RESIDENT,))
         assert left == 0, table
     assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
+    # The copies of what they sent go from the staff group too: the topic and all in it.
+    await until(lambda: group.topic(topic.thread_id).deleted)
+    assert all(m.deleted for m in group.messages(topic.thread_id))
+    assert group.topic_named(f"{reg_no} · Warga") is None
+
+
+async def test_hapus_erases_even_when_their_topic_cannot_be_deleted(
+    sim: BotApiSimulator, runner: BotRunner, group: SimGroup, caplog: pytest.LogCaptureFixture
+) -> None:
+    reg_no = await register(sim, RESIDENT)
+    resident = sim.user(RESIDENT)
+    await ask_staff(resident)
+    topic = group.topic_named(f"{reg_no} · Warga")
+    assert topic is not None
+    group.delete_topic(topic.thread_id)  # an admin deleted it by hand already
+    await say(resident, "/hapus")
+    with caplog.at_level(logging.WARNING):
+        assert "sudah dihapus" in (await tap(resident, "Ya, hapus data saya")).text
+    db = db_of(runner)
+    assert await db.fetchval("SELECT COUNT(*) FROM questions") == 0
+    refused = [r.getMessage() for r in caplog.records if "erased person" in r.getMessage()]
+    assert refused == [f"topic {topic.thread_id} of an erased person not deleted:"
+                       " Topic_id_invalid"], refused  # fmt: skip
+    assert reg_no not in refused[0] and "Warga" not in refused[0]
 
 
 async def test_hapus_removes_the_questions_of_someone_who_never_registered(
