@@ -167,6 +167,7 @@ class _Reader:
         return _("audit.say.retention").format(
             registered=number(int(d["registered"])), days=number(int(d["days"])),
             unfinished=number(int(d["unfinished"])), minors=number(int(d["minors"])),
+            askers=number(int(d.get("askers", 0))),  # runs before askers were counted: 0
             incomplete_days=number(int(d["incomplete_days"])),
         )  # fmt: skip
 

@@ -26,8 +26,9 @@ async def run_retention(context: Context) -> None:
     done = await retention.run(d)
     # Counts only: never who.
     log.info(
-        "retention: %d registrations, %d unfinished, %d minors erased; %d NIK attempt tags pruned",
-        done.registered, done.unfinished, done.minors, done.attempts_pruned,
+        "retention: %d registrations, %d unfinished, %d minors, %d unregistered askers erased;"
+        " %d NIK attempt tags pruned",
+        done.registered, done.unfinished, done.minors, done.askers, done.attempts_pruned,
     )  # fmt: skip
     for user_id in done.promoted:
         await tell_promoted(context, user_id)

@@ -1,7 +1,7 @@
 """What the consent promises, kept: personal data goes when its retention period is over.
 
 The consent says data is kept "selama program berjalan, paling lama 2 tahun setelah
-pendaftaran". Three kinds of row are due (settings RETENTION_DAYS, INCOMPLETE_RETENTION_DAYS):
+pendaftaran". Four kinds of person are due (settings RETENTION_DAYS, INCOMPLETE_RETENTION_DAYS):
 
 - a sent registration, RETENTION_DAYS after it was sent (submitted_at);
 - an unfinished one (consent not given, or the interview not finished),
@@ -11,7 +11,12 @@ pendaftaran". Three kinds of row are due (settings RETENTION_DAYS, INCOMPLETE_RE
   their last answer, or, when they asked to be told when they turn 18, once that message went
   (the reminder service clears ``remind_on``) and INCOMPLETE_RETENTION_DAYS passed; a
   reminder still years away is not kept past RETENTION_DAYS from their first message, the
-  longest the consent allows.
+  longest the consent allows;
+- someone who asked staff questions without ever registering (no applicant row, only their
+  questions, their messages and their topic in the staff group), INCOMPLETE_RETENTION_DAYS
+  after the last message they sent, in whichever of their questions: their questions share one
+  topic and go together, and a person still writing about anything is still in touch. Only
+  their own messages count: staff answering does not keep a resident's data longer.
 
 Each person goes through bot/services/erasure.py, the same function as /hapus and a refusal; a
 run is one audit entry with counts. Knows nothing of Telegram: handlers/retention.py runs it
@@ -51,10 +56,11 @@ class Due:
     registered: list[int]
     unfinished: list[int]
     minors: list[int]
+    askers: list[int] = field(default_factory=list)  # asked staff, never registered
 
     @property
     def everyone(self) -> list[int]:
-        return [*self.registered, *self.unfinished, *self.minors]
+        return [*self.registered, *self.unfinished, *self.minors, *self.askers]
 
 
 # Stored times are UTC ISO 8601 text ("2026-11-28T03:00:00+00:00"): they compare as text.
@@ -65,13 +71,26 @@ _MINORS = (
     "status = 'minor' AND ((remind_on IS NULL AND updated_at < ?) OR created_at < ?)",
     "IR",
 )
+# The people with questions and no applicant row whose last message is before the cutoff (I).
+# Every question is stored with its first message; created_at is only a guard for one without.
+_ASKERS = (
+    "SELECT questions.user_id FROM questions LEFT JOIN question_messages"
+    " ON question_messages.question_id = questions.id AND question_messages.direction = 'in'"
+    " WHERE questions.user_id NOT IN (SELECT user_id FROM applicants)"
+    " GROUP BY questions.user_id"
+    " HAVING MAX(COALESCE(question_messages.at, questions.created_at)) < ?"
+)
+
+
+def _incomplete_cutoff(d: Deps, at: datetime) -> str:
+    return utcnow(at - timedelta(days=d.settings.incomplete_retention_days))
 
 
 def _where(d: Deps, at: datetime, *conditions: tuple[str, str]) -> tuple[str, list[str]]:
     s = d.settings
     cutoffs = {
         "R": utcnow(at - timedelta(days=s.retention_days)),
-        "I": utcnow(at - timedelta(days=s.incomplete_retention_days)),
+        "I": _incomplete_cutoff(d, at),
     }
     where = " OR ".join(f"({sql})" for sql, _ in conditions)
     return where, [cutoffs[c] for _, uses in conditions for c in uses]
@@ -85,14 +104,23 @@ async def due(d: Deps, at: datetime) -> Due:
         sql = f"SELECT user_id FROM applicants WHERE {where} ORDER BY user_id"
         return [int(row[0]) for row in await d.db.fetchall(sql, params)]
 
-    return Due(await ids(_REGISTERED), await ids(_UNFINISHED), await ids(_MINORS))
+    sql = f"{_ASKERS} ORDER BY questions.user_id"
+    askers = await d.db.fetchall(sql, (_incomplete_cutoff(d, at),))
+    return Due(
+        await ids(_REGISTERED), await ids(_UNFINISHED), await ids(_MINORS),
+        [int(row[0]) for row in askers],
+    )  # fmt: skip
 
 
 async def due_within(d: Deps, days: int = FORECAST_DAYS) -> int:
     """How many people the job will have erased ``days`` from now (those overdue included)."""
     at = d.clock.now() + timedelta(days=days)
     where, params = _where(d, at, _REGISTERED, _UNFINISHED, _MINORS)
-    return int(await d.db.fetchval(f"SELECT COUNT(*) FROM applicants WHERE {where}", params) or 0)
+    people = await d.db.fetchval(f"SELECT COUNT(*) FROM applicants WHERE {where}", params)
+    askers = await d.db.fetchval(
+        f"SELECT COUNT(*) FROM ({_ASKERS})", (_incomplete_cutoff(d, at),)
+    )
+    return int(people or 0) + int(askers or 0)
 
 
 @dataclass(frozen=True)
@@ -100,6 +128,7 @@ class RetentionRun:
     registered: int
     unfinished: int
     minors: int
+    askers: int  # people who asked staff questions and never registered
     erased: ErasedCounts
     attempts_pruned: int  # NIK attempt tags older than their one day
     promoted: list[int] = field(default_factory=list)  # got a quota place freed by the run
@@ -130,10 +159,12 @@ async def run(d: Deps) -> RetentionRun:
     promoted = [p for p in total.promoted if p not in gone]
     await audit(d, BOT_ACTOR, "retention", None, {
         "registered": len(found.registered), "unfinished": len(found.unfinished),
-        "minors": len(found.minors), "days": d.settings.retention_days,
+        "minors": len(found.minors), "askers": len(found.askers),
+        "days": d.settings.retention_days,
         "incomplete_days": d.settings.incomplete_retention_days, **total.as_detail(),
     })  # fmt: skip
     return RetentionRun(
         registered=len(found.registered), unfinished=len(found.unfinished),
-        minors=len(found.minors), erased=total, attempts_pruned=pruned, promoted=promoted,
+        minors=len(found.minors), askers=len(found.askers), erased=total,
+        attempts_pruned=pruned, promoted=promoted,
     )  # fmt: skip

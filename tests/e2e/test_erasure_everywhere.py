@@ -172,6 +172,11 @@ async def test_the_retention_job_erases_what_is_past_its_time(
         await say(minor, "Rina Anak")
         await say(minor, "3673055505100001")  # born 15 May 2010: 16 years old
         assert "paling sedikit 18 tahun" in (await tap(minor, "✅")).text
+        # Someone who asked staff a question and never registered (no applicant row).
+        await questions.add_incoming(
+            db, 7_410_006, "id", "text", "Saya Joko Susilo, kapan pendaftaran dibuka?",
+            7_410_006, 1, clock.now(),
+        )  # fmt: skip
         before = await stats.gather(bot.deps)
         assert before.retention_due == 0  # nothing ends within 30 days
 
@@ -182,7 +187,7 @@ async def test_the_retention_job_erases_what_is_past_its_time(
 
         # 100 days on: the unfinished interview and the minor's birth date are past 90 days.
         clock.advance(days=100)
-        assert (await stats.gather(bot.deps)).retention_due == 2
+        assert (await stats.gather(bot.deps)).retention_due == 3
         await job[0].run(bot.app)
         statuses = await db.fetchall("SELECT user_id FROM applicants ORDER BY user_id")
         assert [r[0] for r in statuses] == [ERASED, OTHER, CLAIMANT]
@@ -190,6 +195,8 @@ async def test_the_retention_job_erases_what_is_past_its_time(
         assert await traces(db, gone_minor) == []
         gone = Identity(7_410_004, "SRG-none", "NO-NIK", "NO-PHONE", "Budi Santoso")
         assert await traces(db, gone) == []
+        asker = Identity(7_410_006, "SRG-none", "NO-NIK", "NO-PHONE", "Joko Susilo")
+        assert await traces(db, asker) == []
 
         # Two years on: the registrations too, and today's NIK attempts long expired.
         clock.advance(days=631)
@@ -212,9 +219,9 @@ async def test_the_retention_job_erases_what_is_past_its_time(
         assert await db.fetchval("SELECT n FROM erased_counts WHERE dimension = 'day'") == 3
         runs = [e for e in await staff_repo.latest_audit(db, 100) if e.action == "retention"]
         details = [json.loads(e.detail or "{}") for e in reversed(runs)]
-        assert [(d["registered"], d["unfinished"], d["minors"]) for d in details] == [
-            (0, 1, 1), (3, 0, 0)
-        ]
+        assert [
+            (d["registered"], d["unfinished"], d["minors"], d["askers"]) for d in details
+        ] == [(0, 1, 1, 1), (3, 0, 0, 0)]
         assert all(e.actor_id == retention.BOT_ACTOR and e.target is None for e in runs)
         shown = await say(sim.user(ADMIN_ID), "/audit 5")
         assert "lebih dari 730 hari: 3; pendaftaran yang tidak selesai: 0" in shown.text

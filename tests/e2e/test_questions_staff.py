@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.clock import FixedClock
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator, SimUser
 from bot.simulator.groups import SimGroup
@@ -299,3 +300,34 @@ async def test_hapus_removes_the_questions_of_someone_who_never_registered(
         assert left == 0, table
     assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
     assert "Kami tidak menyimpan" in (await say(resident, "/hapus")).text
+
+
+async def test_the_retention_job_erases_askers_who_never_registered_with_their_topic(
+    sim: BotApiSimulator, runner: BotRunner, group: SimGroup, clock: FixedClock
+) -> None:
+    """INCOMPLETE_RETENTION_DAYS (90) after their last message, whichever question it was in."""
+    assert runner.app is not None and runner.app.job_queue is not None
+    job = runner.app.job_queue.get_jobs_by_name("retention")[0]
+    db = db_of(runner)
+    siti = sim.user(RESIDENT, "Siti")
+    await ask_staff(siti)
+    topic = group.topic_named("Belum daftar · Siti")
+    assert topic is not None
+    clock.advance(days=60)
+    await siti.send("apakah sudah ada jawaban?")  # joins the open question: the last message
+    await last(siti)
+    await group.wait_idle()
+
+    clock.advance(days=89)  # 149 days after the first message, 89 after the last
+    await job.run(runner.app)
+    assert await db.fetchval("SELECT COUNT(*) FROM questions WHERE user_id = ?", (RESIDENT,))
+    assert not group.topic(topic.thread_id).deleted
+
+    clock.advance(days=2)  # 91 days after the last
+    await job.run(runner.app)
+    for table in ("questions", "question_topics"):
+        left = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (RESIDENT,))
+        assert left == 0, table
+    assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
+    await until(lambda: group.topic(topic.thread_id).deleted)
+    assert all(m.deleted for m in group.messages(topic.thread_id))

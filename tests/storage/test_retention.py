@@ -70,6 +70,49 @@ async def test_each_kind_of_row_goes_after_its_own_period(d: Deps) -> None:
     assert [r[0] for r in left] == [1, 3, 7, 9]
 
 
+async def asked(d: Deps, user_id: int, *messages: float, status: str = "open") -> None:
+    """A question of this person with their messages sent these many days ago."""
+    question = await d.db.write(
+        "INSERT INTO questions (user_id, status, created_at) VALUES (?, ?, ?)",
+        (user_id, status, ago(max(messages))),
+    )
+    for days in messages:
+        await d.db.write(
+            "INSERT INTO question_messages (question_id, direction, kind, body, chat_id,"
+            " message_id, at) VALUES (?, 'in', 'text', 'kapan mulai?', ?, 1, ?)",
+            (question, user_id, ago(days)),
+        )
+
+
+async def test_questions_of_people_who_never_registered_go_90_days_after_their_last_message(
+    d: Deps,
+) -> None:
+    await asked(d, 11, 200, status="closed")  # an old question, closed ...
+    await asked(d, 11, 120, 89)  # ... and a newer one, last written to 89 days ago: kept
+    await asked(d, 12, 150, status="closed")
+    await asked(d, 12, 91)  # last message 91 days ago, whichever question it was in
+    await asked(d, 13, 95, status="draft")  # read the FAQ's answer and went no further
+    await row(d, 14, "submitted", created=100, updated=10, submitted=99)
+    await asked(d, 14, 300)  # a registered person's questions go with their registration
+    await d.db.write("INSERT INTO question_topics (user_id, chat_id, thread_id) VALUES"
+                     " (11, -100, 2), (12, -100, 3)")  # fmt: skip
+
+    found = await retention.due(d, NOW)
+    assert found.askers == [12, 13] and found.everyone == [12, 13]
+    assert await retention.due_within(d, 30) == 3  # 11 too, but not 14 (730 days)
+
+    done = await retention.run(d)
+    assert (done.askers, done.erased.people, done.erased.questions) == (2, 0, 3)
+    assert done.erased.topics == ((-100, 3),)  # for the staff group's topic to go too
+    left = await d.db.fetchall("SELECT DISTINCT user_id FROM questions ORDER BY user_id")
+    assert [r[0] for r in left] == [11, 14]
+    assert await d.db.fetchval(
+        "SELECT COUNT(*) FROM question_messages WHERE chat_id IN (12, 13)"
+    ) == 0  # fmt: skip
+    entry = await d.db.fetchval("SELECT detail FROM audit_log WHERE action = 'retention'")
+    assert '"askers": 2' in entry
+
+
 async def test_shorter_settings_are_followed(d: Deps) -> None:
     d.settings = Settings(
         database_path=d.settings.database_path, retention_days=30, incomplete_retention_days=7
