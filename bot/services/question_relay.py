@@ -207,7 +207,7 @@ async def tell_group(d: Deps, bot: Bot, text: str, thread: int | None = None) ->
 async def delete_topics(bot: Bot, erased: ErasedCounts) -> None:
     """The topics of people just erased, with the copies of their messages (Deps.after_erase).
     Their rows are already gone: a topic Telegram will not delete (deleted by hand, the bot no
-    longer admin) is logged, without whose it was, and left for staff to delete."""
+    longer admin) is logged, without saying whose it was, and left for staff to delete."""
     for chat_id, thread_id in erased.topics:
         try:
             await bot.delete_forum_topic(chat_id, thread_id)
