@@ -193,6 +193,7 @@ class BotRunner:
             routes.append(self._webhook.route())
         asgi = Starlette(routes=routes)
         asgi.state.deps = d  # the features' routes find the bot's parts as request.app.state
+        asgi.state.bot = app.bot
         self.http = await stack.enter_async_context(serving(asgi, s.http_host, s.http_port))
 
     def idle(self) -> bool:

@@ -19,7 +19,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from telegram import Bot, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackContext, CommandHandler, MessageHandler, filters
 
 from bot.deps import Deps, deps
@@ -27,14 +27,12 @@ from bot.domain.dates import format_datetime, stored_moment
 from bot.feature import App
 from bot.i18n import _, get_locale, use_locale
 from bot.services import casework, roles
+from bot.services import question_desk as desk
 from bot.services import question_relay as relay
 from bot.services import questions as service
-from bot.services.notify import Delivery
 from bot.services.roles import staff_locale
 from bot.storage import applicants as repo
-from bot.storage import conversations
 from bot.storage import questions as store
-from bot.storage.conversations import Kind
 from bot.storage.questions import Question
 from handlers.common import Context, number
 from handlers.staff import card_text, fit, short_date
@@ -101,16 +99,10 @@ async def on_group_message(update: Update, context: Context) -> None:
         body = message.text if kind == "text" else message.caption
         user = update.effective_user
         assert user is not None
-        row_id = await service.reply(
-            d, question, user.id, kind, body, message.chat_id, message.message_id
-        )
-        rows = await store.messages(d.db, question.id)
-        row = next(r for r in rows if r.id == row_id)
-        told = await relay.relay_out(d, context.bot, question, row, user.first_name)
-        if told.outcome is Delivery.BLOCKED:
-            await relay.tell_group(d, context.bot, _("questions.staff.blocked"), thread)
-        elif not told.sent:
-            await relay.tell_group(d, context.bot, _("questions.staff.failed"), thread)
+        await desk.answer(
+            d, context.bot, question, user.id, user.first_name, kind, body, message.chat_id,
+            message.message_id, thread,
+        )  # fmt: skip
 
 
 def _kind(message: Message) -> str:
@@ -138,27 +130,7 @@ async def selesai(update: Update, context: Context) -> None:
             return
         user = update.effective_user
         assert user is not None
-        await service.close(d, question, user.id)
-        async with d.db.transaction() as conn:
-            await conversations.end(conn, Kind.QUESTION, question.id)
-        applicant = await repo.get(d.db, resident)
-        target = applicant.reg_no if applicant and applicant.reg_no else f"user:{resident}"
-        await roles.audit(d, user.id, "question_close", target, {"question": question.id})
-        with use_locale(question.locale):
-            closing = _("questions.closed")
-        try:
-            await context.bot.send_message(resident, closing)
-            told = _("questions.staff.closed")
-        except TelegramError as exc:
-            log.info("question %s closed, resident not told: %s", question.id, type(exc).__name__)
-            told = _("questions.staff.closed_untold")
-        await relay.tell_group(
-            d, context.bot, told.format(id=question.id, name=html.escape(user.first_name)), thread
-        )
-        try:
-            await context.bot.close_forum_topic(group, thread)
-        except BadRequest as exc:
-            log.info("topic not closed: %s", exc)
+        await desk.finish(d, context.bot, question, user.id, user.first_name, thread)
 
 
 async def kartu(update: Update, context: Context) -> None:

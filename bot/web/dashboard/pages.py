@@ -46,6 +46,7 @@ NAV = (
     ("pendaftar", PREFIX + "/pendaftar", N_("web.nav.applicants"), Role.STAFF),
     ("jadwal", PREFIX + "/jadwal", N_("web.nav.schedules"), Role.STAFF),
     ("pengumuman", PREFIX + "/pengumuman", N_("web.nav.broadcasts"), Role.STAFF),
+    ("pertanyaan", PREFIX + "/pertanyaan", N_("web.nav.questions"), Role.STAFF),
     ("audit", PREFIX + "/audit", N_("web.nav.audit"), Role.ADMIN),
 )
 
@@ -207,6 +208,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
+    from bot.web.dashboard import inbox  # it builds on this module's staff_page
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -216,6 +218,7 @@ def dashboard_route() -> DashboardRoute:
             Route(PREFIX + "/pendaftar", applicants, methods=["GET", "POST"]),
             Route(PREFIX + "/jadwal", coming("jadwal", N_("web.nav.schedules"))),
             Route(PREFIX + "/pengumuman", coming("pengumuman", N_("web.nav.broadcasts"))),
+            *inbox.ROUTES,
             Route(PREFIX + "/audit", audit_page, methods=["GET"]),
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],
