@@ -69,7 +69,7 @@ async def finish(
     if group is None or thread is None:
         return reached
     with use_locale(relay.group_locale(d)):
-        told = _("questions.staff.closed" if reached else "questions.staff.closed_untold")
+        told = _("questions.staff.closed") if reached else _("questions.staff.closed_untold")
         await relay.tell_group(
             d, bot, told.format(id=question.id, name=html.escape(staff_first_name)), thread
         )
