@@ -2,7 +2,8 @@
 
 auth.py: login links and sessions; csrf.py: the form token; security.py: the headers every
 page carries and the one route that takes /dasbor and everything under it; render.py: the
-templates; pages.py, summary.py and listing.py (Pendaftar): what the pages show.
+templates; pages.py, summary.py, listing.py (Pendaftar) and inbox.py (Pertanyaan): what the
+pages show.
 handlers/dashboard.py declares the Feature (the /dasbor command and these routes).
 """
 
