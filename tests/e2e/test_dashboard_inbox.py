@@ -149,3 +149,22 @@ async def test_inbox_needs_a_session(runner: BotRunner) -> None:
         ):
             assert response.status_code == 303
             assert response.headers["location"] == "/dasbor/masuk"
+
+
+async def test_a_web_reply_to_a_resident_who_blocked_the_bot_says_so(
+    sim: BotApiSimulator, runner: BotRunner, group: SimGroup
+) -> None:
+    staff = group.add(sim.user(STAFF_ID, "Rina"))
+    resident = sim.user(SECOND, "Budi")
+    await ask_staff(resident)
+    topic = group.topic_named("Belum daftar · Budi")
+    assert topic is not None
+    sim.block(SECOND)
+    async with logged_in(runner, staff) as client:
+        [link] = question_links((await client.get("/dasbor/pertanyaan")).text)
+        token = csrf_token((await client.get(link)).text)
+        sent = await client.post(link + "/balas", data={"teks": "Halo Budi", "csrf_token": token})
+        assert sent.headers["location"] == link + "?kabar=diblokir"
+        page = (await client.get(sent.headers["location"])).text
+        assert "tidak sampai: warga ini memblokir bot" in page
+    await until(lambda: any("memblokir bot" in m.text for m in group.messages(topic.thread_id)))
