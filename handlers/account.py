@@ -133,11 +133,11 @@ async def on_hapus(update: Update, context: Context) -> None:
         await show(update, context, View(_("hapus.cancelled")))
         return
     erased = await erase(d, [user_id(update)])
-    if erased.people:
-        # That a resident had their data erased, when and what went with it; not who.
-        await audit(d, BOT_ACTOR, "erase", None, {"way": "hapus", **erased.as_detail()})
     # Someone who asked questions without registering has no applicant row, only those.
     done = erased.people or erased.questions
+    if done:
+        # That a resident had their data erased, when and what went with it; not who.
+        await audit(d, BOT_ACTOR, "erase", None, {"way": "hapus", **erased.as_detail()})
     await show(update, context, View(_("hapus.done") if done else _("data.nothing")))
     for promoted in erased.promoted:
         await tell_promoted(context, promoted)

@@ -6,6 +6,7 @@ resident's topic in the staff group)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -299,6 +300,9 @@ async def test_hapus_removes_the_questions_of_someone_who_never_registered(
         left = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (RESIDENT,))
         assert left == 0, table
     assert await db.fetchval("SELECT COUNT(*) FROM question_messages") == 0
+    # The deletion they asked for is on record, as a registrant's is: counts, not who.
+    detail = await db.fetchval("SELECT detail FROM audit_log WHERE action = 'erase'")
+    assert detail is not None and json.loads(detail)["questions"] == 1
     assert "Kami tidak menyimpan" in (await say(resident, "/hapus")).text
 
 
