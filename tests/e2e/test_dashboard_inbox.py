@@ -10,17 +10,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.runner import BotRunner
-from bot.simulator import BotApiSimulator, SimUser
+from bot.simulator import BotApiSimulator
 from bot.simulator.groups import SimGroup
 from tests.conftest import STAFF_ID, RunnerFactory
-from tests.e2e.residents import last, register, say, tap, until
+from tests.e2e.residents import last, register, until
 from tests.helpers.dashboard import ADDRESSES, browser, csrf_token, logged_in
-from tests.helpers.runner import add_staff, db_of
-from tests.helpers.staff_group import GROUP
+from tests.helpers.runner import db_of
+from tests.helpers.staff_group import GROUP, NOT_IN_FAQ, ask_staff, bot_with_staff_group
 
 RESIDENT = 741_001
 SECOND = 741_002
-NOT_IN_FAQ = "apakah boleh membawa anak balita ke tempat pelatihan"
 NIK = "3673055512980001"  # the registered resident's (tests/e2e/residents.py Person)
 
 
@@ -31,17 +30,8 @@ def group(sim: BotApiSimulator) -> SimGroup:
 
 @pytest.fixture
 async def runner(make_runner: RunnerFactory, group: SimGroup) -> AsyncIterator[BotRunner]:
-    started = make_runner(staff_group_id=GROUP)
-    await started.start()
-    await add_staff(started, STAFF_ID)
-    yield started
-    await started.stop()
-
-
-async def ask_staff(resident: SimUser, text: str = NOT_IN_FAQ) -> None:
-    reply = await say(resident, text)
-    assert "belum punya jawaban tertulis" in reply.text
-    assert "teruskan kepada petugas" in (await tap(resident, "Tanya petugas")).text
+    async with bot_with_staff_group(make_runner) as started:
+        yield started
 
 
 def question_links(html: str) -> list[str]:

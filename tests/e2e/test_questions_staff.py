@@ -20,12 +20,11 @@ from handlers.questions_staff import SLA_JOB
 from tests.conftest import ADMIN_ID, STAFF_ID, RunnerFactory
 from tests.e2e.residents import last, register, say, tap, until
 from tests.helpers.runner import add_staff, db_of
-from tests.helpers.staff_group import GROUP
+from tests.helpers.staff_group import GROUP, NOT_IN_FAQ, ask_staff, bot_with_staff_group
 
 RESIDENT = 740_001
 SECOND = 740_002
 OUTSIDER = 740_900
-NOT_IN_FAQ = "apakah boleh membawa anak balita ke tempat pelatihan"
 
 
 @pytest.fixture
@@ -35,22 +34,12 @@ def group(sim: BotApiSimulator) -> SimGroup:
 
 @pytest.fixture
 async def runner(make_runner: RunnerFactory, group: SimGroup) -> AsyncIterator[BotRunner]:
-    started = make_runner(staff_group_id=GROUP)
-    await started.start()
-    await add_staff(started, STAFF_ID)
-    yield started
-    await started.stop()
+    async with bot_with_staff_group(make_runner) as started:
+        yield started
 
 
 def staff_member(sim: BotApiSimulator, group: SimGroup) -> SimUser:
     return group.add(sim.user(STAFF_ID, "Rina"))
-
-
-async def ask_staff(resident: SimUser, text: str = NOT_IN_FAQ) -> str:
-    """A question the FAQ cannot answer, sent on with "Tanya petugas"; the bot's answer."""
-    reply = await say(resident, text)
-    assert "belum punya jawaban tertulis" in reply.text
-    return (await tap(resident, "Tanya petugas")).text
 
 
 async def test_a_question_answered_in_its_topic_closed_and_reopened(

@@ -1,5 +1,36 @@
-"""The staff supergroup the questions' tests use."""
+"""The staff supergroup the questions' tests use, and the steps they share."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.runner import BotRunner
+from bot.simulator import SimUser
+from tests.conftest import STAFF_ID, RunnerFactory
+from tests.e2e.residents import say, tap
+from tests.helpers.runner import add_staff
+
 GROUP = -1_001_234_567_890
+NOT_IN_FAQ = "apakah boleh membawa anak balita ke tempat pelatihan"
+
+
+@asynccontextmanager
+async def bot_with_staff_group(make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
+    """The bot relaying questions to GROUP, with STAFF_ID as staff."""
+    started = make_runner(staff_group_id=GROUP)
+    await started.start()
+    try:
+        await add_staff(started, STAFF_ID)
+        yield started
+    finally:
+        await started.stop()
+
+
+async def ask_staff(resident: SimUser, text: str = NOT_IN_FAQ) -> str:
+    """A question the FAQ cannot answer, sent on with "Tanya petugas"; the bot's answer."""
+    reply = await say(resident, text)
+    assert "belum punya jawaban tertulis" in reply.text
+    sent = (await tap(resident, "Tanya petugas")).text
+    assert "teruskan kepada petugas" in sent
+    return sent
