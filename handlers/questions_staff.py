@@ -15,10 +15,11 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
 
-from telegram import Bot, Message, Update
+from telegram import Bot, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, CommandHandler, MessageHandler, filters
 
@@ -81,27 +82,46 @@ async def _staff_member(update: Update, context: Context) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class TopicMessage:
+    """A staff member's message in a topic of the staff group."""
+
+    message: Message
+    thread: int
+    staff: User
+
+
+async def _from_staff_in_topic(update: Update, context: Context) -> TopicMessage | None:
+    """The message, when a staff member wrote it in a topic of the staff group; else None
+    (and the admins hear once about a member who is not staff)."""
+    found = _in_staff_topic(update, deps(context))
+    if found is None or not await _staff_member(update, context):
+        return None
+    user = update.effective_user
+    assert user is not None  # _staff_member refused a message without a writer
+    message, thread = found
+    return TopicMessage(message, thread, user)
+
+
 async def on_group_message(update: Update, context: Context) -> None:
     """A staff member's message in a resident's topic: copied to the resident, signed."""
     d = deps(context)
-    found = _in_staff_topic(update, d)
-    if found is None or not await _staff_member(update, context):
+    got = await _from_staff_in_topic(update, context)
+    if got is None:
         return
-    message, thread = found
-    resident, question = await _question_of_topic(d, thread)
+    resident, question = await _question_of_topic(d, got.thread)
     if resident is None:
         return  # a topic of the staff's own: not a resident's
     with use_locale(relay.group_locale(d)):
         if question is None:
-            await relay.tell_group(d, context.bot, _("questions.staff.not_open"), thread)
+            await relay.tell_group(d, context.bot, _("questions.staff.not_open"), got.thread)
             return
+        message = got.message
         kind = _kind(message)
         body = message.text if kind == "text" else message.caption
-        user = update.effective_user
-        assert user is not None
         await desk.answer(
-            d, context.bot, question, user.id, user.first_name, kind, body, message.chat_id,
-            message.message_id, thread,
+            d, context.bot, question, got.staff.id, got.staff.first_name, kind, body,
+            message.chat_id, message.message_id, got.thread,
         )  # fmt: skip
 
 
@@ -117,42 +137,34 @@ def _kind(message: Message) -> str:
 async def selesai(update: Update, context: Context) -> None:
     """/selesai in a resident's topic: the question is closed and the resident told."""
     d = deps(context)
-    found = _in_staff_topic(update, d)
-    if found is None or not await _staff_member(update, context):
+    got = await _from_staff_in_topic(update, context)
+    if got is None:
         return
-    _message, thread = found
-    resident, question = await _question_of_topic(d, thread)
-    group = d.settings.staff_group_id
-    assert group is not None
+    resident, question = await _question_of_topic(d, got.thread)
     with use_locale(relay.group_locale(d)):
         if resident is None or question is None:
-            await relay.tell_group(d, context.bot, _("questions.staff.nothing_open"), thread)
+            await relay.tell_group(d, context.bot, _("questions.staff.nothing_open"), got.thread)
             return
-        user = update.effective_user
-        assert user is not None
-        await desk.finish(d, context.bot, question, user.id, user.first_name, thread)
+        await desk.finish(d, context.bot, question, got.staff.id, got.staff.first_name, got.thread)
 
 
 async def kartu(update: Update, context: Context) -> None:
     """/kartu in a resident's topic: their applicant card, as /cari shows it."""
     d = deps(context)
-    found = _in_staff_topic(update, d)
-    if found is None or not await _staff_member(update, context):
+    got = await _from_staff_in_topic(update, context)
+    if got is None:
         return
-    _message, thread = found
     group = d.settings.staff_group_id
     assert group is not None
-    resident = await store.user_of_topic(d.db, group, thread)
+    resident = await store.user_of_topic(d.db, group, got.thread)
     with use_locale(relay.group_locale(d)):
         applicant = await repo.get(d.db, resident) if resident is not None else None
         if applicant is None or not applicant.reg_no:
-            await relay.tell_group(d, context.bot, _("questions.staff.no_card"), thread)
+            await relay.tell_group(d, context.bot, _("questions.staff.no_card"), got.thread)
             return
-        user = update.effective_user
-        assert user is not None
-        await casework.record_card_view(d, user.id, applicant)
+        await casework.record_card_view(d, got.staff.id, applicant)
         text = fit(card_text(d, await casework.card(d, applicant)))
-        await relay.tell_group(d, context.bot, text, thread)
+        await relay.tell_group(d, context.bot, text, got.thread)
 
 
 # --- the daily list and the start-up catch-up ---------------------------------------------------
