@@ -180,15 +180,17 @@ async def test_reschedule_opt_out_block_and_failures(
         await seed_applicant(db, user_id, f"SRG-2026-0030{n}", opted_out=opted_out)
     try:
         with recording(sim) as arrivals:
+            # Each follow-up comes right after its own event is scheduled (its first
+            # reminder is due about a second later), so a slow machine cannot reorder them.
             moved = await schedule(runner, "SRG-2026-00301", soon(3), "Aula A")
-            opted = await schedule(runner, "SRG-2026-00302", soon(3), "Aula B")
-            blocked = await schedule(runner, "SRG-2026-00303", soon(3), "Aula C")
-            flaky = await schedule(runner, "SRG-2026-00304", soon(6), "Aula D")
             # Moved a minute later at once: the reminders at +1 s and +2 s must not come.
             assert runner.deps is not None
             await svc.schedule_one(runner.deps, ADMIN_ID, "SRG-2026-00301", "wawancara",
                                    soon(60), "Aula A")  # fmt: skip
+            opted = await schedule(runner, "SRG-2026-00302", soon(3), "Aula B")
+            blocked = await schedule(runner, "SRG-2026-00303", soon(3), "Aula C")
             sim.block(2203)
+            flaky = await schedule(runner, "SRG-2026-00304", soon(6), "Aula D")
             # 2204: the first reminder meets a 429, then a dropped connection (the rate
             # limiter waits and retries both: the reminder's own job never sees them).
             sim.inject_error("sendMessage", status=429, retry_after=1, chat_id=2204)
