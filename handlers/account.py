@@ -11,6 +11,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot import callbacks as cb
 from bot.config import SUPPORTED_LOCALES
+from bot.conversation.answers import answer_text
+from bot.conversation.verdict import status_view
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date, format_datetime, stored_moment
@@ -43,7 +45,6 @@ from handlers.common import (
 from handlers.places import tell_promoted
 from handlers.questions import ask_staff_markup
 from handlers.registration import current_view
-from handlers.views import answer_text, status_view
 
 
 async def status(update: Update, context: Context) -> None:
@@ -60,7 +61,7 @@ async def status(update: Update, context: Context) -> None:
         return
     position = await repo.waitlist_position(d.db, applicant)
     view = status_view(d, applicant, position)
-    await send(update, context, View(view.text, view.markup or ask_staff_markup(d)))
+    await send(update, context, View(view.text, ask_staff_markup(d)))
 
 
 def minor_status(d: Deps, applicant: Applicant) -> str:
@@ -170,7 +171,7 @@ async def on_bahasa(update: Update, context: Context) -> None:
         await apply_menu(context.bot, d, user_id(update))
     await show(update, context, View(_("bahasa.done")))
     if applicant.status == ApplicantStatus.CONSENT or applicant.step is not None:
-        await send(update, context, current_view(applicant))
+        await send(update, context, current_view(d, applicant))
 
 
 async def bantuan(update: Update, context: Context) -> None:
@@ -205,7 +206,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     applicant = await applicant_of(update, context)
     notice = _("error.unknown_command")
     if applicant is not None and applicant.step is not None:
-        await send(update, context, current_view(applicant, notice))
+        await send(update, context, current_view(deps(context), applicant, notice))
     else:
         await send(update, context, View(notice))
 

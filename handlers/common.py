@@ -6,7 +6,6 @@ import html
 import logging
 import re
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,7 +23,6 @@ from telegram.error import BadRequest, TelegramError
 from bot.callbacks import Callback
 from bot.context import BotContext
 from bot.deps import deps
-from bot.domain.destination_notes import NO_NOTES, DestinationNotes
 from bot.i18n import format_number, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 from bot.storage import conversations
@@ -100,18 +98,6 @@ async def show(update: Update, context: Context, view: View, *, keep: bool = Fal
     await send(update, context, view)
 
 
-# The deployment's destination notes (DESTINATION_NOTES_PATH), set with the locale before
-# every handler: the interview's views are built in many places that know the applicant but
-# not the settings.
-_destination_notes: ContextVar[DestinationNotes] = ContextVar(
-    "destination_notes", default=NO_NOTES
-)
-
-
-def destination_notes() -> DestinationNotes:
-    return _destination_notes.get()
-
-
 async def load_locale(update: Update, context: Context) -> None:
     """Runs before every handler: the person as this update finds them (applicant row and
     conversation, one read), the user's language for this update; a resident who writes
@@ -119,7 +105,6 @@ async def load_locale(update: Update, context: Context) -> None:
     confirmation still owed to them."""
     user = update.effective_user
     d = deps(context)
-    _destination_notes.set(d.settings.destination_notes)
     if user is None:
         set_locale(d.settings.default_locale)
         return

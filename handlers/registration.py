@@ -19,6 +19,9 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
+from bot.conversation import interview_views as iv
+from bot.conversation.answers import answered_line, labels_for
+from bot.conversation.verdict import submitted_view
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date_short
@@ -51,15 +54,7 @@ from handlers.common import (
     show,
     user_id,
 )
-from handlers.views import (
-    answered_line,
-    birth_date_query,
-    edit_menu_view,
-    labels_for,
-    question_view,
-    submitted_view,
-    summary_view,
-)
+from handlers.render import render
 
 log = logging.getLogger(__name__)
 
@@ -68,27 +63,16 @@ _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def consent_view() -> View:
-    return View(
-        _("consent.body"),
-        keyboard(
-            [
-                button(_("btn.agree"), cb.ConsentAnswer(agreed=True)),
-                button(_("btn.disagree"), cb.ConsentAnswer(agreed=False)),
-            ],
-            2,
-        ),
-    )
+    return render(iv.consent_view())
 
 
-def current_view(applicant: Applicant, notice: str = "") -> View:
+def current_view(d: Deps, applicant: Applicant, notice: str = "") -> View:
     """Whatever the resident should see now, given where they are."""
-    if applicant.status == ApplicantStatus.CONSENT:
-        return consent_view()
-    if applicant.step is None:
-        return View((notice + "\n\n" if notice else "") + _("interview.paused"))
-    if applicant.step == qn.SUMMARY:
-        return summary_view(applicant, notice)
-    return question_view(applicant, qn.BY_KEY[applicant.step], notice)
+    return render(iv.current_view(d, applicant, notice))
+
+
+def question_view(d: Deps, applicant: Applicant, question: qn.Question, notice: str = "") -> View:
+    return render(iv.question_view(d, applicant, question, notice))
 
 
 async def start(update: Update, context: Context) -> None:
@@ -117,7 +101,7 @@ async def daftar(update: Update, context: Context) -> None:
         return
     if applicant.status == ApplicantStatus.INTERVIEWING and applicant.step is None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
-        await send(update, context, current_view(applicant, _("interview.resumed")))
+        await send(update, context, current_view(d, applicant, _("interview.resumed")))
         return
     await _resume_or_offer(update, context, d, applicant)
 
@@ -147,7 +131,7 @@ async def on_consent(update: Update, context: Context) -> None:
     if applicant is None or applicant.status != ApplicantStatus.CONSENT:
         # An old consent message pressed again: show where they are instead.
         if applicant is not None:
-            await send(update, context, current_view(applicant, _("error.outdated_button")))
+            await send(update, context, current_view(d, applicant, _("error.outdated_button")))
         else:
             await send(update, context, View(_("consent.gone")))
         return
@@ -156,7 +140,7 @@ async def on_consent(update: Update, context: Context) -> None:
     if result is None:
         await show(update, context, View(_("consent.declined")))
         return
-    await show(update, context, current_view(result, _("consent.thanks")), keep=True)
+    await show(update, context, current_view(d, result, _("consent.thanks")), keep=True)
 
 
 async def on_resume_choice(update: Update, context: Context) -> None:
@@ -172,7 +156,7 @@ async def on_resume_choice(update: Update, context: Context) -> None:
         applicant = await reg.restart_interview(d, applicant)
     else:
         applicant = await reg.move_on(d, applicant, applicant.answers)
-    await show(update, context, current_view(applicant))
+    await show(update, context, current_view(d, applicant))
 
 
 # --- answers ---------------------------------------------------------------------------
@@ -189,7 +173,7 @@ async def _after_answer(
         notice = _("nik.attempts.limit").format(
             max=reg.NIK_ATTEMPTS_PER_DAY, contact=escape(d.settings.contact_bbpvp)
         )
-        await show(update, context, current_view(a, notice))
+        await show(update, context, current_view(d, a, notice))
         return
     if isinstance(applicant, reg.BecameMinor):
         await _tell_minor(update, context, applicant.eligible_from)
@@ -201,12 +185,10 @@ async def _after_answer(
         # The phone keyboard must go; an edit cannot remove a reply keyboard, a message can.
         await send(update, context, View(notice, ReplyKeyboardRemove()))
         notice = ""
-    await show(update, context, current_view(applicant, notice))
+    await show(update, context, current_view(d, applicant, notice))
 
 
-async def _minor(
-    update: Update, context: Context, d: Deps, a: Applicant, before: str = ""
-) -> None:
+async def _minor(update: Update, context: Context, d: Deps, a: Applicant, before: str = "") -> None:
     """Someone stopped as a minor writes again: still too young, or now old enough to start."""
     if reg.minor_until(d, a) is not None:
         await send(update, context, View(before + _("minor.again").format(**rule_words(d.rules))))
@@ -240,7 +222,7 @@ async def on_text(update: Update, context: Context) -> None:
             where = View(_("hint.submitted").format(reg_no=applicant.reg_no))
             await questions.on_free_text(update, context, where, remind=False)
         else:  # a paused interview: an unanswered question also says how to go on
-            await questions.on_free_text(update, context, current_view(applicant))
+            await questions.on_free_text(update, context, current_view(d, applicant))
         return
     if applicant.step is None or applicant.step == qn.SUMMARY:
         await _not_expecting_text(update, context, applicant)
@@ -253,7 +235,7 @@ async def on_text(update: Update, context: Context) -> None:
             result = await reg.answer(d, applicant, question.key, value)
             await _after_answer(update, context, result, question.key)
             return
-        await send(update, context, question_view(applicant, question, _("error.use_buttons")))
+        await send(update, context, question_view(d, applicant, question, _("error.use_buttons")))
         return
     outcome = validate_typed(question, message.text, applicant.answers, d.today())
     await _apply_typed(update, context, applicant, question, outcome)
@@ -269,10 +251,10 @@ async def _apply_typed(
     d = deps(context)
     if isinstance(outcome, Invalid):
         notice = _(outcome.problem).format(**outcome.params)
-        await send(update, context, question_view(applicant, question, notice))
+        await send(update, context, question_view(d, applicant, question, notice))
         return
     if isinstance(outcome, BirthDateDiffers):
-        await send(update, context, birth_date_query(outcome.typed, outcome.from_nik))
+        await send(update, context, render(iv.birth_date_query(outcome.typed, outcome.from_nik)))
         return
     extra = dict(outcome.extra)
     result = await reg.answer(d, applicant, question.key, outcome.value, **extra)
@@ -280,9 +262,7 @@ async def _apply_typed(
 
 
 def consent_hint_view() -> View:
-    """The consent buttons again under a short line, not the whole consent text again."""
-    hint = _("consent.use_buttons").format(agree=_("btn.agree"), disagree=_("btn.disagree"))
-    return View(hint, consent_view().markup)
+    return render(iv.consent_hint_view())
 
 
 async def _typed_consent(
@@ -297,7 +277,7 @@ async def _typed_consent(
     if result is None:
         await send(update, context, View(_("consent.declined")))
         return
-    await send(update, context, current_view(result, _("consent.thanks")))
+    await send(update, context, current_view(d, result, _("consent.thanks")))
 
 
 async def _not_expecting_text(
@@ -315,7 +295,8 @@ async def _not_expecting_text(
     elif applicant.status == ApplicantStatus.MINOR:
         await _minor(update, context, deps(context), applicant, before)
     else:
-        await send(update, context, current_view(applicant, notice or _("error.use_buttons")))
+        view = current_view(deps(context), applicant, notice or _("error.use_buttons"))
+        await send(update, context, view)
 
 
 async def on_contact(update: Update, context: Context) -> None:
@@ -327,8 +308,9 @@ async def on_contact(update: Update, context: Context) -> None:
         await on_other(update, context)
         return
     question = qn.BY_KEY["phone"]
+    d = deps(context)
     if message.contact.user_id != user_id(update):
-        await send(update, context, question_view(applicant, question, _("error.phone.not_own")))
+        await send(update, context, question_view(d, applicant, question, _("error.phone.not_own")))
         return
     await _apply_typed(update, context, applicant, question,
                        validate_phone(message.contact.phone_number))  # fmt: skip
@@ -346,7 +328,7 @@ async def on_other(update: Update, context: Context) -> None:
     question = qn.BY_KEY[applicant.step]
     typed = question.kind not in (qn.Kind.CHOICE, qn.Kind.MULTI, qn.Kind.RANKED)
     notice = _("error.text_only") if typed else _("error.use_buttons")
-    await send(update, context, question_view(applicant, question, notice))
+    await send(update, context, question_view(deps(context), applicant, question, notice))
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -385,7 +367,8 @@ async def _outdated(update: Update, context: Context, applicant: Applicant | Non
     if applicant is None:
         await send(update, context, View(_("hint.start")))
     elif applicant.step is not None:
-        await send(update, context, current_view(applicant, _("error.outdated_button")))
+        view = current_view(deps(context), applicant, _("error.outdated_button"))
+        await send(update, context, view)
     else:
         await _not_expecting_text(update, context, applicant, _("callback.stale"))
 
@@ -411,14 +394,14 @@ async def on_answer_button(
         except ValueError:
             typed_ok = False
         if not typed_ok:
-            await show(update, context, question_view(applicant, question))
+            await show(update, context, question_view(d, applicant, question))
             return
         extra = {"_birth_date_differs": value not in allowed}
         result = await reg.answer(d, applicant, key, value, **extra)
         await _after_answer(update, context, result, key)
         return
     if question.option(applicant.answers, value) is None:
-        await show(update, context, question_view(applicant, question))
+        await show(update, context, question_view(d, applicant, question))
         return
     extra = {}
     if key == "sex" and applicant.answers.get("_nik_sex"):
@@ -442,7 +425,7 @@ async def on_toggle(
         answer_callback(update, context, too_many, True)
         return
     answer_callback(update, context)
-    await show(update, context, question_view(applicant, question))
+    await show(update, context, question_view(d, applicant, question))
 
 
 @on_step(cb.ResetRanking)
@@ -452,14 +435,14 @@ async def on_reset(
     """Start the ranking again."""
     answer_callback(update, context)
     await reg.reset_choices(d, applicant, data.step)
-    await show(update, context, question_view(applicant, qn.BY_KEY[data.step]))
+    await show(update, context, question_view(d, applicant, qn.BY_KEY[data.step]))
 
 
 @on_step(cb.DoneChoosing)
 async def on_done(
     update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.DoneChoosing
 ) -> None:
-    """"Selesai" on a multi or ranked question."""
+    """ "Selesai" on a multi or ranked question."""
     key = data.step
     if key != "languages" and not reg.picked(applicant, key):
         answer_callback(update, context, _("error.pick_one"), True)
@@ -476,7 +459,7 @@ async def on_back(
     """Back to the question before."""
     answer_callback(update, context)
     applicant = await reg.go_back(d, applicant)
-    await show(update, context, current_view(applicant))
+    await show(update, context, current_view(d, applicant))
 
 
 @on_step(cb.EditMenu, qn.SUMMARY)
@@ -485,7 +468,7 @@ async def on_edit_menu(
 ) -> None:
     """The list of answers to change."""
     answer_callback(update, context)
-    await show(update, context, edit_menu_view(applicant))
+    await show(update, context, render(iv.edit_menu_view(applicant)))
 
 
 @on_step(cb.ShowSummary, qn.SUMMARY)
@@ -494,7 +477,7 @@ async def on_show_summary(
 ) -> None:
     """Back from the list of answers to the summary."""
     answer_callback(update, context)
-    await show(update, context, summary_view(applicant))
+    await show(update, context, render(iv.summary_view(applicant)))
 
 
 @on_step(cb.EditAnswer, qn.SUMMARY)
@@ -507,18 +490,18 @@ async def on_edit(
         return
     answer_callback(update, context)
     applicant = await reg.edit_from_summary(d, applicant, data.question)
-    await show(update, context, current_view(applicant))
+    await show(update, context, current_view(d, applicant))
 
 
 @on_step(cb.Submit, qn.SUMMARY)
 async def on_submit(
     update: Update, context: Context, d: Deps, applicant: Applicant, data: cb.Submit
 ) -> None:
-    """"Kirim pendaftaran": registration number and verdict."""
+    """ "Kirim pendaftaran": registration number and verdict."""
     answer_callback(update, context)
     if qn.current_question(applicant.answers) is not None:
         applicant = await reg.move_on(d, applicant, applicant.answers)
-        await show(update, context, current_view(applicant))
+        await show(update, context, current_view(d, applicant))
         return
     result = await reg.submit(d, applicant)
     await show(update, context, await _confirmation(d, applicant, result), keep=True)
@@ -527,7 +510,7 @@ async def on_submit(
 
 async def _confirmation(d: Deps, applicant: Applicant, result: reg.Submitted) -> View:
     position = await repo.waitlist_position(d.db, applicant)
-    view = submitted_view(d, applicant, result, position)
+    view = render(submitted_view(d, applicant, result, position))
     if result.placement.nik_conflict:
         # Says what happens next and nothing about anyone else's registration.
         check = _("nik.conflict.claimant").format(contact=escape(d.settings.contact_bbpvp))
@@ -570,10 +553,10 @@ async def ubah(update: Update, context: Context) -> None:
         return
     if applicant.submitted or qn.current_question(applicant.answers) is None:
         await repo.update(d.db, applicant, step=qn.SUMMARY, editing=False)
-        await send(update, context, edit_menu_view(applicant))
+        await send(update, context, render(iv.edit_menu_view(applicant)))
         return
     applicant = await reg.move_on(d, applicant, applicant.answers)
-    await send(update, context, current_view(applicant, _("ubah.not_yet")))
+    await send(update, context, current_view(d, applicant, _("ubah.not_yet")))
 
 
 async def batal(update: Update, context: Context) -> None:

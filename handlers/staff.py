@@ -15,6 +15,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.conversation.answers import answer_text
+from bot.conversation.verdict import stage_next
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain import reg_no as reg_nos
@@ -44,7 +46,6 @@ from handlers.common import (
     user_id,
 )
 from handlers.places import tell_promoted
-from handlers.views import answer_text, stage_next
 
 log = logging.getLogger(__name__)
 
