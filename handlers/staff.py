@@ -16,7 +16,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
 from bot.conversation.answers import answer_text
-from bot.conversation.verdict import stage_next
 from bot.deps import Deps, deps
 from bot.domain import questionnaire as qn
 from bot.domain import reg_no as reg_nos
@@ -24,9 +23,9 @@ from bot.domain.dates import format_time
 from bot.domain.stages import STAGES, parse_stage
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
-from bot.services import casework, menus, notify, roles
-from bot.services.casework import Card, QueryProblem, StageChanged
-from bot.services.notify import Delivery
+from bot.services import applicant_desk, casework, menus, notify, roles
+from bot.services.applicant_desk import StageNotice
+from bot.services.casework import Card, QueryProblem
 from bot.services.roles import Role
 from bot.storage import applicants as repo
 from bot.storage import staff as staff_repo
@@ -45,7 +44,6 @@ from handlers.common import (
     send,
     user_id,
 )
-from handlers.places import tell_promoted
 
 log = logging.getLogger(__name__)
 
@@ -361,26 +359,12 @@ async def on_card(update: Update, context: Context) -> None:
 # --- /tahap ---------------------------------------------------------------------------
 
 
-def stage_notice(d: Deps, applicant: Applicant, new: str) -> str:
-    """What the applicant reads, in the current locale."""
-    lines = [_("tahap.notice").format(stage=_(f"stage.{new}")), stage_next(d, applicant, new)]
-    return "\n\n".join(line for line in lines if line)
-
-
-async def notify_stage(context: Context, d: Deps, change: StageChanged) -> str:
-    """Tell the applicant; returns the catalog key of what happened, for the staff reply."""
-    a = change.applicant
-    if not change.notify:
-        return "tahap.not_sent_inactive"
-    with use_locale(a.locale):
-        text = stage_notice(d, a, change.new)
-    told = await notify.tell(d, context.bot, a, text)
-    if told.outcome is Delivery.BLOCKED:
-        return "tahap.not_sent_blocked"
-    if not told.sent:  # a stage change is not retried: staff read that it did not go out
-        log.warning("stage notice for %s not delivered: %s", a.reg_no, told.error)
-        return "tahap.not_sent_error"
-    return "tahap.sent"
+NOTICE_TEXT = {
+    StageNotice.SENT: N_("tahap.sent"),
+    StageNotice.INACTIVE: N_("tahap.not_sent_inactive"),
+    StageNotice.BLOCKED: N_("tahap.not_sent_blocked"),
+    StageNotice.ERROR: N_("tahap.not_sent_error"),
+}
 
 
 @staff_only
@@ -392,21 +376,20 @@ async def tahap(update: Update, context: Context) -> None:
         await send(update, context, View(_("tahap.usage") + "\n" + stage_list()))
         return
     reg_no, stage = parts[1], parts[2]
-    result = await casework.change_stage(
-        d, user_id(update), reg_no, stage, parts[3] if len(parts) > 3 else ""
+    moved = await applicant_desk.change_stage(
+        d, context.bot, user_id(update), reg_no, stage, parts[3] if len(parts) > 3 else ""
     )
-    if isinstance(result, casework.StageProblem):
-        await send(update, context, View(_stage_problem(result, reg_no, stage)))
+    if isinstance(moved, casework.StageProblem):
+        await send(update, context, View(_stage_problem(moved, reg_no, stage)))
         return
-    outcome = await notify_stage(context, d, result)
-    await tell_promoted(context, result.promoted)
+    result = moved.change
     lines = [
         _("tahap.done").format(
             reg_no=result.applicant.reg_no,
             old=label(f"stage.{result.old}") if result.old else "—",
             new=_(f"stage.{result.new}"),
         ),
-        _(outcome),
+        _(NOTICE_TEXT[moved.notice]),
     ]
     if result.note is not None:
         lines.append(_("tahap.note_saved"))
@@ -441,7 +424,8 @@ async def catatan(update: Update, context: Context) -> None:
     if reg_nos.normalize(reg_no) is None:
         await send(update, context, View(_("reg_no.malformed").format(text=escape(reg_no))))
         return
-    result = await casework.add_note(d, user_id(update), reg_no, parts[2] if len(parts) > 2 else "")
+    text = parts[2] if len(parts) > 2 else ""
+    result = await applicant_desk.add_note(d, user_id(update), reg_no, text)
     if result is casework.NoteProblem.UNKNOWN_REG_NO:
         await send(update, context, View(_("reg_no.unknown").format(reg_no=escape(reg_no.upper()))))
     elif result is casework.NoteProblem.EMPTY:
