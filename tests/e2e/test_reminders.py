@@ -134,7 +134,7 @@ async def test_reminders_on_time_and_once_each_across_a_restart(
 async def test_missed_while_down_sent_once_or_skipped_if_begun(
     sim: BotApiSimulator, make_runner: RunnerFactory
 ) -> None:
-    runner = make_runner(clock=SystemClock(), reminder_offsets=(4, 3))
+    runner = make_runner(clock=SystemClock(), reminder_offsets=(8, 7))
     await runner.start()
     db = db_of(runner)
     for user_id in (2101, 2102):
@@ -142,16 +142,17 @@ async def test_missed_while_down_sent_once_or_skipped_if_begun(
         await seed_applicant(db, user_id, f"SRG-2026-00{user_id - 1900}")
     with recording(sim) as arrivals:
         # Seconds to spare on a machine busy with other tests: the bot is down before the
-        # first reminder is due (+5 s), and up again before the first event begins (+12 s).
-        later = await schedule(runner, "SRG-2026-00201", soon(12), "Aula A")  # due +8 s, +9 s
-        begun = await schedule(runner, "SRG-2026-00202", soon(9), "Aula B")  # due +5 s, +6 s
+        # first reminder is due (+5 s), and has 6.5 s to come up again before the first
+        # event begins (+20 s).
+        later = await schedule(runner, "SRG-2026-00201", soon(20), "Aula A")  # due +12, +13 s
+        begun = await schedule(runner, "SRG-2026-00202", soon(13), "Aula B")  # due +5 s, +6 s
         deadline = max(await sent_at(runner, later)).timestamp() + 0.5
         await runner.stop()
-        # Down through all four reminders; at +9.5 s the first event has not begun (+12 s),
-        # the second has (+9 s).
+        # Down through all four reminders; at +13.5 s the first event has not begun (+20 s),
+        # the second has (+13 s).
         while time.time() < deadline:
             await sim.user(2101).wait_idle(quiet=0.1)
-        runner = make_runner(clock=SystemClock(), reminder_offsets=(4, 3))
+        runner = make_runner(clock=SystemClock(), reminder_offsets=(8, 7))
         await runner.start()
         try:
             await until(lambda: len(reminders_to(arrivals, 2101)) == 1, within=20)
