@@ -37,9 +37,8 @@ from bot.domain.schedule_csv import (
 )
 from bot.feature import App, Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
-from bot.services import reminders as rs
 from bot.services import schedules as svc
-from bot.services.notify import Delivery
+from bot.services import scheduling
 from bot.services.reminders import (
     ReminderService,
     answer_label,
@@ -74,6 +73,8 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 3800  # under Telegram's 4096, with room for a heading
 MAX_ERRORS_SHOWN = 60
+
+
 def _kinds() -> str:
     return ", ".join(KINDS)
 
@@ -176,11 +177,13 @@ async def _schedule(update: Update, context: Context, args: list[str]) -> None:
         await send(update, context, View(parsed))
         return
     reg_no, kind, starts_at, place = parsed
-    result = await svc.schedule_one(d, user_id(update), reg_no, kind, starts_at, place)
-    if isinstance(result, Problem):
-        await send(update, context, View(problem_text(result, {"reg_no": reg_no})))
+    done = await scheduling.schedule_event(
+        d, context.bot, user_id(update), reg_no, kind, starts_at, place
+    )
+    if isinstance(done, Problem):
+        await send(update, context, View(problem_text(done, {"reg_no": reg_no})))
         return
-    delivery = await _service(d).send_notice(result.event.id)
+    result = done.scheduled
     locale = get_locale()
     lines = [
         _("schedule.staff.saved").format(
@@ -197,7 +200,7 @@ async def _schedule(update: Update, context: Context, args: list[str]) -> None:
                                                           times=times))  # fmt: skip
     else:
         lines.append(_("schedule.staff.no_reminders"))
-    lines.append(_(f"schedule.staff.notice.{(delivery or Delivery.FAILED).value}"))
+    lines.append(_(f"schedule.staff.notice.{done.notice.value}"))
     await send(update, context, View("\n".join(lines)))
 
 
@@ -215,24 +218,21 @@ async def _cancel(update: Update, context: Context, args: list[str]) -> None:
     if kind is None:
         await send(update, context, View(problem_text(Problem.KIND_UNKNOWN, {"kind": args[1]})))
         return
-    result = await svc.cancel(d, user_id(update), reg_no, kind)
-    if isinstance(result, Problem):
-        await send(update, context, View(problem_text(result, {"reg_no": reg_no})))
+    done = await scheduling.cancel_event(d, context.bot, user_id(update), reg_no, kind)
+    if isinstance(done, Problem):
+        await send(update, context, View(problem_text(done, {"reg_no": reg_no})))
         return
-    if result is None:
+    if done is None:
         await send(update, context, View(_("schedule.staff.nothing_to_cancel").format(
             kind=kind_label(kind), reg_no=reg_no)))  # fmt: skip
         return
-    event, applicant = result.event, result.applicant
-    with use_locale(applicant.locale):
-        text = rs.cancelled_text(d, event, applicant.locale)
-    delivery = await _service(d).tell(applicant, text)
+    event, applicant = done.cancelled.event, done.cancelled.applicant
     lines = [
         _("schedule.staff.cancelled").format(
             kind=kind_label(kind), reg_no=applicant.reg_no, name=_name(applicant),
             when=when_text(d, event.starts_at, get_locale()),
         ),
-        _(f"schedule.staff.notice.{delivery.outcome.value}"),
+        _(f"schedule.staff.notice.{done.notice.value}"),
     ]  # fmt: skip
     await send(update, context, View("\n".join(lines)))
 
@@ -253,7 +253,7 @@ async def on_csv(update: Update, context: Context) -> None:
         return
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
-    outcome = await svc.apply_csv(d, user_id(update), data)
+    outcome = await scheduling.apply_csv(d, user_id(update), data, (user_id(update), get_locale()))
     checked = outcome.checked
     if checked.file_problem is not None:
         params = {"max_rows": MAX_ROWS, "line": "", "missing": "", "expected": "", "rows": ""}
@@ -268,9 +268,6 @@ async def on_csv(update: Update, context: Context) -> None:
     await send(update, context, View(_("schedule.csv.applied").format(
         count=number(len(saved.events)), replaced=number(len(saved.replaced)),
         reminders=number(len(saved.reminders)))))  # fmt: skip
-    _service(d).send_notices_later(
-        [event.id for event in saved.events], report_to=(user_id(update), get_locale())
-    )
 
 
 def _csv_errors(errors: Sequence[RowError]) -> list[str]:

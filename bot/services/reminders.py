@@ -23,7 +23,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
 from bot import callbacks as cb
@@ -284,11 +284,13 @@ class ReminderService:
         return await notify.send(self.app.bot, chat_id, text, markup)
 
     async def tell(
-        self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Told:
-        """A paced message to an applicant: marked inactive when they blocked the bot."""
+        self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None,
+        bot: Bot | None = None,
+    ) -> Told:  # fmt: skip
+        """A paced message to an applicant: marked inactive when they blocked the bot.
+        ``bot``: the caller's (a web request's), the application's when not given."""
         await self._pace()
-        return await notify.tell(self.d, self.app.bot, applicant, text, markup)
+        return await notify.tell(self.d, bot or self.app.bot, applicant, text, markup)
 
     async def fire(self, reminder_id: int) -> str:
         """Send one reminder if it is still wanted; returns what happened (for logs, tests)."""
@@ -341,7 +343,7 @@ class ReminderService:
             self._run_once(reminder_job, delay, reminder_job_id(reminder_id), reminder_id)
         return result.outcome.value
 
-    async def send_notice(self, event_id: int) -> Delivery | None:
+    async def send_notice(self, event_id: int, bot: Bot | None = None) -> Delivery | None:
         """The "you are scheduled" message (also to opted-out residents: it is the service
         they asked for, not an announcement). None when there is nothing to send."""
         d = self.d
@@ -356,7 +358,7 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = notice_text(d, event, applicant.locale, previous)
             markup = answer_markup(event)
-        result = await self.tell(applicant, text, markup)
+        result = await self.tell(applicant, text, markup, bot)
         if result.outcome is Delivery.SENT:
             await store.set_notice(d.db, event_id, "sent")
         elif result.outcome is Delivery.RETRY:

@@ -6,6 +6,7 @@ service (when one is running) to add or remove timers after each commit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -118,26 +119,36 @@ class CsvOutcome:
 async def apply_csv(d: Deps, actor_id: int, data: bytes) -> CsvOutcome:
     """Check every row (shape, then registration numbers); apply all in one transaction
     only when none is wrong."""
-    now = d.clock.now()
-    checked = parse_schedule_csv(data, d.settings.timezone, now)
+    checked = parse_schedule_csv(data, d.settings.timezone, d.clock.now())
     outcome = CsvOutcome(checked)
     if checked.file_problem is not None:
         return outcome
-    found = await store.user_ids_by_reg_no(d.db, [row.reg_no for row in checked.rows])
+    outcome.saved, outcome.errors = await apply_rows(d, actor_id, checked.rows, checked.errors)
+    return outcome
+
+
+async def apply_rows(
+    d: Deps, actor_id: int, rows: Sequence[ScheduleRow], errors: Sequence[RowError] = (),
+    action: str = "schedule_csv",
+) -> tuple[Saved | None, list[RowError]]:  # fmt: skip
+    """Rows already checked for shape (one per applicant and kind; ``errors``: those that
+    were not): the registration numbers are checked too, then all are saved in one
+    transaction, or none when any row is wrong. Returns (what was saved, every error by line)."""
+    found = await store.user_ids_by_reg_no(d.db, [row.reg_no for row in rows])
     unknown = [
         RowError(row.line, Problem.REG_NO_UNKNOWN, {"reg_no": row.reg_no})
-        for row in checked.rows
+        for row in rows
         if row.reg_no not in found
     ]
-    outcome.errors = sorted(checked.errors + unknown, key=lambda e: e.line)
-    if outcome.errors:
-        return outcome
-    items = [_row_event(d, row, found[row.reg_no], actor_id, now) for row in checked.rows]
-    outcome.saved = await store.save_events(d.db, items, now)
-    _apply_jobs(d, outcome.saved)
-    detail = {"rows": len(items), "rescheduled": len(outcome.saved.replaced)}
-    await audit(d, actor_id, "schedule_csv", None, detail)
-    return outcome
+    every = sorted([*errors, *unknown], key=lambda e: e.line)
+    if every:
+        return None, every
+    now = d.clock.now()
+    items = [_row_event(d, row, found[row.reg_no], actor_id, now) for row in rows]
+    saved = await store.save_events(d.db, items, now)
+    _apply_jobs(d, saved)
+    await audit(d, actor_id, action, None, {"rows": len(items), "rescheduled": len(saved.replaced)})
+    return saved, []
 
 
 def _row_event(d: Deps, row: ScheduleRow, user_id: int, actor_id: int, now: datetime) -> NewEvent:
