@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the services import this module: their types only, for the 
     from bot.feature import StaffCommand
     from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
+    from bot.services.bulk import Jobs
     from bot.services.reminders import ReminderService
     from bot.storage.erase import ErasedCounts
 
@@ -37,6 +38,7 @@ class Deps:
     # Feature services: set by the feature's lifespan while the bot runs, None otherwise.
     broadcaster: Broadcaster | None = None
     reminders: ReminderService | None = None
+    bulk: Jobs | None = None  # the staff web pages' bulk jobs (handlers/dashboard.py)
     # The admins' error alerts: set by bot/app.py with the application's bot.
     alerts: Alerts | None = None
     # What of an erased person lives outside the database (their topic in the staff group),

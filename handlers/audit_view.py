@@ -130,6 +130,18 @@ class _Reader:
             n=number(rows), moved=number(int(self.detail["rescheduled"]))
         )
 
+    def bulk(self) -> str:
+        d = self.detail
+        n, skipped = int(d["people"]), number(int(d["skipped"]))
+        if d["do"] == "tahap":
+            return ngettext("audit.say.bulk.stage", "audit.say.bulk.stage", n).format(
+                n=number(n), stage=_text(f"stage.{d['to']}"), skipped=skipped
+            )
+        return ngettext("audit.say.bulk.schedule", "audit.say.bulk.schedule", n).format(
+            n=number(n), kind=escape(kind_label(str(d["kind"]))), when=self.when(str(d["at"])),
+            every=number(int(d["every"])), skipped=skipped,
+        )  # fmt: skip
+
     def agenda(self) -> str:
         events = int(self.detail["events"])
         day = format_date(date.fromisoformat(self.entry.target or ""), self.locale)
@@ -184,6 +196,7 @@ _SENTENCES: dict[str, Callable[[_Reader], str]] = {
     "schedule": _Reader.schedule,
     "schedule_cancel": _Reader.schedule_cancel,
     "schedule_csv": _Reader.schedule_csv,
+    "bulk": _Reader.bulk,
     "agenda": _Reader.agenda,
     "schedule_view": _Reader.schedule_view,
     "schedule_template": _Reader.schedule_template,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import escape
 
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.deps import deps
-from bot.feature import Feature, Group, StaffCommand
+from bot.deps import Deps, deps
+from bot.feature import App, Feature, Group, StaffCommand
 from bot.i18n import N_, _
+from bot.services.bulk import Jobs
 from bot.services.roles import audit
 from bot.web.dashboard import dashboard_route
 from bot.web.dashboard.auth import LOGIN_VALID, issue_login
@@ -35,9 +38,22 @@ async def dasbor(update: Update, context: Context) -> None:
     )
 
 
+@asynccontextmanager
+async def bulk_jobs(app: App, d: Deps) -> AsyncIterator[None]:
+    """Bulk jobs started from the web run on the bot's loop; at shut-down a running one
+    stops between two people (the page said how far it got)."""
+    jobs = d.bulk = Jobs(d)
+    try:
+        yield
+    finally:
+        d.bulk = None
+        await jobs.close()
+
+
 FEATURE = Feature(
     name="dashboard",
     handlers={Group.MAIN: (CommandHandler("dasbor", dasbor, filters=filters.ChatType.PRIVATE),)},
     staff_commands=(StaffCommand("dasbor", N_("staffcmd.dasbor")),),
     routes=(dashboard_route(),),
+    lifespan=bulk_jobs,
 )

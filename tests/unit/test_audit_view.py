@@ -52,6 +52,13 @@ CASES = [
      "Membatalkan wawancara untuk SRG-2026-00001"),
     (entry("schedule_csv", None, {"rows": 3, "rescheduled": 1}),
      "Mengunggah daftar jadwal: 3 jadwal, 1 di antaranya dipindahkan"),
+    (entry("bulk", None, {"do": "tahap", "to": "wawancara", "people": 10, "skipped": 1,
+                          "job": "x"}),
+     "Mengubah tahap 10 pendaftar sekaligus dari web ke Wawancara (1 dilewati)"),
+    (entry("bulk", None, {"do": "jadwal", "kind": "wawancara", "people": 5, "skipped": 0,
+                          "at": "2026-12-07T02:00:00+00:00", "every": 15, "job": "x"}),
+     "Menjadwalkan 5 pendaftar sekaligus dari web: wawancara mulai Senin, 7 Desember 2026"
+     " pukul 09.00 WIB, tiap 15 menit (0 dilewati)"),
     (entry("agenda", "2026-12-07", {"events": 2}),
      "Melihat agenda Senin, 7 Desember 2026 (2 jadwal)"),
     (entry("schedule_view", "SRG-2026-00001", None), "Melihat jadwal SRG-2026-00001"),

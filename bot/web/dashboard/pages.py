@@ -26,7 +26,7 @@ from bot.services import stats
 from bot.services.casework import MAX_QUERY_LENGTH, Query, QueryProblem, parse_query
 from bot.services.roles import Role, audit
 from bot.storage import staff as staff_repo
-from bot.web.dashboard import auth, csrf, listing
+from bot.web.dashboard import auth, bulk_form, csrf, listing
 from bot.web.dashboard.auth import COOKIE, LOGIN_PATH, LOGIN_VALID, TOKEN_PATTERN, Staffer
 from bot.web.dashboard.render import STATIC, render
 from bot.web.dashboard.security import PREFIX, DashboardRoute, SecurityHeaders
@@ -175,6 +175,7 @@ async def applicants(request: Request, who: Staffer) -> Response:
         "applicants.html", who, "pendaftar", title=_("web.nav.applicants"), listing=chosen,
         page=result, searching=search is not None, search_text=search_text, problem=problem,
         filter_fields=listing.filter_fields(chosen, await listing.channels(d)),
+        bulk=bulk_form.form_values(chosen, search is not None),
     )  # fmt: skip
 
 
@@ -208,7 +209,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
-    from bot.web.dashboard import inbox  # it builds on this module's staff_page
+    from bot.web.dashboard import bulk, inbox  # they build on this module's staff_page
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -219,6 +220,7 @@ def dashboard_route() -> DashboardRoute:
             Route(PREFIX + "/jadwal", coming("jadwal", N_("web.nav.schedules"))),
             Route(PREFIX + "/pengumuman", coming("pengumuman", N_("web.nav.broadcasts"))),
             *inbox.ROUTES,
+            *bulk.ROUTES,
             Route(PREFIX + "/audit", audit_page, methods=["GET"]),
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],
