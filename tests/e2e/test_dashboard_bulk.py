@@ -25,7 +25,7 @@ from tests.helpers.runner import add_staff, db_of
 BULK = "/dasbor/pendaftar/massal"
 TEN = [
     Seed(7300 + i, f"SRG-2026-{300 + i:05d}", name=f"Warga Nomor{i}",
-         locale="en" if i == 10 else "id", nik=f"367305550199{i:04d}")
+         locale="en" if i == 10 else "id", nik=f"367305550199{i:04d}", opted_out=i == 9)
     for i in range(1, 11)
 ]  # fmt: skip
 ALREADY = Seed(7311, "SRG-2026-00311", name="Sudah Wawancara", stage="wawancara",
@@ -78,6 +78,7 @@ async def test_a_stage_for_ten_is_previewed_then_applied_to_each(
         for expected in (
             "10 pendaftar dipindahkan ke tahap Wawancara.",
             "10 warga menerima pesan di Telegram.",
+            "Di antaranya 1 warga telah berhenti menerima pengumuman",  # told all the same
             "1 dilewati",
             "Tahap pendaftaran Anda sekarang: <b>Wawancara</b>",  # as the resident reads it
             "Your application is now at stage: <b>Interview</b>",  # one reads English
@@ -304,3 +305,30 @@ async def test_bad_input_is_said_politely_and_nothing_changes(
     assert sentence in response.text
     assert await stages(bot, TEN[:2]) == ["terdaftar"] * 2
     assert await db_of(bot).fetchval("SELECT COUNT(*) FROM events") == 0
+
+
+async def test_blocked_and_unreachable_residents_are_counted_apart(
+    sim: BotApiSimulator, bot: BotRunner, staff: SimUser
+) -> None:
+    reached, inactive, blocks_now = TEN[0], TEN[1], TEN[2]
+    await insert(db_of(bot), [reached, blocks_now])
+    await insert(db_of(bot), [Seed(inactive.user_id, inactive.reg_no, inactive=True)])
+    sim.block(blocks_now.user_id)
+    async with logged_in(bot, staff) as client:
+        table = await client.get("/dasbor/pendaftar")
+        form = {"csrf_token": csrf_token(table.text), "lingkup": "semua", "aksi": "tahap",
+                "tahap": "tidak_lolos"}  # fmt: skip
+        preview = await client.post(BULK, data=form)
+        assert "2 warga menerima pesan di Telegram." in preview.text
+        assert "1 warga tidak diberi tahu karena telah memblokir bot" in preview.text
+        result = await applied(bot, client, preview.text)
+    for outcome in ("diubah dan diberi tahu", "diubah, tidak diberi tahu (memblokir bot)",
+                    "diubah, pesan ditolak: warga memblokir bot"):  # fmt: skip
+        assert re.search(rf"{re.escape(outcome)}</td><td class=\"num\">1<", result), outcome
+    not_reached = result[result.index("Yang belum menerima pesan") :]
+    assert inactive.reg_no in not_reached and blocks_now.reg_no in not_reached
+    assert reached.reg_no not in not_reached
+    assert await stages(bot, [reached, inactive, blocks_now]) == ["tidak_lolos"] * 3
+    stored = await repo.get(db_of(bot), blocks_now.user_id)
+    assert stored is not None and stored.inactive  # as /tahap marks them
+    assert sim.chat(inactive.user_id).messages == []

@@ -248,10 +248,14 @@ async def preview_page(
         slots = {}
         title = _("web.bulk.preview.stage_title")
     reach = p.reach_counts()
+    # They stopped announcements (/berhenti); this is personal service and reaches them, as
+    # the single command's message does.
+    opted_out = sum(1 for e in p.entries if e.reach is Reach.TOLD and e.applicant.opted_out)
     from_stages = Counter(_(f"stage.{e.applicant.stage}") for e in p.entries if e.applicant.stage)
     return page(
         "bulk_preview.html", who, "pendaftar", status_code, title=title, order=order,
         is_schedule=isinstance(order, ScheduleOrder), plan=p, reach=reach, messages=messages,
+        opted_out=opted_out,
         lines=lines(d, p, current, who.locale), slots=slots, notice=notice,
         from_stages=sorted(from_stages.items()),
         skipped=[(reg_no, _(f"web.bulk.skip.{why.value}")) for reg_no, why in p.skipped],
