@@ -15,6 +15,7 @@ words and a job's random id only):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -228,10 +229,22 @@ async def preview_page(
     status_code: int = 200,
 ) -> Response:  # fmt: skip
     d = deps_of(request)
-    tz = d.settings.timezone
     current: dict[int, Event] = {}
     if isinstance(order, ScheduleOrder):
         current = await current_events(d, order.kind, [e.applicant.user_id for e in p.entries])
+    # Thousands of rows, messages and dates to write out: off the loop residents are served
+    # on (the thread gets this request's context, and so the staff member's language).
+    return await asyncio.to_thread(
+        _preview, d, who, chosen, order, p, current, notice, status_code
+    )
+
+
+def _preview(
+    d: Deps, who: Staffer, chosen: Chosen, order: Order, p: Plan, current: dict[int, Event],
+    notice: str, status_code: int,
+) -> Response:  # fmt: skip
+    tz = d.settings.timezone
+    if isinstance(order, ScheduleOrder):
         messages = schedule_messages(d, p, current, who.user_id)
         first = p.entries[0].slot if p.entries else None
         last = p.entries[-1].slot if p.entries else None
@@ -247,23 +260,20 @@ async def preview_page(
         messages = stage_messages(d, p)
         slots = {}
         title = _("web.bulk.preview.stage_title")
-    reach = p.reach_counts()
     # They stopped announcements (/berhenti); this is personal service and reaches them, as
     # the single command's message does.
     opted_out = sum(1 for e in p.entries if e.reach is Reach.TOLD and e.applicant.opted_out)
     from_stages = Counter(_(f"stage.{e.applicant.stage}") for e in p.entries if e.applicant.stage)
+    filters = chosen.listing.address(page=1).removeprefix("/dasbor/pendaftar")
     return page(
         "bulk_preview.html", who, "pendaftar", status_code, title=title, order=order,
-        is_schedule=isinstance(order, ScheduleOrder), plan=p, reach=reach, messages=messages,
-        opted_out=opted_out,
-        lines=lines(d, p, current, who.locale), slots=slots, notice=notice,
-        from_stages=sorted(from_stages.items()),
+        is_schedule=isinstance(order, ScheduleOrder), plan=p, reach=p.reach_counts(),
+        messages=messages, opted_out=opted_out, lines=lines(d, p, current, who.locale),
+        slots=slots, notice=notice, from_stages=sorted(from_stages.items()),
         skipped=[(reg_no, _(f"web.bulk.skip.{why.value}")) for reg_no, why in p.skipped],
         stage_label=_(f"stage.{order.stage.value}") if isinstance(order, StageOrder) else "",
-        apply_action=request.url.path.removesuffix("/terapkan") + "/terapkan"
-        + (f"?{request.url.query}" if request.url.query else ""),
-        fields=chosen_fields(chosen) + order_fields(order),
-        back=chosen.listing.address(page=1),
+        apply_action=f"{PATH}/terapkan{filters}",
+        fields=chosen_fields(chosen) + order_fields(order), back=chosen.listing.address(page=1),
     )  # fmt: skip
 
 
