@@ -123,6 +123,8 @@ def parse_listing(query: Mapping[str, Sequence[str]]) -> Listing:
     for name in FIELDS:
         kept = []
         for value in query.get(name, ()):
+            if not value:  # the form's "Semua": no filter on this field
+                continue
             try:
                 parse_filter(f"{name}:{value}")
             except FilterError:
