@@ -19,9 +19,12 @@ HEADER = "X-CSRF-Token"
 
 
 def same_origin(request: Request) -> bool:
-    """No Origin (older browsers, some same-site requests) passes on to the token check."""
+    """No Origin (older browsers, some same-site requests) passes on to the token check, and
+    so does "null": what a browser sends for the pages' own forms under their no-referrer
+    policy (the Fetch standard serializes the origin of such a request as "null"); it says
+    nothing about where the form was, so the token decides."""
     origin = request.headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return True
     host = request.headers.get("host", "")
     return urlsplit(origin).netloc == host
