@@ -12,14 +12,13 @@ from __future__ import annotations
 import shutil
 import socket
 from pathlib import Path
-from typing import Any
 
-from playwright.async_api import Browser, Playwright
+from playwright.async_api import Browser, Playwright, ViewportSize
 
-# Debian's `chromium` package; CHROMIUM names another build (for a machine that has one).
+# Debian's `chromium` package; `chromium-browser` where a distribution names it so.
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
-LAPTOP: Any = {"width": 1366, "height": 800}
-PHONE: Any = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1366, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def chromium_path() -> Path | None:
