@@ -28,13 +28,13 @@ SEEDS = [
 ]  # fmt: skip
 
 
+REG_NO = re.compile(r"SRG-\d{4}-\d{5}")
+
+
 async def table_rows(page: Page) -> list[str]:
     """The registration numbers in the Pendaftar table, top to bottom."""
-    table = page.get_by_role("table")
-    return [
-        (await row.get_by_role("cell").first.inner_text()).strip()
-        for row in await table.locator("tbody").get_by_role("row").all()
-    ]
+    rows = page.get_by_role("table").locator("tbody").get_by_role("row")
+    return [m.group(0) for m in map(REG_NO.search, await rows.all_inner_texts()) if m]
 
 
 async def test_the_link_from_dasbor_opens_a_session_on_the_summary(
