@@ -94,7 +94,7 @@ async def staff_work(
 async def pendaftar_filtered(page: Page) -> None:
     await page.goto("/dasbor/pendaftar")
     await page.get_by_text("Filter", exact=True).click()
-    await page.get_by_label("Wilayah").select_option(label="Kota Serang")
+    await page.get_by_label("Wilayah", exact=True).select_option(label="Kota Serang")
     await page.get_by_role("button", name="Terapkan").click()
     await page.get_by_role("table").wait_for()
 

@@ -86,15 +86,15 @@ async def test_staff_filter_the_table_by_choosing_and_the_address_keeps_it(
     ]  # fmt: skip
 
     await page.get_by_text("Filter", exact=True).click()  # the folded filter form opens
-    await page.get_by_label("Tahap").select_option(label="Wawancara")
-    await page.get_by_label("Kecamatan").select_option(label="Cipocok Jaya")
+    await page.get_by_label("Tahap", exact=True).select_option(label="Wawancara")
+    await page.get_by_label("Kecamatan", exact=True).select_option(label="Cipocok Jaya")
     await page.get_by_role("button", name="Terapkan").click()
 
     await expect(page.get_by_role("status").first).to_contain_text("1 pendaftar cocok.")
     assert await table_rows(page) == ["SRG-2026-00023"]
     # The filter is in the address, to share with a colleague, and the form still shows it.
     assert "tahap=wawancara" in page.url and "kecamatan=cipocok_jaya" in page.url
-    await expect(page.get_by_label("Tahap")).to_have_value("wawancara")
+    await expect(page.get_by_label("Tahap", exact=True)).to_have_value("wawancara")
 
     # A search typed in the box finds within the filter and never reaches the address.
     await page.get_by_role("link", name="Hapus filter").click()
