@@ -49,6 +49,8 @@ class Shot:
     name: str  # the file's name: docs/screenshots/<name>.png (and <name>-hp.png)
     show: Callable[[Page], Awaitable[None]]  # brings the page to what the picture shows
     phone: bool = False  # also at phone width
+    # At phone width the page is long: scroll this (a locator's text) to the top first.
+    phone_scroll: str | None = None
 
 
 async def reg_nos(db: Database, count: int, where: str = "1") -> list[str]:
@@ -108,7 +110,7 @@ def visit(path: str) -> Callable[[Page], Awaitable[None]]:
 
 SHOTS = (
     Shot("ringkasan", visit("/dasbor"), phone=True),
-    Shot("pendaftar", pendaftar_filtered, phone=True),
+    Shot("pendaftar", pendaftar_filtered, phone=True, phone_scroll="pendaftar cocok."),
     Shot("jadwal", visit("/dasbor/jadwal")),
     Shot("pengumuman", visit("/dasbor/pengumuman")),
     Shot("pertanyaan", visit("/dasbor/pertanyaan")),
@@ -130,6 +132,8 @@ async def shoot(
         await page.goto(link)
         for shot in shots:
             await shot.show(page)
+            if suffix and shot.phone_scroll:
+                await page.get_by_text(shot.phone_scroll).first.evaluate("e => e.scrollIntoView()")
             heading = await page.get_by_role("heading", level=1).inner_text()
             if heading in ("Tidak diizinkan", "Masuk", "Not allowed", "Log in"):
                 raise RuntimeError(f"{shot.name}: the page says {heading!r}, not the page")
