@@ -7,13 +7,15 @@ some staff work done through the bot first (stage changes, schedules, questions)
 pages have something to show. An admin opens the link from /dasbor in Debian's headless
 Chromium (as the browser tests do, tests/helpers/browser.py), and each page is shot at laptop
 width; a few also at phone width. The tests never write here: run this after a change of the
-pages' look, and look at the pictures before committing them.
+pages' look, and look at the pictures before committing them. Debian's fonts-noto-color-emoji
+draws the emoji of the residents' messages (without it they show as empty boxes).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -101,6 +103,21 @@ async def pendaftar_filtered(page: Page) -> None:
     await page.get_by_role("table").wait_for()
 
 
+async def bulk_preview(page: Page) -> None:
+    """Every applicant of one kecamatan who is still 'Terdaftar', to the interview stage."""
+    await page.goto("/dasbor/pendaftar")
+    await page.get_by_text("Filter", exact=True).click()
+    await page.get_by_label("Kecamatan", exact=True).select_option(label="Curug")
+    await page.get_by_label("Tahap", exact=True).select_option(label="Terdaftar")
+    await page.get_by_role("button", name="Terapkan").click()
+    await page.get_by_text("Ubah tahap atau jadwalkan banyak pendaftar sekaligus").click()
+    await page.get_by_label(re.compile("yang cocok dengan filter")).check()
+    await page.get_by_label("Tahap baru").select_option(label="Wawancara")
+    await page.get_by_label("Catatan (boleh kosong)").fill("Gelombang 1, Curug")
+    await page.get_by_role("button", name="Pratinjau perubahan tahap").click()
+    await page.get_by_role("button", name="Kirim / Terapkan").wait_for()
+
+
 def visit(path: str) -> Callable[[Page], Awaitable[None]]:
     async def go(page: Page) -> None:
         await page.goto(path)
@@ -111,6 +128,7 @@ def visit(path: str) -> Callable[[Page], Awaitable[None]]:
 SHOTS = (
     Shot("ringkasan", visit("/dasbor"), phone=True),
     Shot("pendaftar", pendaftar_filtered, phone=True, phone_scroll="pendaftar cocok."),
+    Shot("bulk", bulk_preview),
     Shot("jadwal", visit("/dasbor/jadwal")),
     Shot("pengumuman", visit("/dasbor/pengumuman")),
     Shot("pertanyaan", visit("/dasbor/pertanyaan")),
