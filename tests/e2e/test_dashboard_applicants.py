@@ -37,7 +37,7 @@ SEEDS = [
 NIKS = [s.nik for s in SEEDS if s.nik]
 NAMES = [s.name for s in SEEDS]
 PATH = "/dasbor/pendaftar"
-REG = re.compile(r'<td class="code">([^<]*)</td>')
+REG = re.compile(r'<td class="code"><a href="/dasbor/pendaftar/[^"]*">([^<]*)</a></td>')
 
 
 def shown(html: str) -> list[str]:

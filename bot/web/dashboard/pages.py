@@ -209,7 +209,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
-    from bot.web.dashboard import bulk, inbox  # they build on this module's staff_page
+    from bot.web.dashboard import bulk, card, inbox  # they build on this module's staff_page
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -221,6 +221,7 @@ def dashboard_route() -> DashboardRoute:
             Route(PREFIX + "/pengumuman", coming("pengumuman", N_("web.nav.broadcasts"))),
             *inbox.ROUTES,
             *bulk.ROUTES,
+            *card.ROUTES,
             Route(PREFIX + "/audit", audit_page, methods=["GET"]),
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],

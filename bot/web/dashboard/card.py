@@ -1,0 +1,433 @@
+"""Kartu pendaftar: one applicant on one page, and what staff do to them from it.
+
+The card shows what /cari's card shows (the answers labelled the same way, health answers
+included, to every staff member as the bot does), and what the bot keeps about them besides:
+the stage changes (from the audit log), every note, every event with the resident's answer and
+its reminders, and the messages the service sent them. Viewing it is audited as /cari's card.
+
+Its forms call the same functions as the bot's commands (bot/services/applicant_desk.py for
+/tahap and /catatan), so the resident reads the same message and the audit log gets the same
+entry. A form that is refused shows the card again with the sentence and what was typed (so
+nothing is lost, and no note goes into an address); one that is applied redirects to the card
+with ``?kabar=KEY``. The registration number is the only thing in an address.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from telegram import Bot
+
+from bot.conversation.answers import answer_text
+from bot.deps import Deps
+from bot.domain import questionnaire as qn
+from bot.domain import reg_no as reg_nos
+from bot.domain.dates import format_datetime, stored_moment
+from bot.domain.stages import STAGES, parse_stage
+from bot.i18n import N_, _, format_number
+from bot.services import applicant_desk as desk
+from bot.services import casework
+from bot.services.applicant_desk import StageNotice
+from bot.services.casework import NoteProblem, StageProblem
+from bot.services.reminders import kind_label
+from bot.storage import applicant_history as history
+from bot.storage import applicants as repo
+from bot.storage.applicants import Applicant
+from bot.storage.notes import MAX_NOTE_LENGTH
+from bot.storage.schedules import Reminder
+from bot.storage.staff import AuditEntry
+from bot.web.dashboard.auth import Staffer
+from bot.web.dashboard.pages import deps_of, page, staff_page
+from bot.web.dashboard.security import PREFIX
+
+log = logging.getLogger(__name__)
+
+PATH = PREFIX + "/pendaftar"
+
+
+class RegNoConvertor(Convertor[str]):
+    """Only a registration number in its stored form matches: the other addresses under
+    /dasbor/pendaftar (the bulk pages) never reach the card."""
+
+    regex = rf"{reg_nos.PREFIX}-[0-9]{{4}}-[0-9]{{{reg_nos.SERIAL_DIGITS}}}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("reg_no", RegNoConvertor())
+
+
+def card_path(reg_no: str) -> str:
+    return f"{PATH}/{reg_no}"
+
+
+# What the card says after a form was applied, named in the address it returns to.
+NEWS = {
+    "tahap_terkirim": N_("web.card.news.stage_sent"),
+    "tahap_nonaktif": N_("web.card.news.stage_inactive"),
+    "tahap_diblokir": N_("web.card.news.stage_blocked"),
+    "tahap_gagal": N_("web.card.news.stage_error"),
+    "catatan": N_("web.card.news.note"),
+}
+STAGE_NEWS = {
+    StageNotice.SENT: "tahap_terkirim",
+    StageNotice.INACTIVE: "tahap_nonaktif",
+    StageNotice.BLOCKED: "tahap_diblokir",
+    StageNotice.ERROR: "tahap_gagal",
+}
+
+EVENT_STATUS = {
+    "active": N_("web.card.event.active"),
+    "rescheduled": N_("web.card.event.rescheduled"),
+    "cancelled": N_("web.card.event.cancelled"),
+}
+ANSWER = {
+    "hadir": N_("schedule.answer.hadir"),
+    "tidak_bisa": N_("schedule.answer.tidak_bisa"),
+    None: N_("schedule.answer.none"),
+}
+NOTICE = {
+    "pending": N_("web.card.notice.pending"),
+    "sent": N_("web.card.notice.sent"),
+    "failed": N_("web.card.notice.failed"),
+}
+REMINDER = {
+    "pending": N_("web.card.reminder.pending"),
+    "sent": N_("web.card.reminder.sent"),
+    "skipped": N_("web.card.reminder.skipped"),
+    "cancelled": N_("web.card.reminder.cancelled"),
+}
+REMINDER_WHY = {
+    "begun": N_("web.card.reminder.why.begun"),
+    "opted_out": N_("web.card.reminder.why.opted_out"),
+    "inactive": N_("web.card.reminder.why.inactive"),
+    "declined": N_("web.card.reminder.why.declined"),
+    "blocked": N_("web.card.reminder.why.blocked"),
+    "failed": N_("web.card.reminder.why.failed"),
+    "event_cancelled": N_("web.card.reminder.why.event_cancelled"),
+    "rescheduled": N_("web.card.reminder.why.rescheduled"),
+}
+OUTBOX = {
+    "pending": N_("web.card.outbox.pending"),
+    "sent": N_("web.card.outbox.sent"),
+    "blocked": N_("web.card.outbox.blocked"),
+    "failed": N_("web.card.outbox.failed"),
+    "skipped": N_("web.card.outbox.skipped"),
+}
+ANNOUNCEMENT_GIST = 80  # characters of an announcement's text, enough to tell which one
+
+
+def label(key: str) -> str:
+    """A catalog text, or the last part of the key when a value has no text (yet)."""
+    text = _(key)
+    return key.rsplit(".", 1)[-1] if text == key else text
+
+
+def when(d: Deps, stored: str | None, locale: str) -> str:
+    return format_datetime(stored_moment(stored, d.settings.timezone), locale) if stored else "—"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One labelled value of the card."""
+
+    label: str
+    value: str | Markup
+
+
+@dataclass(frozen=True)
+class StageRow:
+    when: str
+    by: int
+    old: str
+    new: str
+    with_note: bool
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    when: str
+    by: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    due: str
+    status: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    kind: str
+    when: str
+    place: str
+    note: str | None
+    status: str
+    current: bool
+    answer: str
+    reason: str | None
+    notice: str
+    reminders: list[ReminderRow]
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    when: str
+    what: str
+    outcome: str
+
+
+@dataclass
+class Typed:
+    """What a refused form held, shown again in it."""
+
+    stage: str = ""
+    stage_note: str = ""
+    note: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def answer_lines(a: Applicant) -> list[Line]:
+    """Every answer given, labelled as /cari's card labels it (its text is escaped there)."""
+    return [
+        Line(_(q.label), Markup(answer_text(q, a.answers)))
+        for q in qn.QUESTIONS
+        if q.key in a.answers and q.key != "name"
+    ]
+
+
+def verdict_lines(a: Applicant) -> list[str]:
+    return [label(f"card.reason.{r}") for r in a.reasons] + [
+        label(f"card.missing.{m}") for m in a.missing
+    ]
+
+
+def place_text(a: Applicant, position: int | None) -> str:
+    if not a.pool:
+        return "—"
+    pool = label(f"card.pool.{a.pool}")
+    if position is not None:
+        return _("web.card.waitlist").format(pool=pool, position=format_number(position))
+    return _("web.card.place").format(pool=pool)
+
+
+def stage_rows(d: Deps, entries: list[AuditEntry], locale: str) -> list[StageRow]:
+    rows = []
+    for e in entries:
+        detail = stored_detail(e.detail)
+        old = str(detail.get("from") or "")
+        rows.append(StageRow(
+            when(d, e.at, locale), e.actor_id, label(f"stage.{old}") if old else "—",
+            label(f"stage.{detail.get('to', '')}"), bool(detail.get("note")),
+        ))  # fmt: skip
+    return rows
+
+
+def stored_detail(stored: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def reminder_status(d: Deps, r: Reminder, locale: str) -> str:
+    text = _(REMINDER.get(r.status, REMINDER["skipped"]))
+    if r.status == "sent" and r.sent_at:
+        return _("web.card.reminder.sent_at").format(at=when(d, r.sent_at, locale))
+    if r.status in ("skipped", "cancelled") and r.detail:
+        why = REMINDER_WHY.get(r.detail)
+        return f"{text} ({_(why) if why else r.detail})"
+    return text
+
+
+def event_rows(d: Deps, found: list[history.EventWithReminders], locale: str) -> list[EventRow]:
+    rows = []
+    for item in found:
+        e = item.event
+        rows.append(EventRow(
+            kind=kind_label(e.kind), when=format_datetime(e.starts_at.astimezone(
+                d.settings.timezone), locale),
+            place=e.place, note=e.note, status=_(EVENT_STATUS.get(e.status, e.status)),
+            current=e.status == "active", answer=_(ANSWER.get(e.answer, ANSWER[None])),
+            reason=e.reason, notice=_(NOTICE.get(e.notice, e.notice)),
+            reminders=[
+                ReminderRow(
+                    format_datetime(r.due_at.astimezone(d.settings.timezone), locale),
+                    reminder_status(d, r, locale),
+                )
+                for r in item.reminders
+            ],
+        ))  # fmt: skip
+    return rows
+
+
+def gist(text: str | None) -> str:
+    """The start of an announcement as plain text (it is stored as Telegram HTML)."""
+    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", text or "")).split())
+    return plain if len(plain) <= ANNOUNCEMENT_GIST else plain[: ANNOUNCEMENT_GIST - 1] + "…"
+
+
+def announcement_rows(d: Deps, found: list[history.Received], locale: str) -> list[MessageRow]:
+    return [
+        MessageRow(
+            when(d, r.sent_at or r.started_at, locale),
+            _("web.card.message.announcement").format(id=r.broadcast_id, gist=gist(r.text)),
+            _(OUTBOX.get(r.status, r.status)),
+        )
+        for r in found
+    ]
+
+
+async def applicant_of(request: Request) -> Applicant | None:
+    applicant = await repo.get_by_reg_no(deps_of(request).db, request.path_params["reg_no"])
+    return applicant if applicant is not None and applicant.submitted else None
+
+
+def not_found(who: Staffer, reg_no: str) -> Response:
+    return page("refused.html", who, "pendaftar", 404, title=_("web.card.title_missing"),
+                message=_("web.card.not_found").format(reg_no=reg_no))  # fmt: skip
+
+
+def news(request: Request) -> str | None:
+    key = request.query_params.get("kabar")
+    return _(NEWS[key]) if key in NEWS else None
+
+
+async def show(
+    request: Request, who: Staffer, a: Applicant, *, status_code: int = 200,
+    problem: str | None = None, typed: Typed | None = None,
+) -> Response:  # fmt: skip
+    d = deps_of(request)
+    locale = who.locale
+    card = await casework.card(d, a, notes_shown=history.SHOWN)
+    assert a.reg_no is not None
+    notes = [NoteRow(when(d, n.at, locale), n.author_id, n.text) for n in card.notes]
+    return page(
+        "card.html", who, "pendaftar", status_code,
+        title=_("web.card.title").format(reg_no=a.reg_no),
+        a=a, name=str(a.answers.get("name") or "—"),
+        status=label(f"card.status.{a.status}"),
+        stage=label(f"stage.{a.stage}") if a.stage else "—",
+        stage_since=when(d, a.stage_changed_at, locale),
+        outcome=label(f"card.outcome.{a.outcome}") if a.outcome else "—",
+        verdict=verdict_lines(a), place=place_text(a, card.waitlist_position),
+        flags=[label(f"flag.{f}") for f in a.staff_flags],
+        dates=[
+            Line(_("web.card.created"), when(d, a.created_at, locale)),
+            Line(_("web.card.consent"), _("web.card.consent_value").format(
+                at=when(d, a.consent_at, locale), version=a.consent_version or "—")),
+            Line(_("web.card.submitted"), when(d, a.submitted_at, locale)),
+            Line(_("web.card.language"), label(f"language.{a.locale}")),
+            Line(_("web.card.source"), a.source or "—"),
+            Line(_("web.card.telegram_id"), str(a.user_id)),
+        ],
+        answers=answer_lines(a),
+        stages=stage_rows(d, await history.stage_changes(d.db, a.reg_no), locale),
+        notes=notes, notes_total=card.notes_total,
+        events=event_rows(d, await history.events(d.db, a.user_id), locale),
+        messages=announcement_rows(d, await history.announcements(d.db, a.user_id), locale),
+        stage_choices=[(s, label(f"stage.{s}")) for s in STAGES],
+        note_max=MAX_NOTE_LENGTH, news=news(request), problem=problem, typed=typed or Typed(),
+        here=card_path(a.reg_no),
+    )  # fmt: skip
+
+
+@staff_page()
+async def card(request: Request, who: Staffer) -> Response:
+    d = deps_of(request)
+    applicant = await applicant_of(request)
+    if applicant is None:
+        return not_found(who, request.path_params["reg_no"])
+    await casework.record_card_view(d, who.user_id, applicant)  # as /cari's card: UU PDP
+    return await show(request, who, applicant)
+
+
+def bot_of(request: Request) -> Bot:
+    bot = request.app.state.bot
+    assert isinstance(bot, Bot)
+    return bot
+
+
+def text_field(form: FormData, name: str, limit: int) -> str:
+    """A form's text, cut a little past ``limit`` so that "too long" is still seen."""
+    value = form.get(name)
+    return value[: limit + 1] if isinstance(value, str) else ""
+
+
+def back(reg_no: str, key: str) -> Response:
+    return RedirectResponse(f"{card_path(reg_no)}?kabar={key}", status_code=303)
+
+
+@staff_page()
+async def change_stage(request: Request, who: Staffer) -> Response:
+    """/tahap from the card: the same function, the same message to the resident."""
+    applicant = await applicant_of(request)
+    reg_no = request.path_params["reg_no"]
+    if applicant is None:
+        return not_found(who, reg_no)
+    form = await request.form()
+    stage = text_field(form, "tahap", 40).strip()
+    note = text_field(form, "catatan", MAX_NOTE_LENGTH)
+    typed = Typed(stage=stage, stage_note=note)
+    if parse_stage(stage) is None:
+        return await show(request, who, applicant, status_code=400, typed=typed,
+                          problem=_("web.card.stage.choose"))  # fmt: skip
+    moved = await desk.change_stage(
+        deps_of(request), bot_of(request), who.user_id, reg_no, stage, note
+    )
+    if moved is StageProblem.UNKNOWN_REG_NO:  # erased meanwhile
+        return not_found(who, reg_no)
+    if isinstance(moved, StageProblem):
+        problem = (
+            _("web.card.stage.same").format(stage=label(f"stage.{parse_stage(stage)}"))
+            if moved is StageProblem.SAME_STAGE
+            else _("web.card.note.too_long").format(max=format_number(MAX_NOTE_LENGTH))
+        )
+        return await show(request, who, applicant, status_code=400, typed=typed, problem=problem)
+    return back(reg_no, STAGE_NEWS[moved.notice])
+
+
+@staff_page()
+async def add_note(request: Request, who: Staffer) -> Response:
+    """/catatan from the card."""
+    applicant = await applicant_of(request)
+    reg_no = request.path_params["reg_no"]
+    if applicant is None:
+        return not_found(who, reg_no)
+    text = text_field(await request.form(), "catatan", MAX_NOTE_LENGTH)
+    result = await desk.add_note(deps_of(request), who.user_id, reg_no, text)
+    if result is NoteProblem.UNKNOWN_REG_NO:
+        return not_found(who, reg_no)
+    if isinstance(result, NoteProblem):
+        problem = (
+            _("web.card.note.empty")
+            if result is NoteProblem.EMPTY
+            else _("web.card.note.too_long").format(max=format_number(MAX_NOTE_LENGTH))
+        )
+        return await show(request, who, applicant, status_code=400, typed=Typed(note=text),
+                          problem=problem)  # fmt: skip
+    return back(reg_no, "catatan")
+
+
+ROUTES = [
+    Route(PATH + "/{reg_no:reg_no}", card, methods=["GET"]),
+    Route(PATH + "/{reg_no:reg_no}/tahap", change_stage, methods=["POST"]),
+    Route(PATH + "/{reg_no:reg_no}/catatan", add_note, methods=["POST"]),
+]
