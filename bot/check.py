@@ -2,7 +2,8 @@
 
 For a city's IT staff before they start the service (and the container's start): it reads
 the settings, looks at the database without changing it (no migration is applied, nothing
-is written), and asks Telegram who the token belongs to. Each problem is one line that says
+is written), asks Telegram who the token belongs to and, when WhatsApp is set, Meta which
+number its token opens. Each problem is one line that says
 what to do; the exit code is 0 only when there is none.
 """
 
@@ -19,8 +20,10 @@ from pathlib import Path
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.channels.whatsapp.client import WhatsAppClient
 from bot.config import Settings
 from bot.http import AiohttpRequest
+from bot.services.delivery import Outcome
 from bot.storage.db import migration_files
 
 
@@ -69,6 +72,34 @@ async def check_telegram(s: Settings) -> list[Finding]:
     finally:
         await bot.shutdown()
     return [Finding(Level.OK, "telegram", f"the token belongs to @{me.username}")]
+
+
+async def check_whatsapp(s: Settings) -> list[Finding]:
+    """WhatsApp is optional: off is a note; on, the token must open the number's record."""
+    if not s.whatsapp_enabled:
+        return [
+            Finding(
+                Level.NOTE,
+                "whatsapp",
+                "off (set WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_TOKEN, WHATSAPP_VERIFY_TOKEN and"
+                " WHATSAPP_APP_SECRET to serve residents on WhatsApp)",
+            )
+        ]
+    async with WhatsAppClient.from_settings(s) as client:
+        number, refused = await client.phone_number()
+    if refused is None:
+        shown = f"{number.get('display_phone_number', '?')} ({number.get('verified_name', '?')})"
+        return [Finding(Level.OK, "whatsapp", f"the token opens the number {shown}")]
+    if refused.outcome is Outcome.STOP:
+        text = "Meta refuses WHATSAPP_TOKEN (expired, revoked or mistyped)"
+    elif refused.outcome is Outcome.RETRY:
+        text = f"cannot reach {s.whatsapp_api_base_url} ({refused.error})"
+    else:
+        text = (
+            f"WHATSAPP_PHONE_NUMBER_ID {s.whatsapp_phone_number_id} is not a number this token"
+            f" may use ({refused.error})"
+        )
+    return [Finding(Level.PROBLEM, "whatsapp", text)]
 
 
 async def check_database(s: Settings) -> list[Finding]:
@@ -159,7 +190,13 @@ async def check_people(s: Settings) -> list[Finding]:
     return findings
 
 
-CHECKS: tuple[Check, ...] = (check_people, check_database, check_backups, check_telegram)
+CHECKS: tuple[Check, ...] = (
+    check_people,
+    check_database,
+    check_backups,
+    check_telegram,
+    check_whatsapp,
+)
 
 
 async def run_checks(s: Settings, checks: tuple[Check, ...] = CHECKS) -> list[Finding]:

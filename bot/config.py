@@ -6,7 +6,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -34,6 +34,9 @@ SHIPPED_FAQ = Path(__file__).resolve().parent / "faq.toml"
 # How a staff reply reaches a resident: signed by the service, or by the staff member's own
 # first name (QUESTION_SIGNATURE).
 SIGNATURES = ("service", "first_name")
+# The Graph API version current when this was written (v26.0, 29 July 2026); Meta keeps a
+# version two years at least, and WHATSAPP_API_BASE_URL moves to a newer one without a release.
+GRAPH_API_BASE_URL = "https://graph.facebook.com/v26.0"
 
 
 class SettingsError(ValueError):
@@ -128,10 +131,23 @@ class Settings:
     # this many days after the person's last answer.
     retention_days: int = 730
     incomplete_retention_days: int = 90
+    # WhatsApp Cloud API (bot/channels/whatsapp): off unless the four below are all set.
+    whatsapp_api_base_url: str = GRAPH_API_BASE_URL
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_token: str | None = None
+    whatsapp_verify_token: str | None = None  # echoed by Meta when it verifies the webhook
+    whatsapp_app_secret: str | None = None  # signs Meta's deliveries (X-Hub-Signature-256)
+    # Messages a second sent from the one number, at most (Meta's limit for a number).
+    # Not a setting in the environment: Meta's figure, the simulator enforces it.
+    whatsapp_rate_limit: int = 80
 
     @property
     def tz_name(self) -> str:
         return self.timezone.key
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return self.whatsapp_phone_number_id is not None
 
 
 def _parse_ids(name: str, raw: str) -> frozenset[int]:
@@ -266,6 +282,45 @@ def _office_hours(raw: str | None) -> OfficeHours:
         raise SettingsError(f"OFFICE_HOURS: {exc}") from None
 
 
+@dataclass(frozen=True)
+class _WhatsApp:
+    base_url: str
+    phone_number_id: str | None
+    token: str | None
+    verify_token: str | None
+    app_secret: str | None
+
+
+def _whatsapp(get: Callable[[str], str | None]) -> _WhatsApp:
+    """The WhatsApp settings: all four or none (half a configuration would take webhooks it
+    cannot check, or send with no way to hear the answers)."""
+    given = {
+        "WHATSAPP_PHONE_NUMBER_ID": get("WHATSAPP_PHONE_NUMBER_ID"),
+        "WHATSAPP_TOKEN": get("WHATSAPP_TOKEN"),
+        "WHATSAPP_VERIFY_TOKEN": get("WHATSAPP_VERIFY_TOKEN"),
+        "WHATSAPP_APP_SECRET": get("WHATSAPP_APP_SECRET"),
+    }
+    missing = [name for name, value in given.items() if value is None]
+    if missing and len(missing) < len(given):
+        raise SettingsError(f"{missing[0]}: required when any of {', '.join(given)} is set")
+    phone_id = given["WHATSAPP_PHONE_NUMBER_ID"]
+    if phone_id is not None and not phone_id.isdigit():
+        raise SettingsError(
+            "WHATSAPP_PHONE_NUMBER_ID: the phone number ID from Meta's WhatsApp Manager"
+            " (digits), not the phone number"
+        )
+    base_url = (get("WHATSAPP_API_BASE_URL") or GRAPH_API_BASE_URL).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise SettingsError("WHATSAPP_API_BASE_URL: must start with http:// or https://")
+    return _WhatsApp(
+        base_url,
+        phone_id,
+        given["WHATSAPP_TOKEN"],
+        given["WHATSAPP_VERIFY_TOKEN"],
+        given["WHATSAPP_APP_SECRET"],
+    )
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, env_file: Path | None = Path(".env")
 ) -> Settings:
@@ -322,6 +377,7 @@ def load_settings(
     if signature not in SIGNATURES:
         raise SettingsError(f"QUESTION_SIGNATURE: must be one of {', '.join(SIGNATURES)}")
 
+    whatsapp = _whatsapp(get)
     return Settings(
         bot_token=token,
         telegram_api_base_url=base_url,
@@ -378,4 +434,9 @@ def load_settings(
             "INCOMPLETE_RETENTION_DAYS",
             get("INCOMPLETE_RETENTION_DAYS") or str(defaults.incomplete_retention_days),
         ),
+        whatsapp_api_base_url=whatsapp.base_url,
+        whatsapp_phone_number_id=whatsapp.phone_number_id,
+        whatsapp_token=whatsapp.token,
+        whatsapp_verify_token=whatsapp.verify_token,
+        whatsapp_app_secret=whatsapp.app_secret,
     )

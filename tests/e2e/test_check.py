@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.simulator import BotApiSimulator
+from bot.simulator_whatsapp import WhatsAppSimulator
 from bot.storage.db import Database
 from tests.e2e.processes import bot_env
 
@@ -152,3 +153,62 @@ async def test_a_backup_folder_that_cannot_be_written_is_one_problem_line(tmp_pa
         code, lines = await run_check(env, tmp_path)
     assert code == 1
     assert problems(lines) == [f"PROBLEM backups: BACKUP_DIR {blocker} is a file, not a folder"]
+
+
+WHATSAPP_TOKEN = "EAAG-CHECK-TEST"
+
+
+def whatsapp_env(wa: WhatsAppSimulator, **extra: str) -> dict[str, str]:
+    return {
+        "WHATSAPP_API_BASE_URL": wa.base_url,
+        "WHATSAPP_PHONE_NUMBER_ID": wa.phone_number_id,
+        "WHATSAPP_TOKEN": WHATSAPP_TOKEN,
+        "WHATSAPP_VERIFY_TOKEN": "verify",
+        "WHATSAPP_APP_SECRET": "secret",
+        **extra,
+    }
+
+
+async def test_whatsapp_off_is_a_note(tmp_path: Path) -> None:
+    async with BotApiSimulator(token=TOKEN) as sim:
+        code, lines = await run_check(check_env(sim.base_url, tmp_path / "bot.sqlite3"), tmp_path)
+    assert code == 0, lines
+    assert any(
+        line.startswith("note    whatsapp: off (set WHATSAPP_PHONE_NUMBER_ID") for line in lines
+    )
+
+
+async def test_whatsapp_configured_and_reachable(tmp_path: Path) -> None:
+    async with (
+        BotApiSimulator(token=TOKEN) as sim,
+        WhatsAppSimulator(token=WHATSAPP_TOKEN) as wa,
+    ):
+        env = check_env(sim.base_url, tmp_path / "bot.sqlite3", **whatsapp_env(wa))
+        code, lines = await run_check(env, tmp_path)
+    assert code == 0, lines
+    assert (
+        "ok      whatsapp: the token opens the number +6281100000000 (Layanan PMI Kota Serang)"
+        in lines
+    )
+
+
+async def test_whatsapp_token_refused_or_number_unknown_or_unreachable(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    async with BotApiSimulator(token=TOKEN) as sim:
+        async with WhatsAppSimulator(token=WHATSAPP_TOKEN) as wa:
+            wrong_token = whatsapp_env(wa, WHATSAPP_TOKEN="EAAG-WRONG")
+            wrong_number = whatsapp_env(wa, WHATSAPP_PHONE_NUMBER_ID="1")
+            results = [
+                await run_check(check_env(sim.base_url, db, **wrong_token), tmp_path),
+                await run_check(check_env(sim.base_url, db, **wrong_number), tmp_path),
+            ]
+        # The WhatsApp simulator has stopped: nobody listens at its address.
+        results.append(await run_check(check_env(sim.base_url, db, **whatsapp_env(wa)), tmp_path))
+    assert [code for code, _ in results] == [1, 1, 1]
+    assert [problems(lines) for _, lines in results] == [
+        ["PROBLEM whatsapp: Meta refuses WHATSAPP_TOKEN (expired, revoked or mistyped)"],
+        ["PROBLEM whatsapp: WHATSAPP_PHONE_NUMBER_ID 1 is not a number this token may use"
+         " (whatsapp 100: invalid parameter)"],
+        [f"PROBLEM whatsapp: cannot reach {wa.base_url} (whatsapp -: no answer)"],
+    ]  # fmt: skip
+    assert all("EAAG" not in line for _, lines in results for line in lines)

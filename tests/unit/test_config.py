@@ -132,3 +132,43 @@ def test_alert_and_log_settings_are_read_and_checked() -> None:
             load_settings({"ALERT_EVERY": bad}, env_file=None)
     with pytest.raises(SettingsError, match=r"^LOG_FORMAT: must be text or json$"):
         load_settings({"LOG_FORMAT": "xml"}, env_file=None)
+
+
+WHATSAPP = {
+    "WHATSAPP_PHONE_NUMBER_ID": "109876543210",
+    "WHATSAPP_TOKEN": "EAAG-token",
+    "WHATSAPP_VERIFY_TOKEN": "verify-me",
+    "WHATSAPP_APP_SECRET": "app-secret",
+}
+
+
+def test_whatsapp_is_off_unless_set() -> None:
+    s = load_settings({}, env_file=None)
+    assert not s.whatsapp_enabled
+    assert s.whatsapp_api_base_url == "https://graph.facebook.com/v26.0"
+
+
+def test_whatsapp_settings_are_read() -> None:
+    s = load_settings(
+        {**WHATSAPP, "WHATSAPP_API_BASE_URL": "http://127.0.0.1:9/v26.0/"}, env_file=None
+    )
+    assert s.whatsapp_enabled
+    assert (s.whatsapp_phone_number_id, s.whatsapp_token) == ("109876543210", "EAAG-token")
+    assert (s.whatsapp_verify_token, s.whatsapp_app_secret) == ("verify-me", "app-secret")
+    assert s.whatsapp_api_base_url == "http://127.0.0.1:9/v26.0"
+
+
+@pytest.mark.parametrize("left_out", sorted(WHATSAPP))
+def test_whatsapp_is_all_four_or_none(left_out: str) -> None:
+    partial = {k: v for k, v in WHATSAPP.items() if k != left_out}
+    with pytest.raises(SettingsError, match=f"^{left_out}: required"):
+        load_settings(partial, env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("WHATSAPP_PHONE_NUMBER_ID", "+62 811 0000"), ("WHATSAPP_API_BASE_URL", "graph.facebook.com")],
+)
+def test_bad_whatsapp_values_name_the_setting(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=f"^{name}:"):
+        load_settings({**WHATSAPP, name: value}, env_file=None)

@@ -1,0 +1,1 @@
+"""The ways residents reach the service besides Telegram's handlers: one folder per channel."""
