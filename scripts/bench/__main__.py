@@ -1,7 +1,7 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
-Names: interactive, rush, broadcast, network, flood, reminders, staff, memory (default: all
-but network, which is broadcast three times over). `--quick`
+Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp
+(default: all but network, which is broadcast three times over). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
 `--rtt 0.25 --jitter 0.05` puts a network between the bot and the simulator (each call's
@@ -22,11 +22,22 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from scripts.bench import broadcast, flood, interactive, memory, network, reminders, rush, staff
+from scripts.bench import (
+    broadcast,
+    flood,
+    interactive,
+    memory,
+    network,
+    reminders,
+    rush,
+    staff,
+    whatsapp,
+)
 from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
-NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory")
+NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory",
+         "whatsapp")  # fmt: skip
 DEFAULT = tuple(n for n in NAMES if n != "network")
 
 
@@ -58,6 +69,7 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "reminders": lambda: reminders.run(pending=1000 if quick else 10_000),
         "staff": lambda: staff.run(applicants=1000 if quick else 10_000),
         "memory": lambda: memory.run(applicants=1000 if quick else 10_000),
+        "whatsapp": lambda: whatsapp.run(recipients=args.recipients or (300 if quick else 3000)),
     }
 
 

@@ -14,6 +14,7 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    whatsapp,
 )
 from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
 from scripts.bench.report import Result, not_available, table, write_json
@@ -126,3 +127,11 @@ async def test_broadcast_smoke_over_a_slow_network() -> None:
     data = result.data
     assert data["delivered"] == 34 and data["lost"] == 0 and data["duplicates"] == 0
     assert data["rate_all"] > 0
+
+
+async def test_whatsapp_pacing_smoke() -> None:
+    result = await whatsapp.run(recipients=30, askers=2, pause=(0.01, 0.05))
+    assert result.data["sent"] == 30
+    assert result.row("lost").value == 0 and result.row("duplicated").value == 0
+    assert result.row("130429 met").value == 0
+    assert result.data["replies"] >= 2 and result.data["replies_failed"] == 0
