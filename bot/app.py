@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults, TypeHandler
 
+from bot.channels.whatsapp import feature as whatsapp
 from bot.context import BotContext
 from bot.deps import DEPS_KEY, Deps
 from bot.feature import Feature, Group, conversation_handler
@@ -70,6 +71,7 @@ FEATURES: tuple[Feature, ...] = (
     questions.FEATURE,
     retention.FEATURE,
     dashboard.FEATURE,
+    whatsapp.FEATURE,
 )
 
 

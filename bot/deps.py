@@ -16,6 +16,7 @@ from bot.metrics import Metrics
 from bot.storage.db import Database
 
 if TYPE_CHECKING:  # the services import this module: their types only, for the fields
+    from bot.channels.whatsapp.channel import WhatsAppChannel
     from bot.feature import StaffCommand
     from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
@@ -39,6 +40,7 @@ class Deps:
     broadcaster: Broadcaster | None = None
     reminders: ReminderService | None = None
     bulk: Jobs | None = None  # the staff web pages' bulk jobs (handlers/dashboard.py)
+    whatsapp: WhatsAppChannel | None = None  # set while WhatsApp is configured and running
     # The admins' error alerts: set by bot/app.py with the application's bot.
     alerts: Alerts | None = None
     # What of an erased person lives outside the database (their topic in the staff group),

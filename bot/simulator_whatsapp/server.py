@@ -93,6 +93,7 @@ class WhatsAppSimulator:
         self.errors: Counter[int] = Counter()  # refusals and failed statuses by code
         self.accepted = 0
         self.deliveries = 0  # webhook deliveries the bot took (2xx)
+        self.delivered: list[dict[str, Any]] = []  # each notification's value, in order
         self.transcript: list[str] = []
         self.clock_offset = 0.0
         # The clock of the rate limits; tests freeze it to count without racing the second.
@@ -224,8 +225,14 @@ class WhatsAppSimulator:
                 status = 0
             if 200 <= status < 300:
                 self.deliveries += 1
+                self.delivered.append(value)
                 return
         raise WebhookRefused(status)
+
+    async def deliver_again(self, index: int = -1) -> None:
+        """Deliver an earlier notification again, byte for byte (Meta's duplicate, even days
+        later and after the bot restarted)."""
+        await self.deliver(self.delivered[index])
 
     async def send_status(self, message_id: str, status: str, *, code: int | None = None) -> None:
         """Report a status of a message the bot sent (failed with its error code)."""

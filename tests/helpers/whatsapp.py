@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from bot.channels.incoming import Incoming
 from bot.simulator_whatsapp import WhatsAppSimulator
 
 
@@ -134,3 +135,30 @@ def error_code(response: httpx.Response) -> int:
     code = response.json()["error"]["code"]
     assert isinstance(code, int)
     return code
+
+
+VERIFY_TOKEN = "verify-me-please"
+
+
+def bot_settings(wa: WhatsAppSimulator) -> dict[str, Any]:
+    """Settings overrides that point the bot's WhatsApp channel at the simulator."""
+    return {
+        "whatsapp_api_base_url": wa.base_url,
+        "whatsapp_phone_number_id": wa.phone_number_id,
+        "whatsapp_token": wa.token,
+        "whatsapp_verify_token": VERIFY_TOKEN,
+        "whatsapp_app_secret": wa.app_secret,
+    }
+
+
+@dataclass
+class Recorder:
+    """Stands in for the conversation: keeps each Incoming the channel hands over."""
+
+    taken: list[Incoming] = field(default_factory=list)
+    fail: bool = False
+
+    async def __call__(self, incoming: Incoming) -> None:
+        self.taken.append(incoming)
+        if self.fail:
+            raise RuntimeError("the conversation failed")

@@ -27,7 +27,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_no_feature_or_service_imports_the_app() -> None:
     offenders = []
-    for folder in ("handlers", "bot/services", "bot/storage", "bot/domain"):
+    for folder in ("handlers", "bot/services", "bot/storage", "bot/domain", "bot/channels"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "bot.app" in _imports(path):
                 offenders.append(str(path.relative_to(ROOT)))
@@ -41,11 +41,17 @@ def test_no_feature_or_service_imports_the_app() -> None:
 
 def test_every_declared_feature_is_assembled_once() -> None:
     declared = []
-    for path in sorted((ROOT / "handlers").glob("*.py")):
-        module = importlib.import_module(f"handlers.{path.stem}")
+    # Telegram's features in handlers/, each other channel's in bot/channels/<name>/feature.py.
+    modules = [f"handlers.{path.stem}" for path in sorted((ROOT / "handlers").glob("*.py"))]
+    modules += [
+        f"bot.channels.{path.parent.name}.feature"
+        for path in sorted((ROOT / "bot" / "channels").glob("*/feature.py"))
+    ]
+    for name in modules:
+        module = importlib.import_module(name)
         feature = getattr(module, "FEATURE", None)
         if feature is not None:
-            assert isinstance(feature, Feature), path.name
+            assert isinstance(feature, Feature), name
             declared.append(feature)
     assert sorted(f.name for f in declared) == sorted(f.name for f in FEATURES)
     assert len({f.name for f in FEATURES}) == len(FEATURES)

@@ -6,8 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.client import WhatsAppClient
+from bot.channels.whatsapp.webhook import WEBHOOK_PATH
+from bot.runner import BotRunner
 from bot.simulator_whatsapp import WhatsAppSimulator
+from tests.conftest import RunnerFactory
+from tests.helpers.whatsapp import bot_settings
 
 
 @pytest.fixture
@@ -29,3 +34,19 @@ async def client(wa: WhatsAppSimulator) -> AsyncIterator[WhatsAppClient]:
         throttle_wait_scale=0.01,
     ) as whatsapp:
         yield whatsapp
+
+
+@pytest.fixture
+async def wa_bot(wa: WhatsAppSimulator, make_runner: RunnerFactory) -> AsyncIterator[BotRunner]:
+    """The bot with WhatsApp on, against both simulators; Meta delivers to its webhook."""
+    runner = make_runner(**bot_settings(wa))
+    await runner.start()
+    assert runner.http is not None
+    wa.webhook_url = runner.http.base_url + WEBHOOK_PATH
+    yield runner
+    await runner.stop()
+
+
+def channel_of(runner: BotRunner) -> WhatsAppChannel:
+    assert runner.deps is not None and runner.deps.whatsapp is not None
+    return runner.deps.whatsapp

@@ -1,0 +1,41 @@
+"""The WhatsApp channel as one of the bot's features: its webhook route and its lifespan.
+
+Off unless WhatsApp is configured (bot/config.py): the lifespan then starts nothing and the
+route answers 404. On, the lifespan starts the client and the channel before the HTTP
+server takes requests, and stops them after it closed, having finished what was taken.
+Until the conversation speaks WhatsApp, each resident's message gets the "being prepared"
+answer (preparing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.channels.whatsapp import webhook
+from bot.channels.whatsapp.channel import WhatsAppChannel
+from bot.channels.whatsapp.client import WhatsAppClient
+from bot.channels.whatsapp.preparing import PreparingReply
+from bot.deps import Deps
+from bot.feature import App, Feature
+
+
+@asynccontextmanager
+async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
+    if not d.settings.whatsapp_enabled:
+        yield
+        return
+    client = WhatsAppClient.from_settings(d.settings)
+    telegram = f"https://t.me/{app.bot.username}"
+    reply = PreparingReply(client, d.clock, d.settings.default_locale, telegram)
+    channel = WhatsAppChannel(d, app, client, reply)
+    await channel.start()
+    d.whatsapp = channel
+    try:
+        yield
+    finally:
+        d.whatsapp = None
+        await channel.stop()
+
+
+FEATURE = Feature(name="whatsapp", lifespan=whatsapp_channel, routes=webhook.routes())
