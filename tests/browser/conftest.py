@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
@@ -24,6 +24,7 @@ from tests.helpers.browser import LAPTOP, chromium_path, free_port, launch
 # A page that has not shown what a test waits for within this long has failed; the machine
 # is shared by many test processes, so not less.
 WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)  # `expect` has its own timeout (5 s), apart from the page's
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
