@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
@@ -33,7 +34,7 @@ from bot.simulator import BotApiSimulator, SimUser
 from bot.storage import staff as staff_repo
 from bot.storage.db import Database
 from tests.conftest import NOW
-from tests.e2e.residents import say, tap
+from tests.e2e.residents import say, tap, until
 from tests.helpers.browser import LAPTOP, PHONE, chromium_path, free_port, launch
 from tests.helpers.dashboard import link_from_bot
 from tests.helpers.staff_group import GROUP
@@ -64,6 +65,10 @@ async def reg_nos(db: Database, count: int, where: str = "1") -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def has_buttons(resident: SimUser) -> bool:
+    return any(m.inline_keyboard for m in resident.chat.messages)
+
+
 async def staff_work(
     sim: BotApiSimulator, runner: BotRunner, admin: SimUser, clock: FixedClock
 ) -> None:
@@ -72,13 +77,27 @@ async def staff_work(
     assert runner.deps is not None
     db = runner.deps.db
     await staff_repo.add(db, STAFF, ADMIN)
-    eligible = await reg_nos(db, 8, "outcome = 'memenuhi_syarat' AND waitlist_no IS NULL")
+    eligible = await reg_nos(db, 11, "outcome = 'memenuhi_syarat' AND waitlist_no IS NULL")
     for reg_no in eligible[:3]:
         clock.advance(minutes=7)
         await say(admin, f"/tahap {reg_no} terverifikasi")
-    for hour, reg_no in zip((9, 10, 11), eligible[3:6], strict=True):
-        clock.advance(minutes=4)
-        await say(admin, f"/jadwalkan {reg_no} wawancara 2026-12-07 {hour:02d}:00 BBPVP Serang")
+    # Interviews on Monday 7 December every 20 minutes from 09.00; some residents answer.
+    for slot, reg_no in enumerate(eligible[3:11]):
+        clock.advance(minutes=2)
+        hour, minute = divmod(9 * 60 + 20 * slot, 60)
+        await say(
+            admin, f"/jadwalkan {reg_no} wawancara 2026-12-07 {hour:02d}:{minute:02d} BBPVP Serang"
+        )
+    answers = ("✅ Hadir", "✅ Hadir", "✅ Hadir", "❌ Tidak bisa hadir", "✅ Hadir")
+    for reg_no, answer in zip(eligible[3:8], answers, strict=True):
+        clock.advance(minutes=3)
+        user_id = await db.fetchval("SELECT user_id FROM applicants WHERE reg_no = ?", (reg_no,))
+        resident = sim.user(int(user_id))
+        await until(partial(has_buttons, resident))
+        await resident.tap(answer)
+        await resident.wait_idle(quiet=0.2, timeout=10)
+        if answer.startswith("❌"):
+            await say(resident, "Ada acara keluarga, mohon dijadwalkan ulang")
     questions = (
         "apakah boleh membawa anak balita ke tempat pelatihan",
         "kapan saya bisa mengambil sertifikat pelatihan las",
@@ -129,7 +148,7 @@ SHOTS = (
     Shot("ringkasan", visit("/dasbor"), phone=True),
     Shot("pendaftar", pendaftar_filtered, phone=True, phone_scroll="pendaftar cocok."),
     Shot("bulk", bulk_preview),
-    Shot("jadwal", visit("/dasbor/jadwal")),
+    Shot("jadwal", visit("/dasbor/jadwal?tanggal=2026-12-07")),  # the interviews booked
     Shot("pengumuman", visit("/dasbor/pengumuman")),
     Shot("pertanyaan", visit("/dasbor/pertanyaan")),
     Shot("audit", visit("/dasbor/audit")),
