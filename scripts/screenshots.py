@@ -40,6 +40,7 @@ from tests.helpers.dashboard import link_from_bot
 from tests.helpers.staff_group import GROUP
 
 ROOT = Path(__file__).resolve().parents[1]
+REG_NO = re.compile(r"^SRG-\d{4}-\d{5}$")
 OUT = ROOT / "docs" / "screenshots"
 ADMIN, STAFF = 900_001, 900_002
 APPLICANTS = 600
@@ -122,6 +123,16 @@ async def pendaftar_filtered(page: Page) -> None:
     await page.get_by_role("table").wait_for()
 
 
+async def card(page: Page) -> None:
+    """The card of an applicant staff verified this morning, reached from the table."""
+    await page.goto("/dasbor/pendaftar")
+    await page.get_by_text("Filter", exact=True).click()
+    await page.get_by_label("Tahap", exact=True).select_option(label="Terverifikasi")
+    await page.get_by_role("button", name="Terapkan").click()
+    await page.get_by_role("table").get_by_role("link", name=REG_NO).first.click()
+    await page.get_by_role("heading", name=re.compile("^Kartu pendaftar")).wait_for()
+
+
 async def bulk_preview(page: Page) -> None:
     """Every applicant of one kecamatan who is still 'Terdaftar', to the interview stage."""
     await page.goto("/dasbor/pendaftar")
@@ -147,6 +158,7 @@ def visit(path: str) -> Callable[[Page], Awaitable[None]]:
 SHOTS = (
     Shot("ringkasan", visit("/dasbor"), phone=True),
     Shot("pendaftar", pendaftar_filtered, phone=True, phone_scroll="pendaftar cocok."),
+    Shot("kartu", card, phone=True),
     Shot("bulk", bulk_preview),
     Shot("jadwal", visit("/dasbor/jadwal?tanggal=2026-12-07")),  # the interviews booked
     Shot("pengumuman", visit("/dasbor/pengumuman")),
