@@ -272,6 +272,7 @@ class BroadcastAction(StrEnum):
     STOP = "stop"  # asks to confirm
     STOP_CONFIRMED = "stop-yes"
     KEEP_GOING = "keep-going"
+    RESUME = "resume"  # a stopped one goes on to those not reached yet
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ class _Reader:
                 recipients=_recipients(str(self.detail["filter"])),
             )  # fmt: skip
         keys = {"discard": N_("audit.say.broadcast.discard"),
-                "cancel": N_("audit.say.broadcast.cancel")}  # fmt: skip
+                "cancel": N_("audit.say.broadcast.cancel"),
+                "resume": N_("audit.say.broadcast.resume")}  # fmt: skip
         return _(keys[change]).format(id=self.target)
 
     def schedule(self) -> str:

@@ -15,7 +15,6 @@ reporting to staff over Telegram in handlers/broadcast_delivery.py.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from telegram import Message, Update
@@ -33,6 +32,15 @@ from bot.domain.dates import DateError, DateProblem, parse_event_datetime
 from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
+from bot.services import broadcast_actions as actions
+from bot.services.broadcast_actions import (
+    MAX_CAPTION,
+    MAX_DOCUMENT_BYTES,
+    MAX_PHOTO_BYTES,
+    MAX_TEXT,
+    is_blank,
+    send_at_problem,
+)
 from bot.services.roles import audit, is_staff
 from bot.storage import broadcasts as store
 from bot.storage import conversations
@@ -79,26 +87,11 @@ from handlers.common import (
 
 log = logging.getLogger(__name__)
 
-# Telegram's limits for what bots send: 4096 characters of text, 1024 of caption; photos up
-# to 10 MB and other files up to 50 MB.
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 # A draft older than this no longer takes the staff member's messages: a day later, a
 # message is a new conversation, not the announcement they were asked for.
 DRAFT_TTL = timedelta(hours=24)
-# "Kirim nanti": at least a minute ahead (earlier means now), at most 90 days (a typo'd year).
-MIN_LEAD = timedelta(minutes=1)
-MAX_LEAD = timedelta(days=90)
 HISTORY_SIZE = 10
 HISTORY_WORDS = frozenset({"riwayat", "history"})
-# Characters that show nothing: an announcement made only of them is empty.
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\u2800\u3164\ufeff]+")
-
-
-def is_blank(text: str) -> bool:
-    return _INVISIBLE.sub("", text) == ""
 
 
 async def _preview(d: Deps, draft: Broadcast) -> View:
@@ -259,12 +252,9 @@ async def _take_time(
         key = "broadcast.error.time_invalid" if invalid else "broadcast.error.time_format"
         await send(update, context, View(_(key), time_prompt(draft).markup))
         return
-    now = d.clock.now()
-    if when < now + MIN_LEAD:
-        await send(update, context, View(_("broadcast.error.time_past"), time_prompt(draft).markup))
-        return
-    if when > now + MAX_LEAD:
-        await send(update, context, View(_("broadcast.error.time_far"), time_prompt(draft).markup))
+    problem = send_at_problem(when, d.clock.now())
+    if problem is not None:
+        await send(update, context, View(_(problem), time_prompt(draft).markup))
         return
     await store.update_draft(d.db, draft, send_at=when.isoformat(), step=Step.PREVIEW)
     await send(update, context, await _preview(d, draft))
@@ -298,6 +288,12 @@ async def on_button(update: Update, context: Context) -> None:
     action = data.action
     if action in (Act.STOP, Act.STOP_CONFIRMED, Act.KEEP_GOING):
         await _stop_buttons(update, context, d, action, data.broadcast_id)
+        return
+    if action is Act.RESUME:
+        answer_callback(update, context)
+        resumed = await actions.resume(d, user_id(update), data.broadcast_id)
+        key = "broadcast.resume.done" if resumed else "broadcast.resume.not_possible"
+        await send(update, context, View(_(key).format(id=data.broadcast_id)))
         return
     draft = await _own_draft(update, context, data.broadcast_id)
     if draft is None:  # e.g. the second tap of a double tap: told in the answer, nothing starts
@@ -348,16 +344,10 @@ async def on_group(update: Update, context: Context) -> None:
 
 
 async def _send_now(update: Update, context: Context, d: Deps, draft: Broadcast) -> None:
-    actor = user_id(update)
-    total = await store.start_sending(d.db, draft.id, from_status=Status.DRAFT)
-    if total is None:  # the other tap of a double tap won
+    b = await actions.begin_sending(d, user_id(update), draft.id)
+    if b is None:  # the other tap of a double tap won
         await _already(update, context, d, draft.id)
         return
-    f = draft.recipient_filter or RecipientFilter()
-    await audit(d, actor, "broadcast", f"#{draft.id}",
-                {"change": "send", "recipients": total, "filter": f.to_text()})  # fmt: skip
-    b = await store.get(d.db, draft.id)
-    assert b is not None
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
         chat_id, message_id = query.message.chat_id, query.message.message_id
@@ -375,17 +365,11 @@ async def _send_now(update: Update, context: Context, d: Deps, draft: Broadcast)
 
 
 async def _schedule(update: Update, context: Context, d: Deps, draft: Broadcast) -> None:
-    actor = user_id(update)
-    if draft.send_at is None or not await store.schedule(d.db, draft.id, draft.send_at):
+    b = await actions.schedule(d, user_id(update), draft)
+    if b is None or b.send_at is None:
         await _already(update, context, d, draft.id)
         return
-    f = draft.recipient_filter or RecipientFilter()
-    await audit(d, actor, "broadcast", f"#{draft.id}",
-                {"change": "schedule", "at": draft.send_at, "filter": f.to_text()})  # fmt: skip
-    b = await store.get(d.db, draft.id)
-    assert b is not None
-    broadcaster(d).arm(b)
-    when = long_time(d, draft.send_at, get_locale())
+    when = long_time(d, b.send_at, get_locale())
     await show(update, context, View(_("broadcast.scheduled").format(id=b.id, when=when)))
 
 
@@ -414,12 +398,10 @@ async def _stop_buttons(
     if action is Act.KEEP_GOING:
         await show(update, context, View(_("broadcast.stop.kept").format(id=b.id)))
         return
-    before = await broadcaster(d).cancel(b.id, user_id(update))
-    if before is None:
+    if await actions.stop(d, user_id(update), b.id) is None:
         too_late = _("broadcast.stop.too_late").format(id=b.id, status=status_label(Status.DONE))
         await show(update, context, View(too_late))
         return
-    await audit(d, user_id(update), "broadcast", f"#{b.id}", {"change": "cancel", "was": before})
     await show(update, context, View(_("broadcast.stop.done").format(id=b.id)))
 
 

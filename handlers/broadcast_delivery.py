@@ -21,6 +21,7 @@ from bot.deps import Deps
 from bot.i18n import _, use_locale
 from bot.rate_limit import Lane
 from bot.services.broadcast import Broadcaster, SendFn
+from bot.services.broadcast_actions import sender
 from bot.services.roles import is_staff, staff_locale
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
@@ -156,9 +157,7 @@ class TelegramReporter:
                 log.warning("broadcast %s: notice to an admin failed: %s", broadcast.id, exc)
 
 
-def broadcaster(d: Deps) -> Broadcaster:
-    assert d.broadcaster is not None, "the broadcast feature's lifespan starts the sender"
-    return d.broadcaster
+broadcaster = sender  # the handlers' name for it
 
 
 @asynccontextmanager

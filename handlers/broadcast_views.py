@@ -29,7 +29,7 @@ from bot.domain.recipients import (
 )
 from bot.domain.regions import kecamatan_by_slug
 from bot.i18n import N_, _, get_locale, ngettext, use_locale
-from bot.storage.broadcasts import Broadcast, OutboxCounts, Status
+from bot.storage.broadcasts import Broadcast, OutboxCounts, Status, resumable
 from bot.storage.recipients import RecipientCount
 from handlers.common import View, button, keyboard, number, plain
 
@@ -354,4 +354,7 @@ def history_view(d: Deps, items: Sequence[Broadcast], figures: Mapping[int, Outb
         if b.status in (Status.SCHEDULED, Status.SENDING):
             label = _("broadcast.btn.stop_id").format(id=b.id)
             stoppable.append(button(label, cb.BroadcastButton(Act.STOP, b.id)))
+        elif b.id in figures and resumable(b, figures[b.id]):
+            label = _("broadcast.btn.resume_id").format(id=b.id)
+            stoppable.append(button(label, cb.BroadcastButton(Act.RESUME, b.id)))
     return View("\n".join(lines), keyboard(stoppable, 2) if stoppable else None)

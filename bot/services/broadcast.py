@@ -11,6 +11,9 @@
   retry up to ``max_attempts``).
 - Restarts: ``start()`` resumes every broadcast still "sending" and re-arms the scheduled ones;
   ``stop()`` lets the messages in flight finish, so a clean stop repeats nothing.
+- Stop and resume: ``cancel()`` stops a broadcast (its pending rows stay pending);
+  ``resume()`` sends it on to those rows only, after the stopped run's sends came back, so
+  nobody gets it twice; a stopped one stays resumable across restarts (it is all in SQLite).
 - Progress: every few seconds the figures go to a Reporter (the Telegram side renders and
   edits one message). A creator who lost the staff role while it runs: the broadcast still
   finishes (residents should not get half an announcement campaign, and an admin can cancel
@@ -266,6 +269,29 @@ class Broadcaster:
         elif before == Status.SENDING:
             await self._report_end(broadcast_id, None)
         return before
+
+    async def resume(self, broadcast_id: int) -> bool:
+        """Send a broadcast stopped by staff on to those it has not reached yet (see
+        bot/storage/broadcasts.resume); False when it cannot go on."""
+        run = self._runs.get(broadcast_id)
+        if run is not None:
+            if run.stop_reason is None or run.task is None:
+                return False  # still running: nothing to resume
+            # Just stopped: its sends in flight come back and are marked first, so a row is
+            # either sent or pending when the new run reads the outbox, never both.
+            await asyncio.shield(run.task)
+        if self._closing or broadcast_id in self._runs:
+            return False
+        if not await store.resume(self.d.db, broadcast_id):
+            return False
+        log.info("broadcast %s resumed", broadcast_id)
+        self.launch(broadcast_id)
+        return True
+
+    def eta_of(self, broadcast_id: int, figures: OutboxCounts) -> float | None:
+        """Seconds left of a broadcast running here; None when it is not running."""
+        run = self._runs.get(broadcast_id)
+        return None if run is None else self.eta(run, figures)
 
     # the sender ---------------------------------------------------------------------------
     async def _run(self, run: _Run) -> None:

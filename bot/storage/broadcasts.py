@@ -247,6 +247,69 @@ async def cancel(db: Database, broadcast_id: int, by: int) -> str | None:
         return str(row[0])
 
 
+async def resume(db: Database, broadcast_id: int) -> bool:
+    """Stopped by staff while sending -> sending again, for the rows still pending (those not
+    yet sent: a sent row is never pending again, so nobody gets it twice). False when it is
+    not a stopped announcement with someone left to reach. Its progress goes to a new message:
+    the old one shows the report of the stop."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE broadcasts SET status = 'sending', cancelled_by = NULL, finished_at = NULL,"
+            " progress_chat_id = NULL, progress_message_id = NULL"
+            " WHERE id = ? AND status = 'cancelled' AND started_at IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM broadcast_outbox"
+            " WHERE broadcast_id = broadcasts.id AND status = 'pending')",
+            (broadcast_id,),
+        )
+        return cursor.rowcount > 0
+
+
+def resumable(b: Broadcast, figures: OutboxCounts) -> bool:
+    """Stopped while sending, with people it has not reached yet: it can go on."""
+    return b.status == Status.CANCELLED and b.started_at is not None and figures.pending > 0
+
+
+async def new_web_draft(
+    db: Database,
+    created_by: int,
+    *,
+    locale: str,
+    content_type: str,
+    text: str,
+    file_id: str | None,
+    recipient_filter: RecipientFilter,
+    send_at: str | None,
+    at: datetime | None = None,
+) -> Broadcast:
+    """A whole draft from the web page, at its preview. As with /umumkan, a person has one
+    draft: an older one (from the bot or the page) is dropped, and with it the pointer that
+    sent their next Telegram message to it. No new pointer: the page needs none."""
+    now = utcnow(at)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT id FROM broadcasts WHERE created_by = ? AND status = 'draft'", (created_by,)
+        ) as cur:
+            older = [int(r[0]) for r in await cur.fetchall()]
+        await conn.execute(
+            "UPDATE broadcasts SET status = 'cancelled', cancelled_by = created_by,"
+            " finished_at = ? WHERE created_by = ? AND status = 'draft'",
+            (now, created_by),
+        )
+        if older:
+            await conversations.end(conn, Kind.BROADCAST_DRAFT, *older)
+        cursor = await conn.execute(
+            "INSERT INTO broadcasts (created_by, locale, status, step, content_type, text,"
+            " file_id, filter, send_at, created_at)"
+            " VALUES (?, ?, 'draft', 'preview', ?, ?, ?, ?, ?, ?)",
+            (created_by, locale, content_type, text, file_id, recipient_filter.to_json(),
+             send_at, now),
+        )  # fmt: skip
+        broadcast_id = int(cursor.lastrowid or 0)
+    found = await get(db, broadcast_id)
+    assert found is not None
+    return found
+
+
 async def set_progress_message(
     db: Database, broadcast_id: int, chat_id: int | None, message_id: int | None
 ) -> None:
