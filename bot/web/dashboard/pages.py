@@ -209,7 +209,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
-    from bot.web.dashboard import bulk, card, inbox  # they build on this module's staff_page
+    from bot.web.dashboard import announcements, bulk, card, inbox  # they build on staff_page
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -218,7 +218,7 @@ def dashboard_route() -> DashboardRoute:
             Route(PREFIX + "/keluar", log_out, methods=["POST"]),
             Route(PREFIX + "/pendaftar", applicants, methods=["GET", "POST"]),
             Route(PREFIX + "/jadwal", coming("jadwal", N_("web.nav.schedules"))),
-            Route(PREFIX + "/pengumuman", coming("pengumuman", N_("web.nav.broadcasts"))),
+            *announcements.ROUTES,
             *inbox.ROUTES,
             *bulk.ROUTES,
             *card.ROUTES,
