@@ -282,3 +282,38 @@ async def test_scheduled_broadcast_starts_once_even_if_started_twice(deps: Deps)
     await asyncio.wait_for(broadcaster.join(draft.id), 20)
     assert telegram.counts() == Counter(range(1, 6))
     assert recorder.reports.started == [draft.id]
+
+
+async def test_a_resume_right_after_a_stop_sends_the_rest_once(deps: Deps) -> None:
+    """Resumed while the stopped run's sends are still in flight: the new run waits for them
+    to be marked, so nobody is sent it twice and nobody is left out."""
+    bid = await sending(deps, range(1, 61))
+    telegram = FakeTelegram(delay=0.05)  # many sends in flight at any moment
+    broadcaster, _recorder = sender(deps, telegram, rate=200.0)
+    broadcaster.launch(bid)
+    await until(lambda: len(telegram.delivered) >= 5, 10)
+    assert await broadcaster.cancel(bid, STAFF_ID) == "sending"
+    assert not await broadcaster.resume(bid + 1)  # no such broadcast
+    assert await broadcaster.resume(bid)
+    await asyncio.wait_for(broadcaster.join(bid), 20)
+    assert telegram.counts() == Counter({uid: 1 for uid in range(1, 61)})
+    b = await store.get(deps.db, bid)
+    assert b is not None and (b.status, b.sent, b.cancelled_by) == ("done", 60, None)
+    assert not await broadcaster.resume(bid)  # done: nothing left to resume
+    await broadcaster.stop()
+
+
+async def test_only_an_announcement_stopped_while_sending_can_be_resumed(deps: Deps) -> None:
+    discarded = await store.new_draft(deps.db, STAFF_ID, locale="id", recipient_filter=None)
+    await store.cancel(deps.db, discarded.id, STAFF_ID)
+    planned = await store.new_draft(deps.db, ADMIN_ID, locale="id", recipient_filter=None)
+    await store.update_draft(deps.db, planned, content_type="text", text="Nanti",
+                             filter=RecipientFilter().to_json(), step="preview")  # fmt: skip
+    assert await store.schedule(deps.db, planned.id, "2026-12-01T09:00:00+07:00")
+    await store.cancel(deps.db, planned.id, ADMIN_ID)
+    running = await sending(deps, range(11, 14))
+    for broadcast_id in (discarded.id, planned.id, running):
+        assert not await store.resume(deps.db, broadcast_id), broadcast_id
+    await store.cancel(deps.db, running, STAFF_ID)
+    assert await store.resume(deps.db, running)  # stopped with all three still to reach
+    assert not await store.resume(deps.db, running)  # sending again: once only
