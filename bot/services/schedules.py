@@ -87,12 +87,16 @@ class Cancelled:
     applicant: Applicant
 
 
-async def cancel(d: Deps, actor_id: int, reg_no: str, kind: str) -> Cancelled | Problem | None:
-    """Cancel the applicant's current event of this kind; None when there is none."""
+async def cancel(
+    d: Deps, actor_id: int, reg_no: str, kind: str, event_id: int | None = None
+) -> Cancelled | Problem | None:
+    """Cancel the applicant's current event of this kind (if it is ``event_id``, when given);
+    None when there is none."""
     applicant = await applicants_repo.get_by_reg_no(d.db, reg_no)
     if applicant is None:
         return Problem.REG_NO_UNKNOWN
-    event, cancelled = await store.cancel_event(d.db, applicant.user_id, kind, d.clock.now())
+    now = d.clock.now()
+    event, cancelled = await store.cancel_event(d.db, applicant.user_id, kind, now, event_id)
     if event is None:
         return None
     service = d.reminders

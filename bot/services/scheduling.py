@@ -57,11 +57,11 @@ class EventCancelled:
 
 
 async def cancel_event(
-    d: Deps, bot: Bot, actor_id: int, reg_no: str, kind: str
+    d: Deps, bot: Bot, actor_id: int, reg_no: str, kind: str, event_id: int | None = None
 ) -> EventCancelled | Problem | None:
     """Cancel the applicant's current event of this kind and tell them; None when there is
-    none to cancel."""
-    result = await svc.cancel(d, actor_id, reg_no, kind)
+    none to cancel (or, with ``event_id``, when the current one is no longer that event)."""
+    result = await svc.cancel(d, actor_id, reg_no, kind, event_id)
     if result is None or isinstance(result, Problem):
         return result
     applicant = result.applicant

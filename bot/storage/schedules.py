@@ -176,14 +176,17 @@ async def save_events(db: Database, items: Sequence[NewEvent], now: datetime) ->
 
 
 async def cancel_event(
-    db: Database, user_id: int, kind: str, now: datetime
+    db: Database, user_id: int, kind: str, now: datetime, event_id: int | None = None
 ) -> tuple[Event | None, list[int]]:
-    """Cancel the applicant's current event of this kind; (the event, cancelled reminder ids)."""
+    """Cancel the applicant's current event of this kind (only if it is still ``event_id``,
+    when given: a page shown before a reschedule must not cancel the new date); (the event,
+    cancelled reminder ids)."""
     stamp = iso(now)
     async with db.transaction() as conn:
         async with conn.execute(
-            "SELECT * FROM events WHERE user_id = ? AND kind = ? AND status = 'active'",
-            (user_id, kind),
+            "SELECT * FROM events WHERE user_id = ? AND kind = ? AND status = 'active'"
+            " AND (? IS NULL OR id = ?)",
+            (user_id, kind, event_id, event_id),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
@@ -293,6 +296,44 @@ async def pending_notices(db: Database) -> list[int]:
         "SELECT id FROM events WHERE notice = 'pending' AND status = 'active' ORDER BY id"
     )
     return [int(row["id"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """Events saved together (one list: their ids are consecutive) and their notices."""
+
+    events: int
+    replaced: int  # earlier dates these events took the place of
+    reminders: int
+    sent: int
+    blocked: int  # not sent: the resident blocked the bot
+    failed: int
+    pending: int  # still to go out
+    first_start: datetime | None
+
+
+async def batch_summary(db: Database, first_id: int, last_id: int) -> BatchSummary:
+    rows = await db.fetchall(
+        "SELECT e.notice, a.inactive, COUNT(*) AS n, MIN(e.starts_at) AS first"
+        " FROM events e JOIN applicants a ON a.user_id = e.user_id"
+        " WHERE e.id BETWEEN ? AND ? GROUP BY e.notice, a.inactive",
+        (first_id, last_id),
+    )
+    counts = {"sent": 0, "blocked": 0, "failed": 0, "pending": 0}
+    for row in rows:
+        blocked = row["notice"] == "failed" and row["inactive"]
+        counts["blocked" if blocked else str(row["notice"])] += int(row["n"])
+    starts = [from_iso(row["first"]) for row in rows]
+    replaced = await db.fetchval(
+        "SELECT COUNT(*) FROM events WHERE replaced_by BETWEEN ? AND ?", (first_id, last_id)
+    )
+    reminders = await db.fetchval(
+        "SELECT COUNT(*) FROM reminders WHERE event_id BETWEEN ? AND ?", (first_id, last_id)
+    )
+    return BatchSummary(
+        events=sum(int(row["n"]) for row in rows), replaced=int(replaced),
+        reminders=int(reminders), first_start=min(starts) if starts else None, **counts,
+    )  # fmt: skip
 
 
 # --- reminders --------------------------------------------------------------------------

@@ -209,7 +209,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
-    from bot.web.dashboard import announcements, bulk, card, inbox  # they build on staff_page
+    from bot.web.dashboard import announcements, bulk, card, inbox, schedules  # build on staff_page
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -217,7 +217,7 @@ def dashboard_route() -> DashboardRoute:
             Route(LOGIN_PATH + "/{token}", log_in, methods=["GET"]),
             Route(PREFIX + "/keluar", log_out, methods=["POST"]),
             Route(PREFIX + "/pendaftar", applicants, methods=["GET", "POST"]),
-            Route(PREFIX + "/jadwal", coming("jadwal", N_("web.nav.schedules"))),
+            *schedules.ROUTES,
             *announcements.ROUTES,
             *inbox.ROUTES,
             *bulk.ROUTES,
