@@ -226,6 +226,17 @@ async def test_a_list_with_one_bad_row_applies_nothing(
         unknown = BAD.replace("rapat <b>", "wawancara").replace("00103", "09999")
         response = await send_file(client, "jadwal.csv", unknown.encode(), token)
         assert "Baris 4: Nomor pendaftaran SRG-2026-09999 tidak ditemukan." in response.text
+    # A staff member who chose English reads the same errors in English.
+    await add_staff(bot, STAFF_ID)
+    staff = sim.user(STAFF_ID, first_name="Rina", language_code="en")
+    await say(staff, "/bahasa")
+    await staff.tap("English")
+    await staff.wait_idle(quiet=0.1, timeout=10)
+    async with logged_in(bot, staff) as client:
+        token = csrf_token((await client.get(UPLOAD)).text)
+        html = (await send_file(client, "jadwal.csv", BAD.encode(), token)).text
+    assert "The list was not applied: 1 row is wrong." in html
+    assert "Line 3: Unknown kind «rapat &lt;b&gt;»." in html
     assert await db_of(bot).fetchval("SELECT COUNT(*) FROM events") == 0
     assert all(sim.user(6100 + n).messages == [] for n in (1, 2, 3))
 

@@ -32,7 +32,7 @@ from bot.domain.schedule_csv import (
     Problem,
     template_csv,
 )
-from bot.i18n import N_, _, format_number
+from bot.i18n import N_, _, format_number, ngettext
 from bot.services import schedules as svc
 from bot.services import scheduling
 from bot.services.notify import Delivery
@@ -272,7 +272,8 @@ async def _upload(request: Request, who: Staffer) -> Response:
     if outcome.saved is None:
         errors = [(e.line, problem_text(e.problem, e.params)) for e in outcome.errors]
         return upload_page(
-            who, 400, _("web.schedule.upload.rejected").format(count=format_number(len(errors))),
+            who, 400, ngettext("web.schedule.upload.rejected", "web.schedule.upload.rejected",
+                               len(errors)).format(count=format_number(len(errors))),
             errors[:ERRORS_SHOWN], len(errors),
         )  # fmt: skip
     ids = [event.id for event in outcome.saved.events]
