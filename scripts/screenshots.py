@@ -148,6 +148,32 @@ async def bulk_preview(page: Page) -> None:
     await page.get_by_role("button", name="Kirim / Terapkan").wait_for()
 
 
+ANNOUNCEMENT = (
+    "Pemetaan minat untuk warga Kecamatan Curug: Senin, 7 Desember 2026 pukul 08.00 WIB "
+    "di BBPVP Serang. Mohon membawa KTP dan KK."
+)
+
+
+async def announcement_compose(page: Page) -> None:
+    """An announcement being written, its recipients counted as the filter changes."""
+    await page.goto("/dasbor/pengumuman/baru")
+    await page.get_by_label("Isi pengumuman").fill(ANNOUNCEMENT)
+    await page.get_by_label("Kecamatan", exact=True).select_option(label="Curug")
+    count = page.get_by_text(re.compile(r"Jumlah penerima: \d+"))
+    await count.wait_for()
+    await page.get_by_label("Isi pengumuman").evaluate("e => e.scrollIntoView()")
+    await page.get_by_label("Isi pengumuman").blur()
+
+
+async def announcement_sent(page: Page) -> None:
+    """The same announcement previewed, sent and done; then the history."""
+    await announcement_compose(page)
+    await page.get_by_role("button", name="Lihat pratinjau").click()
+    await page.get_by_role("button", name=re.compile("^Kirim sekarang")).click()
+    await page.get_by_role("heading", name="Keadaan: Selesai").wait_for()
+    await page.goto("/dasbor/pengumuman")
+
+
 def visit(path: str) -> Callable[[Page], Awaitable[None]]:
     async def go(page: Page) -> None:
         await page.goto(path)
@@ -161,7 +187,8 @@ SHOTS = (
     Shot("kartu", card, phone=True),
     Shot("bulk", bulk_preview),
     Shot("jadwal", visit("/dasbor/jadwal?tanggal=2026-12-07")),  # the interviews booked
-    Shot("pengumuman", visit("/dasbor/pengumuman")),
+    Shot("pengumuman", announcement_compose),
+    Shot("pengumuman-riwayat", announcement_sent),
     Shot("pertanyaan", visit("/dasbor/pertanyaan")),
     Shot("audit", visit("/dasbor/audit")),
 )
