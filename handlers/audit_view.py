@@ -89,7 +89,23 @@ class _Reader:
         )
         if self.detail.get("filter"):
             text += " · " + _recipients(str(self.detail["filter"]))
-        return text
+        return "".join([text, *(" · " + part for part in self.web_scope())])
+
+    def web_scope(self) -> list[str]:
+        """What else narrowed an export from the web table (bot/web/dashboard/exports.py)."""
+        d, parts = self.detail, []
+        if d.get("pool"):
+            parts.append(_("audit.say.scope.pool").format(pool=_text(f"web.list.pool.{d['pool']}")))
+        if d.get("channel"):
+            parts.append(_("audit.say.scope.channel").format(channel=escape(str(d["channel"]))))
+        for key, text in (("since", N_("audit.say.scope.since")),
+                          ("until", N_("audit.say.scope.until"))):  # fmt: skip
+            if d.get(key):
+                day = format_date(date.fromisoformat(str(d[key])), self.locale)
+                parts.append(_(text).format(date=day))
+        if d.get("by"):
+            parts.append(_("audit.say.scope.search").format(by=_(f"audit.by.{d['by']}")))
+        return parts
 
     def stats(self) -> str:
         keys = {"text": N_("audit.say.stats.text"), "charts": N_("audit.say.stats.charts")}

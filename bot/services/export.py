@@ -25,7 +25,7 @@ from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.i18n import _
 from bot.services import xlsx
-from bot.services.roles import audit
+from bot.services.roles import AuditDetail, audit
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 
@@ -180,9 +180,12 @@ class ExportFile:
 _SELECT = "SELECT * FROM applicants WHERE status = 'submitted'"
 
 
-async def load(d: Deps, where: str = "", params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-    """The raw rows: decoding 10,000 JSON answers is left to build(), off the event loop."""
-    sql = _SELECT + (f" AND ({where})" if where else "") + " ORDER BY reg_no"
+async def load(
+    d: Deps, where: str = "", params: Sequence[Any] = (), order: str = "reg_no"
+) -> list[aiosqlite.Row]:
+    """The raw rows: decoding 10,000 JSON answers is left to build(), off the event loop.
+    ``order`` is an ORDER BY from code (the web table's sort), never from the request."""
+    sql = _SELECT + (f" AND ({where})" if where else "") + f" ORDER BY {order}"
     return await d.db.fetchall(sql, params)
 
 
@@ -202,15 +205,20 @@ async def export(
     where: str = "",
     params: Sequence[Any] = (),
     filter_text: str = "",
+    order: str = "reg_no",
+    scope: AuditDetail | None = None,
 ) -> ExportFile:
-    rows = await load(d, where, params)
+    """``scope``: what else narrowed the rows (the web table's pool, dates, a search), for
+    the audit entry beside the filter; codes and days only, never what was typed."""
+    rows = await load(d, where, params, order)
     now = d.clock.now().astimezone(d.settings.timezone)
     stem = f"pendaftar-{now:%Y%m%d-%H%M}"
     # Rendering 10,000 rows takes a moment: off the event loop, so residents keep getting
     # answers. to_thread copies the context, so _() keeps the admin's language.
     data = await asyncio.to_thread(build, rows, fmt, d.settings.timezone, stem)
-    detail: dict[str, str | int] = {"format": fmt.value, "rows": len(rows)}
+    detail: dict[str, str | int | bool] = {"format": fmt.value, "rows": len(rows)}
     if filter_text:
         detail["filter"] = filter_text  # the canonical filter text, which parse_filter reads
+    detail.update(scope or {})
     await audit(d, actor_id, "export", None, detail)
     return ExportFile(f"{stem}.{fmt.value}", data, MIME_TYPES[fmt], len(rows))

@@ -209,7 +209,9 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
-    from bot.web.dashboard import announcements, bulk, card, inbox, schedules  # build on staff_page
+    # These page modules build on this module's staff_page.
+    from bot.web.dashboard import announcements, bulk, card, exports, inbox, schedules
+
     router = Router(
         routes=[
             Route(PREFIX, summary, methods=["GET"]),
@@ -222,6 +224,7 @@ def dashboard_route() -> DashboardRoute:
             *inbox.ROUTES,
             *bulk.ROUTES,
             *card.ROUTES,
+            *exports.ROUTES,
             Route(PREFIX + "/audit", audit_page, methods=["GET"]),
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],
