@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
@@ -20,25 +19,20 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from bot.deps import Deps
-from bot.domain.dates import format_datetime, stored_moment
 from bot.i18n import N_, _, format_number, use_locale
 from bot.services import stats
 from bot.services.casework import MAX_QUERY_LENGTH, Query, QueryProblem, parse_query
 from bot.services.roles import Role, audit
-from bot.storage import staff as staff_repo
 from bot.web.dashboard import auth, bulk_form, csrf, listing
 from bot.web.dashboard.auth import COOKIE, LOGIN_PATH, LOGIN_VALID, TOKEN_PATTERN, Staffer
 from bot.web.dashboard.render import STATIC, render
 from bot.web.dashboard.security import PREFIX, DashboardRoute, SecurityHeaders
 from bot.web.dashboard.summary import shape
-from handlers.audit_view import audit_sentence
 
 log = logging.getLogger(__name__)
 
 Endpoint = Callable[[Request, Staffer], Awaitable[Response]]
 Guarded = Callable[[Request], Awaitable[Response]]
-
-AUDIT_SHOWN = 200
 
 # (key, path, catalog key, lowest role): the navigation, in its order.
 NAV = (
@@ -187,21 +181,6 @@ def coming(active: str, title: str) -> Guarded:
     return soon
 
 
-@staff_page(Role.ADMIN)
-async def audit_page(request: Request, who: Staffer) -> Response:
-    d = deps_of(request)
-    tz = d.settings.timezone
-    entries = [
-        (
-            format_datetime(stored_moment(e.at, tz), who.locale),
-            e.actor_id,
-            Markup(audit_sentence(e, tz, who.locale)),  # HTML already: it escapes what it quotes
-        )
-        for e in await staff_repo.latest_audit(d.db, AUDIT_SHOWN)
-    ]
-    return page("audit.html", who, "audit", title=_("web.nav.audit"), entries=entries)
-
-
 async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
     """Answered here, not by the bot's app, so that a 404 carries the headers too."""
     await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
@@ -210,7 +189,7 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
     # These page modules build on this module's staff_page.
-    from bot.web.dashboard import announcements, bulk, card, exports, inbox, schedules
+    from bot.web.dashboard import announcements, audit_log, bulk, card, exports, inbox, schedules
 
     router = Router(
         routes=[
@@ -225,7 +204,7 @@ def dashboard_route() -> DashboardRoute:
             *bulk.ROUTES,
             *card.ROUTES,
             *exports.ROUTES,
-            Route(PREFIX + "/audit", audit_page, methods=["GET"]),
+            *audit_log.ROUTES,
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],
         default=not_found,
