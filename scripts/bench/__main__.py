@@ -1,6 +1,6 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
-Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp
+Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp, web
 (default: all but network, which is broadcast three times over). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
@@ -31,13 +31,14 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    web,
     whatsapp,
 )
 from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
 NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory",
-         "whatsapp")  # fmt: skip
+         "whatsapp", "web")  # fmt: skip
 DEFAULT = tuple(n for n in NAMES if n != "network")
 
 
@@ -70,6 +71,10 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "staff": lambda: staff.run(applicants=1000 if quick else 10_000),
         "memory": lambda: memory.run(applicants=1000 if quick else 10_000),
         "whatsapp": lambda: whatsapp.run(recipients=args.recipients or (300 if quick else 3000)),
+        "web": lambda: web.run(
+            applicants=1000 if quick else 10_000, export_rows=800 if quick else 8_000,
+            repeat=3 if quick else 10, residents=3 if quick else 20,
+        ),
     }
 
 

@@ -162,7 +162,9 @@ async def serve(args: argparse.Namespace) -> None:
     await bot.start()
     started = time.monotonic() - began
     gc.collect()
-    _say("READY", {"start_seconds": started, **usage(), **_feature_figures(bot)})
+    listening = getattr(bot, "http", None)  # the real bot's HTTP server (the web pages)
+    web = {"http": listening.base_url} if listening is not None else {}
+    _say("READY", {"start_seconds": started, **usage(), **_feature_figures(bot), **web})
 
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()

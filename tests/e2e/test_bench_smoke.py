@@ -14,6 +14,7 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    web,
     whatsapp,
 )
 from scripts.bench.harness import calibrate, interview_script, machine, nik_for, percentile
@@ -135,3 +136,15 @@ async def test_whatsapp_pacing_smoke() -> None:
     assert result.row("lost").value == 0 and result.row("duplicated").value == 0
     assert result.row("130429 met").value == 0
     assert result.data["replies"] >= 2 and result.data["replies_failed"] == 0
+
+
+async def test_web_smoke() -> None:
+    result = await web.run(applicants=150, export_rows=100, repeat=1, residents=1)
+    data = result.data
+    chosen = data["chosen"]
+    assert data["details"]["listing_total"] == chosen["kecamatan_rows"] > 0
+    assert data["details"]["csv_rows"] == data["details"]["xlsx_rows"] == chosen["export_rows"]
+    assert chosen["export_rows"] >= 100
+    assert data["completed"] == data["residents"] == 2
+    assert data["staff_requests"]["pages"] >= 1
+    assert result.row("CSV rows / size").ok is True
