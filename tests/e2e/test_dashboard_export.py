@@ -23,7 +23,7 @@ from tests.helpers.runner import add_staff, db_of
 
 PATH = "/dasbor/pendaftar"
 EXPORT = PATH + "/ekspor"
-REG = re.compile(r'<td class="code">([^<]*)</td>')
+REG = re.compile(r'<td class="code"><a href="/dasbor/pendaftar/[^"]*">([^<]*)</a></td>')
 COUNT = re.compile(r"([\d.]+) pendaftar cocok\.")
 FOUND = re.compile(r"Pencarian: ([\d.]+) ditemukan\.")
 HEALTH = ("Kesehatan", "Bersedia diperiksa kesehatan")
