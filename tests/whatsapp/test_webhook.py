@@ -10,6 +10,7 @@ import json
 import httpx
 
 from bot.channels.incoming import Incoming, Kind
+from bot.clock import FixedClock
 from bot.runner import BotRunner
 from bot.simulator_whatsapp import WhatsAppSimulator, signature
 from bot.storage import whatsapp as store
@@ -240,3 +241,17 @@ async def test_unreachable_is_stored_as_131026(wa: WhatsAppSimulator, wa_bot: Bo
     await channel.idle()
     stored = await store.status_of(channel.d.db, sent.message_id or "")
     assert stored is not None and (stored.status, stored.error_code) == ("failed", 131026)
+
+
+async def test_seen_ids_are_forgotten_after_the_retention(
+    wa: WhatsAppSimulator, wa_bot: BotRunner, clock: FixedClock
+) -> None:
+    channel = channel_of(wa_bot)
+    channel.on_message = Recorder()
+    old = await wa.user(RESIDENT).send_text("halo")
+    await channel.idle()
+    clock.advance(days=8, seconds=1)  # Meta retries for 7 days; the bot keeps ids for 8
+    new = await wa.user(RESIDENT).send_text("lagi")  # the first message of the next day prunes
+    await channel.idle()
+    assert not await store.was_seen(channel.d.db, old)
+    assert await store.was_seen(channel.d.db, new)

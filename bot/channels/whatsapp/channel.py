@@ -6,7 +6,8 @@ resident's message goes to the ``IncomingHandler``:
 
 - once: Meta delivers a notification again when unsure it arrived. A message id is
   recorded as seen (bot/storage/whatsapp.py) when its handling ends, and one being handled
-  is known in memory, so a duplicate, now or after a restart, is skipped;
+  is known in memory, so a duplicate, now or after a restart, is skipped. Ids older than
+  Meta's retries are forgotten at start and then once a day;
 - in order per person, at once across people (as bot/update_processor.py does for
   Telegram), at most ``concurrency`` handled at the same time;
 - not lost at a stop: the bot stops taking notifications (503, Meta delivers them again
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 # Meta retries an unanswered delivery for up to 7 days; a day more for clocks and queues.
 SEEN_RETENTION = timedelta(days=8)
+PRUNE_EVERY = timedelta(days=1)
 DRAIN_TIMEOUT = 10.0
 
 
@@ -58,6 +60,7 @@ class WhatsAppChannel:
         self._handling: set[str] = set()  # message ids being handled now
         self._slots = asyncio.Semaphore(concurrency)
         self.counts: Counter[str] = Counter()  # handled, duplicate, status_<name>, failed
+        self._next_prune: datetime | None = None
 
     @property
     def accepting(self) -> bool:
@@ -66,9 +69,7 @@ class WhatsAppChannel:
 
     async def start(self) -> None:
         await self.client.start()
-        gone = await store.forget_seen_before(self.d.db, _utc(self._now() - SEEN_RETENTION))
-        if gone:
-            log.info("forgot %d WhatsApp message ids older than the retention", gone)
+        await self._prune()
         self._worker = asyncio.create_task(self._work(), name="whatsapp-notifications")
         self._open = True
 
@@ -104,11 +105,21 @@ class WhatsAppChannel:
     def _now(self) -> datetime:
         return self.d.clock.now()
 
+    async def _prune(self) -> None:
+        """Forget the ids Meta can no longer deliver again: at start, then once a day."""
+        now = self._now()
+        gone = await store.forget_seen_before(self.d.db, _utc(now - SEEN_RETENTION))
+        if gone:
+            log.info("forgot %d WhatsApp message ids older than the retention", gone)
+        self._next_prune = now + PRUNE_EVERY
+
     async def _work(self) -> None:
         phone_id = self.client.phone_number_id
         while True:
             notification = await self._bodies.get()
             try:
+                if self._next_prune is not None and self._now() >= self._next_prune:
+                    await self._prune()
                 messages, statuses = read_notification(notification, phone_id)
                 for update in statuses:
                     await self._status(update)
