@@ -12,12 +12,13 @@ from urllib.parse import unquote
 import pytest
 
 from bot.runner import BotRunner
+from bot.services.bulk import JobState
 from bot.simulator import BotApiSimulator, SimUser
 from bot.storage import applicants as repo
 from bot.storage import staff as staff_repo
-from tests.conftest import STAFF_ID
-from tests.e2e.residents import say
-from tests.helpers.bulk import JOB, applied, apply_form, as_form
+from tests.conftest import STAFF_ID, RunnerFactory
+from tests.e2e.residents import say, until
+from tests.helpers.bulk import JOB, applied, apply_form, as_form, jobs_of
 from tests.helpers.dashboard import ADDRESSES, csrf_token, logged_in
 from tests.helpers.rows import Seed, insert
 from tests.helpers.runner import add_staff, db_of
@@ -332,3 +333,49 @@ async def test_blocked_and_unreachable_residents_are_counted_apart(
     stored = await repo.get(db_of(bot), blocks_now.user_id)
     assert stored is not None and stored.inactive  # as /tahap marks them
     assert sim.chat(inactive.user_id).messages == []
+
+
+async def test_a_bot_stopping_mid_job_leaves_each_person_whole_and_a_new_preview_skips_them(
+    sim: BotApiSimulator, make_runner: RunnerFactory
+) -> None:
+    people = [Seed(7700 + i, f"SRG-2026-{700 + i:05d}") for i in range(40)]
+    runner = make_runner(broadcast_rate=4.0)  # slow enough to stop it half-way
+    await runner.start()
+    try:
+        await add_staff(runner, STAFF_ID)
+        staff = sim.user(STAFF_ID, first_name="Petugas", language_code="id")
+        await insert(db_of(runner), people)
+        async with logged_in(runner, staff) as client:
+            table = await client.get("/dasbor/pendaftar")
+            form = {"csrf_token": csrf_token(table.text), "lingkup": "semua", "aksi": "tahap",
+                    "tahap": "terverifikasi"}  # fmt: skip
+            preview = await client.post(BULK, data=form)
+            action, fields = apply_form(preview.text)
+            started = await client.post(action, data=as_form(fields))
+            found = JOB.match(started.headers["location"])
+            assert found is not None
+            job = jobs_of(runner).get(found.group(1))
+            assert job is not None
+            await until(lambda: job.done >= 3, within=30)
+    finally:
+        await runner.stop()
+    assert job.state is JobState.STOPPED and 3 <= job.done < 40
+    again = make_runner()
+    await again.start()
+    try:
+        # Whoever the job reached was changed and told, each whole; nobody else was touched.
+        now = await stages(again, people)
+        changed = [s for s, stage in zip(people, now, strict=True) if stage == "terverifikasi"]
+        assert len(changed) == job.done and now.count("terdaftar") == 40 - job.done
+        assert all(len(sim.chat(s.user_id).messages) == 1 for s in changed)
+        assert sum(len(sim.chat(s.user_id).messages) for s in people) == job.done
+        async with logged_in(again, staff) as client:
+            gone = await client.get(started.headers["location"])
+            assert gone.status_code == 404 and "tidak ada lagi" in gone.text
+            table = await client.get("/dasbor/pendaftar")
+            form["csrf_token"] = csrf_token(table.text)
+            preview = await client.post(BULK, data=form)
+            assert f"{40 - job.done} pendaftar dipindahkan ke tahap Terverifikasi." in preview.text
+            assert preview.text.count("sudah berada di tahap itu") == job.done
+    finally:
+        await again.stop()
