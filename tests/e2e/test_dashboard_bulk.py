@@ -96,6 +96,7 @@ async def test_a_stage_for_ten_is_previewed_then_applied_to_each(
 
         result = await applied(bot, client, text)
     assert "Selesai." in result and "10 dari 10 pendaftar sudah diproses." in result
+    assert "hx-trigger" not in result  # done: nothing polls any more
     assert re.search(r"diubah dan diberi tahu</td><td class=\"num\">10<", result)
     assert_no_personal_address(result, TEN)
     assert await stages(bot, [*TEN, ALREADY]) == ["wawancara"] * 11
@@ -357,6 +358,11 @@ async def test_a_bot_stopping_mid_job_leaves_each_person_whole_and_a_new_preview
             job = jobs_of(runner).get(found.group(1))
             assert job is not None
             await until(lambda: job.done >= 3, within=30)
+            running = await client.get(started.headers["location"])
+            assert "Sedang berjalan." in running.text and "dari 40 pendaftar" in running.text
+            # It reloads itself where htmx is loaded; the link does it where it is not.
+            assert 'hx-trigger="every 2s"' in running.text
+            assert f'<a href="{started.headers["location"]}">Muat ulang' in running.text
     finally:
         await runner.stop()
     assert job.state is JobState.STOPPED and 3 <= job.done < 40
