@@ -15,6 +15,7 @@ from bot.services import nik_conflicts as svc
 from bot.services import notify
 from bot.services.notify import Delivery
 from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 from handlers.access import staff_only
 from handlers.common import Context, View, send, user_id
 from handlers.staff import message_text, send_lines, short_time
@@ -94,7 +95,7 @@ async def _tell(context: Context, a: Applicant, key: str) -> bool:
         return False
     with use_locale(a.locale):
         text = _(key).format(reg_no=a.reg_no, contact=escape(d.settings.contact_bbpvp))
-    told = await notify.tell(d, context.bot, a, text)
+    told = await notify.tell(d, context.bot, a, text, kind=Kind.NIK_CONFLICT)
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("NIK decision for %s not delivered: %s", a.reg_no, told.error)
     return told.sent

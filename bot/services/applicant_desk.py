@@ -23,6 +23,7 @@ from bot.services.casework import NoteProblem, StageChanged, StageProblem
 from bot.services.notify import Delivery
 from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 from bot.storage.notes import Note
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
         return StageNotice.INACTIVE
     with use_locale(a.locale):
         text = stage_notice(d, a, change.new)
-    told = await notify.tell(d, bot, a, text)
+    told = await notify.tell(d, bot, a, text, kind=Kind.STAGE)
     if told.outcome is Delivery.BLOCKED:
         return StageNotice.BLOCKED
     if not told.sent:  # a stage change is not retried: staff read that it did not go out
@@ -75,7 +76,7 @@ async def tell_promoted(d: Deps, bot: Bot, user_id: int | None) -> None:
         return
     with use_locale(applicant.locale):
         text = _("place.promoted").format(pool=_(f"pool.{applicant.pool}"))
-    told = await notify.tell(d, bot, applicant, text)
+    told = await notify.tell(d, bot, applicant, text, kind=Kind.PLACE)
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("place notice for %s not delivered: %s", applicant.reg_no, told.error)
 

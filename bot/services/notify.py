@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC
 from enum import StrEnum
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -20,7 +21,9 @@ from bot.deps import Deps
 from bot.services import delivery
 from bot.services.delivery import Outcome
 from bot.storage import applicants as repo
+from bot.storage import message_log
 from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +86,16 @@ async def tell(
     applicant: Applicant,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    kind: Kind = Kind.OTHER,
 ) -> Told:
     """One message to an applicant. A 403 marks them inactive: nothing more is sent to them
-    until they write to the bot again (handlers/common.load_locale makes them active)."""
+    until they write to the bot again (handlers/common.load_locale makes them active).
+    Every attempt is logged by ``kind`` with its outcome, never its text (bot/storage/
+    message_log.py): staff see it on the applicant's card."""
     told = await send(bot, applicant.user_id, text, markup)
+    at = d.clock.now().astimezone(UTC).isoformat(timespec="seconds")
+    await message_log.record(d.db, applicant.user_id, kind, told.outcome.value, at)
     if told.outcome is Delivery.BLOCKED and not applicant.inactive:
         await repo.update(d.db, applicant, inactive=True)
     return told

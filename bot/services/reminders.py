@@ -44,6 +44,7 @@ from bot.services.notify import Delivery, Told
 from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 from bot.storage.schedules import Event
 
 log = logging.getLogger(__name__)
@@ -285,12 +286,12 @@ class ReminderService:
 
     async def tell(
         self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None,
-        bot: Bot | None = None,
+        bot: Bot | None = None, *, kind: Kind = Kind.OTHER,
     ) -> Told:  # fmt: skip
         """A paced message to an applicant: marked inactive when they blocked the bot.
         ``bot``: the caller's (a web request's), the application's when not given."""
         await self._pace()
-        return await notify.tell(self.d, bot or self.app.bot, applicant, text, markup)
+        return await notify.tell(self.d, bot or self.app.bot, applicant, text, markup, kind=kind)
 
     async def fire(self, reminder_id: int) -> str:
         """Send one reminder if it is still wanted; returns what happened (for logs, tests)."""
@@ -328,7 +329,7 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = reminder_text(d, event, applicant.locale)
             markup = answer_markup(event)
-        result = await self.tell(applicant, text, markup)
+        result = await self.tell(applicant, text, markup, kind=Kind.REMINDER)
         if result.outcome is Delivery.SENT:
             # Marked right after the send: a crash in between repeats this one message once.
             await store.finish_reminder(d.db, reminder_id, "sent", d.clock.now())
@@ -358,7 +359,7 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = notice_text(d, event, applicant.locale, previous)
             markup = answer_markup(event)
-        result = await self.tell(applicant, text, markup, bot)
+        result = await self.tell(applicant, text, markup, bot, kind=Kind.SCHEDULE)
         if result.outcome is Delivery.SENT:
             await store.set_notice(d.db, event_id, "sent")
         elif result.outcome is Delivery.RETRY:
@@ -425,7 +426,7 @@ class ReminderService:
                 continue
             with use_locale(applicant.locale):
                 text = _("minor.turned_18").format(**rule_words(d.rules))
-            result = await self.tell(applicant, text)
+            result = await self.tell(applicant, text, kind=Kind.TURNED_18)
             if result.outcome in (Delivery.SENT, Delivery.FAILED):
                 await applicants_repo.update(d.db, applicant, remind_on=None)
                 told += result.outcome is Delivery.SENT

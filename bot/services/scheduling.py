@@ -22,6 +22,7 @@ from bot.services import schedules as svc
 from bot.services.notify import Delivery
 from bot.services.reminders import ReminderService, cancelled_text
 from bot.services.schedules import Cancelled, CsvOutcome, Scheduled
+from bot.storage.message_log import Kind
 
 
 def reminders_of(d: Deps) -> ReminderService:
@@ -67,7 +68,7 @@ async def cancel_event(
     applicant = result.applicant
     with use_locale(applicant.locale):
         text = cancelled_text(d, result.event, applicant.locale)
-    told = await reminders_of(d).tell(applicant, text, bot=bot)
+    told = await reminders_of(d).tell(applicant, text, bot=bot, kind=Kind.SCHEDULE_CANCEL)
     return EventCancelled(result, told.outcome)
 
 

@@ -1,16 +1,17 @@
 """Erasing people: the one function behind a refusal of consent, /hapus and the retention job.
 
 Everything personal about a person goes in one transaction: their applicant row (answers,
-NIK, phone, birth date), their conversation, their events with the reminders and the
-absence reasons, their announcement outbox rows, their questions to staff (every message
-both ways, and which topic of the staff group is theirs), the staff notes about them, the NIK
-conflicts they are a party to (and a NIK staff found to be theirs, from the answers of the
-registration that claimed it). What others wrote that names them is cut out instead of
-deleted, since it is also about someone else: a staff note on another applicant that names
-their registration number, NIK, phone number or name, and audit entries whose target is
-them (the audit keeps that a staff member acted on a registration, and when, not on whom).
-What stays is anonymous: the funnel rows without their user id (and only the day, not the
-second), and counts per value in ``erased_counts`` so the statistics do not drop.
+NIK, phone, birth date), their conversation, their events with the reminders and the absence
+reasons, their announcement outbox rows, the log of the personal messages sent to them, their
+questions to staff (every message both ways, and which topic of the staff group is theirs),
+the staff notes about them, the NIK conflicts they are a party to (and a NIK staff found to
+be theirs, from the answers of the registration that claimed it). What others wrote that
+names them is cut out instead of deleted, since it is also about someone else: a staff note
+on another applicant that names their registration number, NIK, phone number or name, and
+audit entries whose target is them (the audit keeps that a staff member acted on a
+registration, and when, not on whom). What stays is anonymous: the funnel rows without their
+user id (and only the day, not the second), and counts per value in ``erased_counts`` so the
+statistics do not drop.
 
 Two things are deliberately not touched: ``nik_attempts`` (a 16-bit tag of a NIK typed in the
 last day, not the NIK: erasing it would let anyone reset the limit on trying other people's
@@ -185,6 +186,7 @@ async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> Eras
         await conn.execute(f"DELETE FROM events WHERE user_id IN ({marks})", chunk)
         await conn.execute(f"DELETE FROM broadcast_outbox WHERE user_id IN ({marks})", chunk)
         await conn.execute(f"DELETE FROM staff_notes WHERE user_id IN ({marks})", chunk)
+        await conn.execute(f"DELETE FROM message_log WHERE user_id IN ({marks})", chunk)
         await conn.execute(
             f"DELETE FROM nik_conflicts WHERE holder_id IN ({marks}) OR claimant_id IN ({marks})",
             (*chunk, *chunk),

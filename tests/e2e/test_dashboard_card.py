@@ -18,7 +18,7 @@ from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.e2e.residents import ENGLISH, Person, answer_interview, register, say, tap, until
 from tests.helpers.broadcasts import ANNOUNCEMENT, compose, finished
 from tests.helpers.dashboard import ADDRESSES, browser, csrf_token, logged_in
-from tests.helpers.runner import add_staff, db_of
+from tests.helpers.runner import add_staff, db_of, reminder_rows, service_of
 
 RESIDENT = 7_301
 ENGLISH_RESIDENT = 7_302
@@ -103,9 +103,20 @@ async def test_the_card_shows_what_the_bot_keeps_about_them(
     assert "Senin, 7 Desember 2026 pukul 09.00 WIB" in html and "BBPVP Serang, Gedung A" in html
     assert 'Tidak bisa hadir<br><span class="since">Alasan: Sakit demam, surat dokter' in html
     assert "Jumat, 4 Desember 2026 pukul 08.00 WIB: Akan dikirim" in html
-    # The announcement and what became of it.
+    # The messages the service sent them and what became of each, newest first: the
+    # announcement from its outbox, the personal ones from the log notify.tell writes.
     assert f"Pengumuman #1: {ANNOUNCEMENT}" in html
-    assert re.search(r"Pengumuman #1: [^<]*</td><td>Terkirim</td>", html)
+    sent = re.findall(r"<td>([^<]*)</td><td>Terkirim</td></tr>", html)
+    assert sent == [f"Pengumuman #1: {ANNOUNCEMENT}",
+                    "Pemberitahuan jadwal (dengan tombol Hadir / Tidak bisa hadir)",
+                    "Pemberitahuan tahap"], sent  # fmt: skip
+    # The log keeps what kind of message went when and how it went, never its text.
+    columns = [r[1] for r in await db_of(bot).fetchall("PRAGMA table_info(message_log)")]
+    assert columns == ["id", "user_id", "kind", "at", "outcome"]
+    logged = await db_of(bot).fetchall("SELECT user_id, kind, outcome FROM message_log")
+    assert [tuple(r) for r in logged] == [
+        (RESIDENT, "stage", "sent"), (RESIDENT, "schedule", "sent")
+    ]
     # Both forms, each with its token; nothing personal in any address.
     assert html.count('name="csrf_token"') >= 3  # log out, stage, note
     assert f'action="/dasbor/pendaftar/{reg_no}/tahap"' in html
@@ -298,3 +309,31 @@ async def test_the_guards(sim: BotApiSimulator, bot: BotRunner) -> None:
     assert await audit_rows(bot, "stage") == []
     assert await db_of(bot).fetchval("SELECT COUNT(*) FROM staff_notes") == 0
     assert await resident.wait_idle(quiet=0.3) == [] and len(resident.messages) == seen
+
+
+async def test_each_personal_message_is_logged_by_kind_and_shown(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    reg_no = await register(sim, RESIDENT)
+    admin = sim.user(ADMIN_ID, first_name="Admin", language_code="id")
+    await say(admin, f"/jadwalkan {reg_no} wawancara 2026-12-07 09:00 BBPVP Serang")
+    [(first, *_rest), *_] = await reminder_rows(db_of(bot))
+    assert await service_of(bot).fire(first) == "sent"
+    await say(admin, f"/jadwalkan batal {reg_no} wawancara")
+    sim.block(RESIDENT)
+    await say(admin, f"/tahap {reg_no} terverifikasi")
+    logged = await db_of(bot).fetchall("SELECT kind, outcome FROM message_log ORDER BY id")
+    assert [tuple(r) for r in logged] == [
+        ("schedule", "sent"), ("reminder", "sent"), ("schedule_cancel", "sent"),
+        ("stage", "blocked"),
+    ]  # fmt: skip
+    staff = await staff_member(sim, bot)
+    async with logged_in(bot, staff) as client:
+        html = (await client.get(f"/dasbor/pendaftar/{reg_no}")).text
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+    assert rows[:4] == [
+        ("Pemberitahuan tahap", "Tidak sampai: warga memblokir bot"),
+        ("Pembatalan jadwal", "Terkirim"),
+        ("Pengingat jadwal", "Terkirim"),
+        ("Pemberitahuan jadwal (dengan tombol Hadir / Tidak bisa hadir)", "Terkirim"),
+    ]

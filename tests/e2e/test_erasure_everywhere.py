@@ -79,7 +79,7 @@ async def fill_everything(sim: BotApiSimulator, bot: BotRunner) -> Identity:
     assert {
         "applicants", "events", "broadcast_outbox", "staff_notes", "nik_conflicts",
         "conversations", "funnel", "audit_log", "nik_attempts", "questions",
-        "question_messages", "question_topics",
+        "question_messages", "question_topics", "message_log",
     } <= held, held  # fmt: skip
     # Reminders name their event, not the person: theirs is the only event.
     assert await db.fetchval("SELECT COUNT(*) FROM reminders") > 0

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -43,7 +44,9 @@ from bot.services.casework import NoteProblem, StageProblem
 from bot.services.reminders import kind_label
 from bot.storage import applicant_history as history
 from bot.storage import applicants as repo
+from bot.storage import message_log
 from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 from bot.storage.notes import MAX_NOTE_LENGTH
 from bot.storage.schedules import Reminder
 from bot.storage.staff import AuditEntry
@@ -54,6 +57,7 @@ from bot.web.dashboard.security import PREFIX
 log = logging.getLogger(__name__)
 
 PATH = PREFIX + "/pendaftar"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class RegNoConvertor(Convertor[str]):
@@ -129,6 +133,22 @@ OUTBOX = {
     "failed": N_("web.card.outbox.failed"),
     "skipped": N_("web.card.outbox.skipped"),
 }
+MESSAGE_KIND = {
+    Kind.STAGE: N_("web.card.message.stage"),
+    Kind.PLACE: N_("web.card.message.place"),
+    Kind.SCHEDULE: N_("web.card.message.schedule"),
+    Kind.SCHEDULE_CANCEL: N_("web.card.message.schedule_cancel"),
+    Kind.REMINDER: N_("web.card.message.reminder"),
+    Kind.NIK_CONFLICT: N_("web.card.message.nik_conflict"),
+    Kind.TURNED_18: N_("web.card.message.turned_18"),
+    Kind.OTHER: N_("web.card.message.other"),
+}
+MESSAGE_OUTCOME = {
+    "sent": N_("web.card.outcome.sent"),
+    "blocked": N_("web.card.outcome.blocked"),
+    "retry": N_("web.card.outcome.retry"),
+    "failed": N_("web.card.outcome.failed"),
+}
 ANNOUNCEMENT_GIST = 80  # characters of an announcement's text, enough to tell which one
 
 
@@ -188,6 +208,7 @@ class EventRow:
 
 @dataclass(frozen=True)
 class MessageRow:
+    at: str  # stored (UTC ISO): the order of the list
     when: str
     what: str
     outcome: str
@@ -287,12 +308,34 @@ def gist(text: str | None) -> str:
 def announcement_rows(d: Deps, found: list[history.Received], locale: str) -> list[MessageRow]:
     return [
         MessageRow(
+            r.sent_at or r.started_at or "",
             when(d, r.sent_at or r.started_at, locale),
             _("web.card.message.announcement").format(id=r.broadcast_id, gist=gist(r.text)),
             _(OUTBOX.get(r.status, r.status)),
         )
         for r in found
     ]
+
+
+def personal_rows(d: Deps, found: list[message_log.Sent], locale: str) -> list[MessageRow]:
+    return [
+        MessageRow(
+            m.at, when(d, m.at, locale), label_of(MESSAGE_KIND, m.kind),
+            label_of(MESSAGE_OUTCOME, m.outcome),
+        )
+        for m in found
+    ]
+
+
+def label_of(texts: dict[Any, str], code: str) -> str:
+    return _(texts[code]) if code in texts else code
+
+
+async def messages(d: Deps, user_id: int, locale: str) -> list[MessageRow]:
+    """Personal messages and announcements together, the newest first."""
+    rows = personal_rows(d, await message_log.of_person(d.db, user_id, history.SHOWN), locale)
+    rows += announcement_rows(d, await history.announcements(d.db, user_id), locale)
+    return sorted(rows, key=lambda r: stored_moment(r.at, UTC) if r.at else EPOCH, reverse=True)
 
 
 async def applicant_of(request: Request) -> Applicant | None:
@@ -342,7 +385,7 @@ async def show(
         stages=stage_rows(d, await history.stage_changes(d.db, a.reg_no), locale),
         notes=notes, notes_total=card.notes_total,
         events=event_rows(d, await history.events(d.db, a.user_id), locale),
-        messages=announcement_rows(d, await history.announcements(d.db, a.user_id), locale),
+        messages=await messages(d, a.user_id, locale),
         stage_choices=[(s, label(f"stage.{s}")) for s in STAGES],
         note_max=MAX_NOTE_LENGTH, news=news(request), problem=problem, typed=typed or Typed(),
         here=card_path(a.reg_no),
