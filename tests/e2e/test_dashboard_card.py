@@ -115,7 +115,8 @@ async def test_the_card_shows_what_the_bot_keeps_about_them(
     assert columns == ["id", "user_id", "kind", "at", "outcome"]
     logged = await db_of(bot).fetchall("SELECT user_id, kind, outcome FROM message_log")
     assert [tuple(r) for r in logged] == [
-        (RESIDENT, "stage", "sent"), (RESIDENT, "schedule", "sent")
+        (RESIDENT, "stage", "sent"),
+        (RESIDENT, "schedule", "sent"),
     ]
     # Both forms, each with its token; nothing personal in any address.
     assert html.count('name="csrf_token"') >= 3  # log out, stage, note
@@ -337,3 +338,73 @@ async def test_each_personal_message_is_logged_by_kind_and_shown(
         ("Pengingat jadwal", "Terkirim"),
         ("Pemberitahuan jadwal (dengan tombol Hadir / Tidak bisa hadir)", "Terkirim"),
     ]
+
+
+async def test_scheduling_does_what_jadwalkan_does(sim: BotApiSimulator, bot: BotRunner) -> None:
+    reg_no = await register(sim, RESIDENT)
+    resident = sim.user(RESIDENT)
+    staff = await staff_member(sim, bot)
+    card = f"/dasbor/pendaftar/{reg_no}"
+    async with logged_in(bot, staff) as client:
+        page = (await client.get(card)).text
+        assert f'action="{card}/jadwal"' in page and '<option value="wawancara">' in page
+        token = csrf_token(page)
+        before = len(resident.messages)
+        saved = await post(
+            client, card + "/jadwal", token,
+            jenis="wawancara", tanggal="2026-12-07", jam="09:00", tempat="BBPVP Serang, Gedung A",
+        )  # fmt: skip
+        assert saved.status_code == 303
+        assert saved.headers["location"] == card + "?kabar=jadwal_terkirim"
+        await until(lambda: len(resident.messages) > before)
+        [notice] = resident.messages[before:]
+        assert notice.text.startswith(
+            "📅 Anda dijadwalkan wawancara pada Senin, 7 Desember 2026 pukul 09.00 WIB"
+            " di BBPVP Serang, Gedung A."
+        )
+        assert notice.buttons == ["✅ Hadir", "❌ Tidak bisa hadir"]
+        page = (await client.get(saved.headers["location"])).text
+        assert "Jadwal tersimpan, pengingat disiapkan, dan warga sudah diberi tahu." in page
+        assert "Senin, 7 Desember 2026 pukul 09.00 WIB" in page and "Belum menjawab" in page
+    rows = await reminder_rows(db_of(bot))
+    assert [status for _i, _e, status, _d in rows] == ["pending"] * 3
+    assert all(service_of(bot).has_reminder_job(rid) for rid, *_ in rows)
+    assert await audit_rows(bot, "schedule") == [(STAFF_ID, reg_no, {
+        "kind": "wawancara", "at": "2026-12-07T02:00:00+00:00", "rescheduled": False})]  # fmt: skip
+    # The resident answers the web's notice as they answer the bot's.
+    assert "Jawaban Anda: Hadir." in (await tap(resident, "✅ Hadir")).text
+
+
+async def test_bad_schedule_forms_are_refused_and_nothing_is_applied(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    reg_no = await register(sim, RESIDENT)
+    resident = sim.user(RESIDENT)
+    staff = await staff_member(sim, bot)
+    card = f"/dasbor/pendaftar/{reg_no}"
+    good = {"jenis": "wawancara", "tanggal": "2026-12-07", "jam": "09:00", "tempat": "BBPVP"}
+    cases = [
+        ({"jenis": ""}, "Pilih kegiatan dari daftar."),
+        ({"jenis": "lulus"}, "Pilih kegiatan dari daftar."),
+        ({"tanggal": "2026-11-27"}, "Tanggal dan jam itu sudah lewat."),  # now: 28 Nov 10.00
+        ({"tanggal": "2026-11-28", "jam": "09:59"}, "Tanggal dan jam itu sudah lewat."),
+        ({"tanggal": "2026-02-30"}, "Tanggal itu tidak ada di kalender"),
+        ({"tanggal": ""}, "Tanggal kosong."),
+        ({"jam": "25:00"}, "Jam itu tidak ada"),
+        ({"tempat": "   "}, "Tempat kosong."),
+        ({"tempat": "x" * 201}, "paling banyak 200 karakter"),
+    ]
+    async with logged_in(bot, staff) as client:
+        token = csrf_token((await client.get(card)).text)
+        seen = len(resident.messages)
+        for change, sentence in cases:
+            refused = await post(client, card + "/jadwal", token, **{**good, **change})
+            assert refused.status_code == 400, change
+            assert sentence in refused.text and "Jadwal belum disimpan." in refused.text, change
+        # What was typed stays in the form.
+        refused = await post(client, card + "/jadwal", token, **{**good, "jam": "25:00"})
+        assert 'value="BBPVP"' in refused.text and 'value="2026-12-07"' in refused.text
+        assert '<option value="wawancara" selected>' in refused.text
+    assert await db_of(bot).fetchval("SELECT COUNT(*) FROM events") == 0
+    assert await audit_rows(bot, "schedule") == []
+    assert await resident.wait_idle(quiet=0.3) == [] and len(resident.messages) == seen

@@ -18,7 +18,7 @@ import html
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,12 +35,22 @@ from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain import reg_no as reg_nos
 from bot.domain.dates import format_datetime, stored_moment
+from bot.domain.reminders import KINDS
+from bot.domain.schedule_csv import (
+    MAX_PLACE,
+    FieldError,
+    Problem,
+    check_place,
+    event_start,
+    parse_kind,
+)
 from bot.domain.stages import STAGES, parse_stage
 from bot.i18n import N_, _, format_number
 from bot.services import applicant_desk as desk
-from bot.services import casework
+from bot.services import casework, scheduling
 from bot.services.applicant_desk import StageNotice
 from bot.services.casework import NoteProblem, StageProblem
+from bot.services.notify import Delivery
 from bot.services.reminders import kind_label
 from bot.storage import applicant_history as history
 from bot.storage import applicants as repo
@@ -87,6 +97,28 @@ NEWS = {
     "tahap_diblokir": N_("web.card.news.stage_blocked"),
     "tahap_gagal": N_("web.card.news.stage_error"),
     "catatan": N_("web.card.news.note"),
+    "jadwal_terkirim": N_("web.card.news.schedule_sent"),
+    "jadwal_tertunda": N_("web.card.news.schedule_retry"),
+    "jadwal_diblokir": N_("web.card.news.schedule_blocked"),
+    "jadwal_gagal": N_("web.card.news.schedule_failed"),
+}
+SCHEDULE_NEWS = {
+    Delivery.SENT: "jadwal_terkirim",
+    Delivery.RETRY: "jadwal_tertunda",
+    Delivery.BLOCKED: "jadwal_diblokir",
+    Delivery.FAILED: "jadwal_gagal",
+}
+# /jadwalkan's own sentences for what is wrong with a date, a time or a place.
+SCHEDULE_PROBLEM = {
+    Problem.DATE_MISSING: N_("schedule.err.date_missing"),
+    Problem.DATE_FORMAT: N_("schedule.err.date_format"),
+    Problem.DATE_INVALID: N_("schedule.err.date_invalid"),
+    Problem.TIME_MISSING: N_("schedule.err.time_missing"),
+    Problem.TIME_FORMAT: N_("schedule.err.time_format"),
+    Problem.TIME_INVALID: N_("schedule.err.time_invalid"),
+    Problem.PAST: N_("schedule.err.past"),
+    Problem.PLACE_MISSING: N_("schedule.err.place_missing"),
+    Problem.PLACE_TOO_LONG: N_("schedule.err.place_too_long"),
 }
 STAGE_NEWS = {
     StageNotice.SENT: "tahap_terkirim",
@@ -221,7 +253,10 @@ class Typed:
     stage: str = ""
     stage_note: str = ""
     note: str = ""
-    values: dict[str, str] = field(default_factory=dict)
+    kind: str = ""
+    day: str = ""
+    clock: str = ""
+    place: str = ""
 
 
 def answer_lines(a: Applicant) -> list[Line]:
@@ -320,7 +355,9 @@ def announcement_rows(d: Deps, found: list[history.Received], locale: str) -> li
 def personal_rows(d: Deps, found: list[message_log.Sent], locale: str) -> list[MessageRow]:
     return [
         MessageRow(
-            m.at, when(d, m.at, locale), label_of(MESSAGE_KIND, m.kind),
+            m.at,
+            when(d, m.at, locale),
+            label_of(MESSAGE_KIND, m.kind),
             label_of(MESSAGE_OUTCOME, m.outcome),
         )
         for m in found
@@ -387,6 +424,7 @@ async def show(
         events=event_rows(d, await history.events(d.db, a.user_id), locale),
         messages=await messages(d, a.user_id, locale),
         stage_choices=[(s, label(f"stage.{s}")) for s in STAGES],
+        kind_choices=[(k, kind_label(k)) for k in KINDS], place_max=MAX_PLACE,
         note_max=MAX_NOTE_LENGTH, news=news(request), problem=problem, typed=typed or Typed(),
         here=card_path(a.reg_no),
     )  # fmt: skip
@@ -469,8 +507,45 @@ async def add_note(request: Request, who: Staffer) -> Response:
     return back(reg_no, "catatan")
 
 
+@staff_page()
+async def schedule(request: Request, who: Staffer) -> Response:
+    """/jadwalkan for this one applicant: the event saved, its reminders armed, the resident's
+    notice with the answer buttons, through the same function."""
+    d = deps_of(request)
+    applicant = await applicant_of(request)
+    reg_no = request.path_params["reg_no"]
+    if applicant is None:
+        return not_found(who, reg_no)
+    form = await request.form()
+    typed = Typed(
+        kind=text_field(form, "jenis", 40).strip(), day=text_field(form, "tanggal", 40),
+        clock=text_field(form, "jam", 40), place=text_field(form, "tempat", MAX_PLACE),
+    )  # fmt: skip
+    kind = parse_kind(typed.kind) if typed.kind else None
+    problem: str | None = None
+    if kind is None:
+        problem = _("web.card.schedule.pick_kind")
+    else:
+        try:
+            starts_at = event_start(typed.day, typed.clock, d.settings.timezone, d.clock.now())
+            place = check_place(typed.place)
+        except FieldError as exc:
+            problem = _(SCHEDULE_PROBLEM[exc.problem])
+    if problem is not None:
+        return await show(request, who, applicant, status_code=400, typed=typed,
+                          problem=problem + " " + _("web.card.schedule.nothing_saved"))  # fmt: skip
+    assert kind is not None
+    done = await scheduling.schedule_event(
+        d, bot_of(request), who.user_id, reg_no, kind, starts_at, place
+    )
+    if isinstance(done, Problem):  # REG_NO_UNKNOWN: erased meanwhile
+        return not_found(who, reg_no)
+    return back(reg_no, SCHEDULE_NEWS[done.notice])
+
+
 ROUTES = [
     Route(PATH + "/{reg_no:reg_no}", card, methods=["GET"]),
     Route(PATH + "/{reg_no:reg_no}/tahap", change_stage, methods=["POST"]),
     Route(PATH + "/{reg_no:reg_no}/catatan", add_note, methods=["POST"]),
+    Route(PATH + "/{reg_no:reg_no}/jadwal", schedule, methods=["POST"]),
 ]
