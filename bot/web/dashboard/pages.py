@@ -42,6 +42,7 @@ NAV = (
     ("pengumuman", PREFIX + "/pengumuman", N_("web.nav.broadcasts"), Role.STAFF),
     ("pertanyaan", PREFIX + "/pertanyaan", N_("web.nav.questions"), Role.STAFF),
     ("audit", PREFIX + "/audit", N_("web.nav.audit"), Role.ADMIN),
+    ("staf", PREFIX + "/staf", N_("web.nav.staff"), Role.ADMIN),
 )
 
 
@@ -189,7 +190,16 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
 def dashboard_route() -> DashboardRoute:
     """/dasbor and everything under it, with the security headers on every response."""
     # These page modules build on this module's staff_page.
-    from bot.web.dashboard import announcements, audit_log, bulk, card, exports, inbox, schedules
+    from bot.web.dashboard import (
+        announcements,
+        audit_log,
+        bulk,
+        card,
+        exports,
+        inbox,
+        schedules,
+        staff_list,
+    )
 
     router = Router(
         routes=[
@@ -205,6 +215,7 @@ def dashboard_route() -> DashboardRoute:
             *card.ROUTES,
             *exports.ROUTES,
             *audit_log.ROUTES,
+            *staff_list.ROUTES,
             Mount(PREFIX + "/static", app=StaticFiles(directory=STATIC), name="static"),
         ],
         default=not_found,
