@@ -47,6 +47,7 @@ class Applicant:
     opted_out: bool = False
     inactive: bool = False
     confirmation_owed: bool = False
+    channel: str = "telegram"  # where they registered: telegram or whatsapp (contacts.py)
     created_at: str = ""
     updated_at: str = ""
 
@@ -90,10 +91,12 @@ async def create(
     db: Database, user_id: int, *, locale: str, source: str | None, at: datetime | None = None
 ) -> Applicant:
     now = utcnow(at)
+    # WhatsApp residents have negative user ids (bot/storage/contacts.py).
+    channel = "whatsapp" if user_id < 0 else "telegram"
     await db.write(
-        "INSERT INTO applicants (user_id, locale, source, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
-        (user_id, locale, source, now, now),
+        "INSERT INTO applicants (user_id, locale, source, channel, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id, locale, source, channel, now, now),
     )
     applicant = await get(db, user_id)
     assert applicant is not None

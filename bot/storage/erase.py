@@ -197,6 +197,8 @@ async def _erase(conn: aiosqlite.Connection, ids: list[int], tz: tzinfo) -> Eras
             f" (SELECT id FROM questions WHERE user_id IN ({marks}))", chunk)  # fmt: skip
         await conn.execute(f"DELETE FROM questions WHERE user_id IN ({marks})", chunk)
         await conn.execute(f"DELETE FROM question_topics WHERE user_id IN ({marks})", chunk)
+        # A WhatsApp resident's number (their wa_id); writing again makes them someone new.
+        await conn.execute(f"DELETE FROM whatsapp_contacts WHERE user_id IN ({marks})", chunk)
         # The count stays, the person does not; the day is enough for any figure drawn
         # from it, the second would help tie the rows of one person together again.
         await conn.execute(

@@ -76,8 +76,13 @@ async def test_the_migration_carries_over_what_people_were_in_the_middle_of(
     monkeypatch.setattr(db_module, "migration_files", lambda: before)
     db = await Database.open(path)
     stamp = "2026-11-28T03:00:00+00:00"
+    # Raw rows: today's repo code writes columns that later migrations add.
     for user_id in (10, 11):
-        await repo.create(db, user_id, locale="id", source=None)
+        await db.write(
+            "INSERT INTO applicants (user_id, locale, created_at, updated_at)"
+            " VALUES (?, 'id', ?, ?)",
+            (user_id, stamp, stamp),
+        )
     await db.write(
         "INSERT INTO events (id, user_id, kind, starts_at, place, awaiting_reason, created_by,"
         " created_at, updated_at) VALUES (1, 10, 'wawancara', ?, 'BBPVP', 1, 99, ?, ?),"
