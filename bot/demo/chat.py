@@ -2,7 +2,9 @@
 
 No terminal code here: output goes to any text stream and input arrives as lines, so a test
 drives the same object the terminal does. Two identities share the terminal: a resident and
-an admin (added to ADMIN_IDS for the demo); `:staf` and `:warga` switch between them.
+an admin (added to ADMIN_IDS for the demo); `:staf` and `:warga` switch between them. A
+third, a resident on WhatsApp, writes through the WhatsApp simulator: `:wa` switches to them
+and `:tg` back (bot/demo/whatsapp.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.whatsapp.webhook import WEBHOOK_PATH
 from bot.config import Settings
 from bot.demo.files import file_name, free_path
 from bot.demo.keypad import Keypad, NumberedButton, button_key, number_ranges
@@ -27,6 +30,7 @@ from bot.demo.render import (
     keyboard_line,
     reply_keyboard_labels,
 )
+from bot.demo.whatsapp import DemoWhatsApp
 from bot.i18n import _, format_number, use_locale
 from bot.runner import BotRunner
 from bot.simulator import (
@@ -36,6 +40,7 @@ from bot.simulator import (
     SentMessage,
     SimUser,
 )
+from bot.simulator_whatsapp import WhatsAppSimulator
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,7 @@ log = logging.getLogger(__name__)
 RESIDENT_ID = 10_001
 STAFF_ID = 10_002
 DEMO_TOKEN = "7000000001:local-demo"  # the simulator accepts any token; this one is fake
+DEMO_WA_VERIFY_TOKEN = "local-demo"  # Meta's webhook check; the demo's simulator never asks
 DEFAULT_DATABASE = Path("data/demo.sqlite3")
 ACCOUNTS = ("warga", "staf")  # the resident and the staff member sharing the terminal
 
@@ -85,6 +91,9 @@ class DemoChat:
             default_locale=options.locale,
         )
         self.sim = BotApiSimulator(flood_limit=options.flood_limit)
+        self.wa_sim = WhatsAppSimulator()
+        self.whatsapp: DemoWhatsApp | None = None
+        self.on_whatsapp = False  # the person types as the WhatsApp resident (`:wa`)
         self.runner: BotRunner | None = None
         self.resident: _Identity | None = None
         self.staff: _Identity | None = None
@@ -99,6 +108,7 @@ class DemoChat:
         with use_locale(self.options.locale):
             await self._prepare_database()
             await self.sim.start()
+            await self.wa_sim.start()
             self.sim.on_bot_message(self._on_bot_message)
             lang = self.options.locale
             self.resident = _Identity("warga", self.sim.user(RESIDENT_ID, "Siti", lang))
@@ -106,14 +116,28 @@ class DemoChat:
                 "staf", self.sim.user(STAFF_ID, "Petugas", lang, last_name="BBPVP")
             )
             self.current = self.staff if self.options.account == "staf" else self.resident
+            self.whatsapp = DemoWhatsApp(
+                self.wa_sim, self.palette, self._write,
+                quiet=self.options.quiet, reply_timeout=self.options.reply_timeout,
+            )  # fmt: skip
             self.runner = BotRunner(
                 # Any free port: a demo must not fail because a real bot has 8080.
-                dataclasses.replace(self.settings, http_port=0),
+                dataclasses.replace(
+                    self.settings,
+                    http_port=0,
+                    whatsapp_api_base_url=self.wa_sim.base_url,
+                    whatsapp_phone_number_id=self.wa_sim.phone_number_id,
+                    whatsapp_token=self.wa_sim.token,
+                    whatsapp_verify_token=DEMO_WA_VERIFY_TOKEN,
+                    whatsapp_app_secret=self.wa_sim.app_secret,
+                ),
                 base_url=self.sim.base_url,
                 base_file_url=self.sim.base_file_url,
                 poll_timeout=2,
             )
             await self.runner.start()
+            assert self.runner.http is not None
+            self.wa_sim.webhook_url = self.runner.http.base_url + WEBHOOK_PATH
             self.say(_("demo.banner").format(db=self.options.database))
             self.say(_("demo.help"))
             if self.current is self.staff:
@@ -124,6 +148,7 @@ class DemoChat:
             await self.runner.stop()
             self.runner = None
         await self.sim.stop()
+        await self.wa_sim.stop()
 
     async def _prepare_database(self) -> None:
         path = self.options.database
@@ -172,6 +197,8 @@ class DemoChat:
         with use_locale(self.options.locale):
             staff = self.current is self.staff
             text = _("demo.prompt.staff") if staff else _("demo.prompt.resident")
+            if self.on_whatsapp:
+                text = _("demo.prompt.whatsapp")
             return self.palette.prompt(html_to_terminal(text, colour=False)) + " "
 
     def _on_bot_message(self, chat_id: int, message: SentMessage, is_edit: bool) -> None:
@@ -202,7 +229,7 @@ class DemoChat:
             header = _("demo.buttons_changed") if inline else _("demo.buttons_removed")
         else:
             header = _("demo.bot_edited") if is_edit else _("demo.bot")
-        if identity is not self.current:
+        if identity is not self.current or self.on_whatsapp:
             header += " " + (_("demo.to.staf") if identity is self.staff else _("demo.to.warga"))
         lines = [self.palette.bot(header)]
         if not markup_only:
@@ -254,6 +281,13 @@ class DemoChat:
             return True
         if line.startswith(":"):
             return await self._demo_command(line)
+        if self.on_whatsapp and self.whatsapp is not None:
+            note = await self.whatsapp.handle(line)
+            if note is not None:
+                self.say(note)
+            else:
+                await self.whatsapp.settle(self._whatsapp_busy)
+            return True
         user = self.current.user
         keypad = self.current.keypad
         number = int(line) if line.isdigit() and len(line) <= 3 else None
@@ -359,6 +393,12 @@ class DemoChat:
         except AssertionError:
             self.say(_("demo.still_working"))
 
+    def _whatsapp_busy(self) -> bool:
+        """WhatsApp messages the bot has taken and not yet finished handling."""
+        deps = self.runner.deps if self.runner is not None else None
+        channel = deps.whatsapp if deps is not None else None
+        return channel is not None and channel.busy
+
     def _bot_busy(self) -> bool:
         """Updates the bot has taken and not yet finished handling."""
         app = self.runner.app if self.runner is not None else None
@@ -395,10 +435,28 @@ class DemoChat:
             return False
         if command in ("bantuan", "help", "?"):
             self.say(_("demo.help"))
+        elif command in ("wa", "whatsapp"):
+            self._switch_whatsapp(True)
+            self.say(_("demo.now_whatsapp").format(number=self.whatsapp_number()))
+        elif command in ("tg", "telegram"):
+            self._switch_whatsapp(False)
+            self.current = self.resident
+            self.say(_("demo.now_resident").format(id=RESIDENT_ID))
+        elif self.on_whatsapp and command in ("kontak", "contact", "hp", "phone", "menu",
+                                              "perintah", "commands"):  # fmt: skip
+            self.say(_("demo.telegram_only"))
+        elif command in ("ulang", "again") and self.on_whatsapp and self.whatsapp is not None:
+            received = self.whatsapp.user.received
+            if received:
+                self._write(self.whatsapp.render(received[-1]))
+            else:
+                self.say(_("demo.empty_chat_whatsapp"))
         elif command in ("staf", "staff", "admin"):
+            self._switch_whatsapp(False)
             self.current = self.staff
             self.say(_("demo.now_staff").format(id=STAFF_ID))
         elif command in ("warga", "resident"):
+            self._switch_whatsapp(False)
             self.current = self.resident
             self.say(_("demo.now_resident").format(id=RESIDENT_ID))
         elif command in ("kontak", "contact"):
@@ -422,6 +480,16 @@ class DemoChat:
         else:
             self.say(_("demo.unknown_command").format(command=command))
         return True
+
+
+    def _switch_whatsapp(self, on: bool) -> None:
+        self.on_whatsapp = on
+        if self.whatsapp is not None:
+            self.whatsapp.on_screen = on
+
+    def whatsapp_number(self) -> str:
+        """The demo resident's WhatsApp number as a person writes it."""
+        return "+" + (self.whatsapp.user.wa_id if self.whatsapp is not None else "")
 
 
 def command_menu(sim: BotApiSimulator, chat_id: int, language: str) -> list[dict[str, str]]:

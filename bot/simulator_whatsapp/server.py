@@ -95,6 +95,8 @@ class WhatsAppSimulator:
         self.deliveries = 0  # webhook deliveries the bot took (2xx)
         self.delivered: list[dict[str, Any]] = []  # each notification's value, in order
         self.transcript: list[str] = []
+        # Called with each message that reaches a resident's phone (the demo prints them).
+        self.listeners: list[Callable[[WaUser, Received], None]] = []
         self.clock_offset = 0.0
         # The clock of the rate limits; tests freeze it to count without racing the second.
         self.monotonic: Callable[[], float] = time.monotonic
@@ -339,6 +341,8 @@ class WhatsAppSimulator:
         else:
             self.record("< " + _shown(message))
             user._receive(received)
+            for listener in self.listeners:
+                listener(user, received)
         answer: dict[str, Any] = {
             "messaging_product": "whatsapp",
             "contacts": [{"input": message.to, "wa_id": message.to}],

@@ -279,3 +279,20 @@ async def test_english_and_staff_from_the_start(tmp_path: Path) -> None:
     assert "staff> :menu" in staff_part and "/umumkan" in staff_part  # the staff menu
     assert "Welcome" in staff_part  # the bot speaks English to an English phone
     assert "/daftar" in resident_part and "/umumkan" not in resident_part
+
+
+async def test_the_whatsapp_resident_shares_the_terminal(
+    chat: tuple[DemoChat, io.StringIO],
+) -> None:
+    demo, out = chat
+    shown = await type_line(demo, out, ":wa")
+    assert "WhatsApp" in shown and demo.whatsapp_number() in shown
+    assert demo.prompt().startswith("warga-wa>")
+    shown = await type_line(demo, out, "halo")
+    assert "🟢 Bot (WhatsApp):" in shown  # the bot answered through the WhatsApp simulator
+    assert demo.whatsapp is not None and demo.whatsapp.user.received
+    assert "hanya untuk akun Telegram" in await type_line(demo, out, ":kontak")
+    assert "warga" in await type_line(demo, out, ":tg")
+    assert demo.prompt().startswith("warga>")
+    shown = await type_line(demo, out, "/start")
+    assert "[1] Setuju  [2] Tidak setuju" in shown and "WhatsApp" not in shown

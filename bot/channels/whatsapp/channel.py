@@ -55,6 +55,7 @@ class WhatsAppChannel:
         self.on_message = on_message
         self._open = False
         self._bodies: asyncio.Queue[Any] = asyncio.Queue()
+        self._unread = 0  # notifications taken whose messages are not yet dispatched
         self._worker: asyncio.Task[None] | None = None
         self._chains: dict[str, asyncio.Task[None]] = {}  # the last message of each sender
         self._handling: set[str] = set()  # message ids being handled now
@@ -93,7 +94,13 @@ class WhatsAppChannel:
 
     def take(self, notification: Any) -> None:
         """A checked notification (parsed JSON), handled after the webhook has answered."""
+        self._unread += 1
         self._bodies.put_nowait(notification)
+
+    @property
+    def busy(self) -> bool:
+        """Notifications taken and not yet handled (the demo waits for quiet on it)."""
+        return self._unread > 0 or bool(self._chains)
 
     async def idle(self) -> None:
         """Every notification taken has been handled (tests and the demo wait on it)."""
@@ -128,6 +135,7 @@ class WhatsAppChannel:
             except Exception:  # a bug must not stop the worker: later messages still count
                 log.exception("a WhatsApp notification could not be read")
             finally:
+                self._unread -= 1
                 self._bodies.task_done()
 
     async def _status(self, update: StatusUpdate) -> None:
