@@ -159,6 +159,14 @@ class Back(StepButton):
 
 
 @dataclass(frozen=True)
+class NikNotMine(StepButton):
+    """"Bukan saya, lanjutkan": the NIK a registration on the other channel holds is not the
+    person's registration; it is taken as the answer and staff decide at submission."""
+
+    PREFIX = "nik-not-mine"
+
+
+@dataclass(frozen=True)
 class EditMenu(Callback):
     """"Ubah jawaban" under the summary: the list of answers to change."""
 
@@ -297,7 +305,7 @@ class BroadcastGroup(Callback):
 KINDS: tuple[type[Callback], ...] = (
     ConsentAnswer, ResumeChoice, Choice, Toggle, ResetRanking, DoneChoosing, Back, EditMenu,
     ShowSummary, EditAnswer, Submit, RemindAtMinAge, DeleteConfirm, LanguagePick,
-    OptOutConfirm, ScheduleAnswer, ApplicantCard, BroadcastButton, BroadcastGroup,
+    OptOutConfirm, ScheduleAnswer, ApplicantCard, BroadcastButton, BroadcastGroup, NikNotMine,
 )  # fmt: skip
 
 _BY_PREFIX = {kind.PREFIX: kind for kind in KINDS}

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot import callbacks as cb
 from bot.config import SUPPORTED_LOCALES
+from bot.conversation import status_check
 from bot.conversation.answers import answer_text
 from bot.conversation.verdict import status_view
 from bot.deps import Deps, deps
@@ -45,6 +46,7 @@ from handlers.common import (
 from handlers.places import tell_promoted
 from handlers.questions import ask_staff_markup
 from handlers.registration import current_view
+from handlers.render import render
 
 
 async def status(update: Update, context: Context) -> None:
@@ -56,8 +58,7 @@ async def status(update: Update, context: Context) -> None:
         return
     if applicant is None or not applicant.submitted:
         interviewing = applicant is not None and applicant.status == ApplicantStatus.INTERVIEWING
-        text = _("status.in_progress") if interviewing else _("status.none")
-        await send(update, context, View(text))
+        await send(update, context, render(status_check.no_registration_view(interviewing)))
         return
     position = await repo.waitlist_position(d.db, applicant)
     view = status_view(d, applicant, position)

@@ -14,6 +14,7 @@ from datetime import date
 from html import escape
 
 from bot import callbacks as cb
+from bot.conversation import status_check
 from bot.conversation.answers import answered_line, labels_for
 from bot.conversation.incoming import Chosen, Incoming, PhoneShared, Typed, Unsupported
 from bot.conversation.interview_views import (
@@ -38,6 +39,7 @@ from bot.domain.validation import (
     Valid,
     match_choice,
     match_consent,
+    validate_nik,
     validate_phone,
     validate_typed,
 )
@@ -55,6 +57,7 @@ CHOICE_KINDS = (qn.Kind.CHOICE, qn.Kind.MULTI, qn.Kind.RANKED)
 KINDS: tuple[type[cb.Callback], ...] = (
     cb.ConsentAnswer, cb.ResumeChoice, cb.Choice, cb.Toggle, cb.ResetRanking, cb.DoneChoosing,
     cb.Back, cb.EditMenu, cb.ShowSummary, cb.EditAnswer, cb.Submit, cb.RemindAtMinAge,
+    cb.NikNotMine,
 )  # fmt: skip
 
 
@@ -149,6 +152,11 @@ async def receive(d: Deps, user_id: int, applicant: Applicant | None, incoming: 
 
 
 async def _typed(d: Deps, user_id: int, applicant: Applicant | None, text: str) -> Reply:
+    if (applicant is None or not applicant.submitted) and status_check.looks_like(text):
+        # A registration number and a birth date from someone with no registration here
+        # (registered on the other channel, or from another account): its status. No answer
+        # to any question holds a registration number, so nothing typed is taken from them.
+        return await status_check.answer(d, text, caller=user_id)
     if applicant is None:  # a question, not a registration
         return Reply(asked=Asked(View(_("hint.start"))))
     if applicant.status == ApplicantStatus.CONSENT:
@@ -261,6 +269,10 @@ async def _after_answer(d: Deps, user_id: int, result: reg.AnswerResult, key: st
             max=reg.NIK_ATTEMPTS_PER_DAY, contact=escape(d.settings.contact_bbpvp)
         )
         return replace(current_view(d, applicant, notice))
+    if isinstance(result, reg.NikElsewhere):
+        applicant = await repo.get(d.db, user_id)
+        assert applicant is not None
+        return replace(nik_elsewhere_view(applicant, result.channel))
     if isinstance(result, reg.BecameMinor):
         words = rule_words(d.rules)
         when = format_date_short(result.eligible_from, get_locale())
@@ -367,7 +379,41 @@ async def _step_button(d: Deps, user_id: int, applicant: Applicant, data: cb.Ste
         case cb.Back():
             applicant = await reg.go_back(d, applicant)
             return replace(current_view(d, applicant))
+        case cb.NikNotMine():
+            return await _nik_not_mine(d, user_id, applicant)
     return await _outdated(d, applicant)
+
+
+def nik_elsewhere_view(applicant: Applicant, channel: str) -> View:
+    """The NIK typed is registered on the other channel: said plainly, nothing about that
+    registration shown; how to see its status here; and, if it is not theirs, how to go on."""
+    where = _(f"channel.{channel}")
+    go_on = _("btn.nik_not_mine")
+    text = "\n\n".join((
+        _("nik.elsewhere").format(channel=where),
+        status_check.how_text(),
+        _("nik.elsewhere.not_mine").format(channel=where, button=go_on),
+    ))  # fmt: skip
+    back = qn.previous_question(applicant.answers, "nik")
+    choice = SingleChoice(
+        (option(go_on, cb.NikNotMine("nik")),),
+        back=option(_("btn.back"), cb.Back("nik")) if back is not None else None,
+    )
+    return View(text, choice)
+
+
+async def _nik_not_mine(d: Deps, user_id: int, applicant: Applicant) -> Reply:
+    """The person says the registration on the other channel is not theirs: their NIK is
+    taken, and at submission the conflict goes to staff as for any NIK held by another."""
+    waiting = applicant.answers.get(reg.NIK_ELSEWHERE)
+    outcome = validate_nik(str(waiting), d.today()) if waiting else None
+    if not isinstance(outcome, Valid):
+        return replace(current_view(d, applicant))
+    question = qn.BY_KEY["nik"]
+    result = await reg.answer(
+        d, applicant, question.key, outcome.value, elsewhere_ok=True, **dict(outcome.extra)
+    )
+    return await _after_answer(d, user_id, result, question.key)
 
 
 async def _choice(

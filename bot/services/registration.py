@@ -30,6 +30,7 @@ from bot.services.erasure import erase
 from bot.storage import applicants as repo
 from bot.storage import nik_attempts
 from bot.storage.applicants import Applicant, Placement
+from bot.storage.contacts import channel_of
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +101,47 @@ class BecameMinor:
     eligible_from: date
 
 
-AnswerResult = Applicant | NikLimit | BecameMinor
+@dataclass(frozen=True)
+class NikElsewhere:
+    """The NIK is held by a registration sent on the other channel (``channel``): most likely
+    the person's own, so the answer waits (in ``answers[NIK_ELSEWHERE]``) until they say it
+    is not theirs (``take_nik_elsewhere``); nothing else about it is said."""
+
+    channel: str
 
 
-async def answer(d: Deps, applicant: Applicant, key: str, value: Any, **extra: Any) -> AnswerResult:
-    """Record one answer (committed at once) and move to the next step."""
+# Where a NIK held by a registration on the other channel waits for "not mine, go on".
+NIK_ELSEWHERE = "_nik_elsewhere"
+
+AnswerResult = Applicant | NikLimit | BecameMinor | NikElsewhere
+
+
+async def answer(
+    d: Deps, applicant: Applicant, key: str, value: Any, *, elsewhere_ok: bool = False,
+    **extra: Any,
+) -> AnswerResult:
+    """Record one answer (committed at once) and move to the next step.
+
+    A NIK that a registration sent on the other channel holds is not taken at once (see
+    ``NikElsewhere``) unless ``elsewhere_ok``: the person said it is not theirs."""
     answers = qn.set_answer(applicant.answers, key, value)
     answers.update(extra)
-    if key == "nik" and not await nik_attempts.allow(
-        d.db, applicant.user_id, value, limit=NIK_ATTEMPTS_PER_DAY, now=d.clock.now()
-    ):
-        log.info("NIK attempt limit reached by user %s", applicant.user_id)
-        return NikLimit()
+    if key == "nik":
+        if not await nik_attempts.allow(
+            d.db, applicant.user_id, value, limit=NIK_ATTEMPTS_PER_DAY, now=d.clock.now()
+        ):
+            log.info("NIK attempt limit reached by user %s", applicant.user_id)
+            return NikLimit()
+        answers.pop(NIK_ELSEWHERE, None)
+        held_on = await repo.nik_holder_channel(d.db, str(value), other_than=applicant.user_id)
+        if not elsewhere_ok and held_on is not None and held_on != channel_of(applicant.user_id):
+            # Only the other channel: the same channel keeps the quiet conflict flow (staff
+            # decide at submission, bot/services/nik_conflicts.py). Counted above, so this
+            # answer is no quicker an oracle than the limit allows.
+            waiting = dict(applicant.answers)
+            waiting[NIK_ELSEWHERE] = str(value)
+            await repo.update(d.db, applicant, answers=waiting)
+            return NikElsewhere(held_on)
     if key == "birth_date":
         birth = date.fromisoformat(value)
         if is_minor(birth, today=d.today(), rules=d.rules):

@@ -31,7 +31,7 @@ from datetime import datetime, time, timedelta
 from bot.deps import Deps
 from bot.services.erasure import erase
 from bot.services.roles import audit
-from bot.storage import nik_attempts
+from bot.storage import nik_attempts, status_checks
 from bot.storage.applicants import utcnow
 from bot.storage.erase import ErasedCounts
 
@@ -130,7 +130,7 @@ class RetentionRun:
     minors: int
     askers: int  # people who asked staff questions and never registered
     erased: ErasedCounts
-    attempts_pruned: int  # NIK attempt tags older than their one day
+    attempts_pruned: int  # NIK attempt and status-check tags older than their one day
     promoted: list[int] = field(default_factory=list)  # got a quota place freed by the run
 
 
@@ -154,7 +154,8 @@ async def run(d: Deps) -> RetentionRun:
     for start in range(0, len(people), BATCH):
         batch = people[start : start + BATCH]
         total = _add(total, await erase(d, batch))
-    pruned = await nik_attempts.prune(d.db, now=now)
+    # The day's NIK attempts and status-check guesses, which count for nothing any more.
+    pruned = await nik_attempts.prune(d.db, now=now) + await status_checks.prune(d.db, now=now)
     gone = set(people)
     promoted = [p for p in total.promoted if p not in gone]
     await audit(d, BOT_ACTOR, "retention", None, {

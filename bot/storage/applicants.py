@@ -87,6 +87,15 @@ async def get_by_reg_no(db: Database, reg_no: str) -> Applicant | None:
     return None if row is None else from_row(row)
 
 
+async def nik_holder_channel(db: Database, nik: str, *, other_than: int) -> str | None:
+    """The channel of the submitted registration that holds ``nik`` (only submitted ones hold
+    a NIK, migration 008), if it is not ``other_than``'s own."""
+    value = await db.fetchval(
+        "SELECT channel FROM applicants WHERE nik = ? AND user_id != ?", (nik, other_than)
+    )
+    return None if value is None else str(value)
+
+
 async def create(
     db: Database, user_id: int, *, locale: str, source: str | None, at: datetime | None = None
 ) -> Applicant:

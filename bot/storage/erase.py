@@ -13,9 +13,10 @@ registration, and when, not on whom). What stays is anonymous: the funnel rows w
 user id (and only the day, not the second), and counts per value in ``erased_counts`` so the
 statistics do not drop.
 
-Two things are deliberately not touched: ``nik_attempts`` (a 16-bit tag of a NIK typed in the
+Three things are deliberately not touched: ``nik_attempts`` (a 16-bit tag of a NIK typed in the
 last day, not the NIK: erasing it would let anyone reset the limit on trying other people's
-NIKs with /hapus; it is pruned a day later, bot/services/retention.py) and announcements,
+NIKs with /hapus; it is pruned a day later, bot/services/retention.py), ``status_checks``
+(the same for guesses of a registration's birth date), and announcements,
 whose text is the staff's to everyone.
 
 Deleted rows are overwritten on disk (PRAGMA secure_delete, bot/storage/db.py) and the WAL is

@@ -21,6 +21,7 @@ from bot.storage import applicants as repo
 from bot.storage.applicants import Applicant
 from bot.storage.db import Database
 from tests.conftest import NOW
+from tests.e2e.residents import Person
 
 
 @asynccontextmanager
@@ -129,3 +130,31 @@ class Resident:
 
     async def send_sticker(self) -> Reply:
         return await self.send(Unsupported())
+
+
+async def register_through(r: Resident, p: Person) -> str:
+    """A whole registration of ``p`` through the engine, from /start to the confirmation
+    (Indonesian labels); the registration number."""
+    await r.start()
+    await r.choose("Setuju")
+    await r.say(p.name)
+    await r.say(p.nik)
+    await r.choose_suggested()  # the birth date read from the NIK
+    await r.choose_suggested()  # the sex read from the NIK
+    await r.choose(p.domicile)
+    if p.kecamatan:
+        await r.choose(p.kecamatan)
+        await r.choose(p.kelurahan or "")
+    for label in (p.education, p.marital, p.family, p.health, p.health_check):
+        await r.choose(label)
+    await r.share_phone("+6281234567890")
+    for label in (p.siapkerja, p.passport, p.worked_abroad):
+        await r.choose(label)
+    for group in (p.languages, p.interests, p.destinations):
+        for label in group:
+            await r.choose(label)
+        await r.choose(p.done)
+    await r.choose("Kirim pendaftaran")
+    applicant = await r.applicant()
+    assert applicant is not None and applicant.reg_no is not None, r.last.text
+    return applicant.reg_no

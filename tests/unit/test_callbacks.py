@@ -40,6 +40,7 @@ LONGEST: dict[type[cb.Callback], cb.Callback] = {
     cb.ResetRanking: cb.ResetRanking(LONGEST_KEY),
     cb.DoneChoosing: cb.DoneChoosing(LONGEST_KEY),
     cb.Back: cb.Back(LONGEST_KEY),
+    cb.NikNotMine: cb.NikNotMine("nik"),
     cb.EditMenu: cb.EditMenu(),
     cb.ShowSummary: cb.ShowSummary(),
     cb.EditAnswer: cb.EditAnswer(LONGEST_KEY),
