@@ -229,6 +229,29 @@ class OptOutConfirm(Callback):
     confirmed: bool
 
 
+class ResidentCommand(StrEnum):
+    """The resident's commands a menu offers (WhatsApp has no command menu of its own)."""
+
+    DAFTAR = "daftar"
+    STATUS = "status"
+    JADWAL = "jadwal"
+    DATA = "data"
+    BAHASA = "bahasa"
+    BANTUAN = "bantuan"
+    INFO = "info"
+    BERHENTI = "berhenti"
+    LANJUT = "lanjut"
+    HAPUS = "hapus"
+
+
+@dataclass(frozen=True)
+class MenuCommand(Callback):
+    """A row of the resident's menu: run this command, as if it were typed."""
+
+    PREFIX = "menu"
+    name: ResidentCommand
+
+
 class Attendance(StrEnum):
     ATTEND = "attend"
     CANNOT = "cannot"
@@ -305,7 +328,8 @@ class BroadcastGroup(Callback):
 KINDS: tuple[type[Callback], ...] = (
     ConsentAnswer, ResumeChoice, Choice, Toggle, ResetRanking, DoneChoosing, Back, EditMenu,
     ShowSummary, EditAnswer, Submit, RemindAtMinAge, DeleteConfirm, LanguagePick,
-    OptOutConfirm, ScheduleAnswer, ApplicantCard, BroadcastButton, BroadcastGroup, NikNotMine,
+    OptOutConfirm, MenuCommand, ScheduleAnswer, ApplicantCard, BroadcastButton, BroadcastGroup,
+    NikNotMine,
 )  # fmt: skip
 
 _BY_PREFIX = {kind.PREFIX: kind for kind in KINDS}

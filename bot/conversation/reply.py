@@ -51,12 +51,19 @@ class Asked:
 class Reply:
     """Everything one incoming message or press leads to, in order: ``ack`` (for a press),
     ``shown``, then ``asked``; ``then`` runs once the channel has shown it all (a
-    registration's confirmation is owed until it has reached the resident)."""
+    registration's confirmation is owed until it has reached the resident).
+
+    ``promoted``: the user ids of people on a waiting list who got the place this reply
+    freed (an applicant who deleted their data). Each must be told, once this reply is
+    shown, on their own channel, which need not be this one: the conversation cannot send to
+    anyone, so it names them and the channel's caller tells them (Telegram:
+    services/applicant_desk.tell_promoted)."""
 
     shown: tuple[Shown, ...] = ()
     ack: Ack = field(default_factory=Ack)
     asked: Asked | None = None
     then: Callable[[], Awaitable[None]] | None = None
+    promoted: tuple[int, ...] = ()
 
 
 def new(*views: View) -> Reply:

@@ -49,6 +49,7 @@ LONGEST: dict[type[cb.Callback], cb.Callback] = {
     cb.DeleteConfirm: cb.DeleteConfirm(confirmed=True),
     cb.LanguagePick: cb.LanguagePick("en"),
     cb.OptOutConfirm: cb.OptOutConfirm(confirmed=False),
+    cb.MenuCommand: cb.MenuCommand(max(cb.ResidentCommand, key=len)),
     cb.ScheduleAnswer: cb.ScheduleAnswer(BIGGEST_ID, cb.Attendance.NO_REASON),
     cb.ApplicantCard: cb.ApplicantCard(BIGGEST_ID),
     cb.BroadcastButton: cb.BroadcastButton(cb.BroadcastAction.KEEP_GOING, BIGGEST_ID),
