@@ -1,4 +1,5 @@
-"""/berhenti and /lanjut: a resident turns announcements and reminders off and on again.
+"""/berhenti and /lanjut on Telegram: a resident turns announcements and reminders off and
+on again (decided in bot/conversation/account.py, shown here).
 
 Only announcements (/umumkan) and reminders stop. Stage changes and schedule notices are
 personal service about the resident's own application and still go out; the confirmation
@@ -11,70 +12,32 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.conversation import account
 from bot.deps import deps
 from bot.feature import Feature, Group
-from bot.i18n import _
-from bot.storage import applicants as repo
-from handlers.common import (
-    Context,
-    View,
-    answer_callback,
-    applicant_of,
-    button,
-    keyboard,
-    pressed,
-    send,
-    show,
-)
+from handlers.common import Context, applicant_of, user_id
+from handlers.registration import deliver
 
 
 async def berhenti(update: Update, context: Context) -> None:
     """/berhenti: what stops and what does not, then a confirm button."""
     applicant = await applicant_of(update, context)
-    if applicant is None:
-        await send(update, context, View(_("optout.not_registered")))
-        return
-    if applicant.opted_out:
-        await send(update, context, View(_("optout.already")))
-        return
-    confirm = keyboard(
-        [
-            button(_("optout.btn.stop"), cb.OptOutConfirm(confirmed=True)),
-            button(_("optout.btn.keep"), cb.OptOutConfirm(confirmed=False)),
-        ]
-    )
-    await send(update, context, View(_("optout.confirm"), confirm))
+    await deliver(update, context, await account.stop_ask(deps(context), applicant))
 
 
 async def on_optout(update: Update, context: Context) -> None:
     """Stop announcements and reminders, or keep them."""
-    d = deps(context)
-    answer_callback(update, context)
-    choice = pressed(update, cb.OptOutConfirm)
-    if choice is None or not choice.confirmed:
-        await show(update, context, View(_("optout.kept")))
-        return
+    query = update.callback_query
+    assert query is not None
     applicant = await applicant_of(update, context)
-    if applicant is None:  # deleted their data meanwhile
-        await show(update, context, View(_("optout.not_registered")))
-        return
-    if not applicant.opted_out:
-        await repo.update(d.db, applicant, opted_out=True)
-    await show(update, context, View(_("optout.done")))
+    reply = await account.chosen(deps(context), user_id(update), applicant, query.data or "")
+    await deliver(update, context, reply)
 
 
 async def lanjut(update: Update, context: Context) -> None:
     """/lanjut: announcements and reminders on again."""
-    d = deps(context)
     applicant = await applicant_of(update, context)
-    if applicant is None:
-        await send(update, context, View(_("optout.not_registered")))
-        return
-    if not applicant.opted_out:
-        await send(update, context, View(_("optout.not_stopped")))
-        return
-    await repo.update(d.db, applicant, opted_out=False)
-    await send(update, context, View(_("optout.resumed")))
+    await deliver(update, context, await account.resume(deps(context), applicant))
 
 
 _PRIVATE = filters.ChatType.PRIVATE

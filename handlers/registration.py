@@ -27,6 +27,7 @@ from bot.storage.applicants import Applicant
 from handlers import questions
 from handlers.common import (
     Context,
+    Markup,
     View,
     answer_callback,
     applicant_of,
@@ -34,6 +35,7 @@ from handlers.common import (
     show,
     user_id,
 )
+from handlers.places import tell_promoted
 from handlers.render import render
 
 log = logging.getLogger(__name__)
@@ -47,14 +49,18 @@ def current_view(d: Deps, applicant: Applicant, notice: str = "") -> View:
     return render(iv.current_view(d, applicant, notice))
 
 
-async def deliver(update: Update, context: Context, reply: Reply) -> None:
+async def deliver(update: Update, context: Context, reply: Reply, *, under: Markup = None) -> None:
     """Show a reply of the conversation: a pressed button answered first, then each view
     (for a press, in place of the pressed message where it can be), then a question for the
-    questions desk."""
+    questions desk; then those who got a freed place are told. ``under``: Telegram's own
+    buttons (the "Tanya petugas" of /status and /bantuan) under the last view, one that asks
+    for no answer."""
     if update.callback_query is not None:
         answer_callback(update, context, reply.ack.text, reply.ack.alert)
-    for shown in reply.shown:
+    for i, shown in enumerate(reply.shown):
         view = render(shown.view)
+        if under is not None and i == len(reply.shown) - 1 and view.markup is None:
+            view = View(view.text, under)
         if shown.place is Place.NEW:
             await send(update, context, view)
         else:
@@ -64,6 +70,8 @@ async def deliver(update: Update, context: Context, reply: Reply) -> None:
         await questions.on_free_text(update, context, where, remind=reply.asked.remind)
     if reply.then is not None:
         await reply.then()
+    for promoted in reply.promoted:
+        await tell_promoted(context, promoted)
 
 
 async def start(update: Update, context: Context) -> None:

@@ -19,6 +19,8 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
+from bot.conversation import account
+from bot.conversation.schedule_text import answer_text, chunks, event_lines
 from bot.deps import Deps, deps
 from bot.domain.dates import format_date, format_time
 from bot.domain.reminders import KINDS
@@ -41,7 +43,6 @@ from bot.services import schedules as svc
 from bot.services import scheduling
 from bot.services.reminders import (
     ReminderService,
-    answer_label,
     answer_markup,
     capitalised,
     kind_label,
@@ -60,6 +61,7 @@ from handlers.common import (
     Context,
     View,
     answer_callback,
+    applicant_of,
     button,
     keyboard,
     number,
@@ -68,10 +70,10 @@ from handlers.common import (
     show,
     user_id,
 )
+from handlers.registration import deliver
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 3800  # under Telegram's 4096, with room for a heading
 MAX_ERRORS_SHOWN = 60
 
 
@@ -93,21 +95,6 @@ def problem_text(problem: Problem, params: dict[str, Any] | None = None) -> str:
 
 def _name(applicant: Applicant) -> str:
     return escape(str(applicant.answers.get("name") or "—"))
-
-
-def chunks(lines: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
-    """Pack lines into as few messages as fit Telegram's length limit."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > limit:
-            messages.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        messages.append(current)
-    return messages
 
 
 async def send_lines(update: Update, context: Context, lines: Sequence[str]) -> None:
@@ -283,13 +270,6 @@ def _csv_errors(errors: Sequence[RowError]) -> list[str]:
 # --- /agenda and /jadwal ---------------------------------------------------------------
 
 
-def _answer_text(event: Event) -> str:
-    text = answer_label(event.answer)
-    if event.answer == "tidak_bisa" and event.reason:
-        text += " — " + _("schedule.reason_is").format(reason=escape(event.reason))
-    return text
-
-
 @staff_only
 async def agenda(update: Update, context: Context) -> None:
     """/agenda [YYYY-MM-DD]: the day's events and each applicant's answer."""
@@ -318,30 +298,13 @@ async def agenda(update: Update, context: Context) -> None:
         lines.append(_("schedule.agenda.item").format(
             time=format_time(local, locale), kind=capitalised(kind_label(event.kind)),
             reg_no=item.reg_no or "—", name=escape(item.name or "—"),
-            place=escape(event.place), answer=_answer_text(event),
+            place=escape(event.place), answer=answer_text(event),
         ))  # fmt: skip
     lines.append("")
     lines.append(_("schedule.agenda.totals").format(
         hadir=number(counts["hadir"]), tidak_bisa=number(counts["tidak_bisa"]),
         none=number(counts["none"])))  # fmt: skip
     await send_lines(update, context, lines)
-
-
-def _event_lines(d: Deps, events: Sequence[Event], locale: str) -> list[str]:
-    now = d.clock.now()
-    lines = []
-    for event in events:
-        lines.append("")
-        lines.append(_("schedule.list.item").format(
-            kind=capitalised(kind_label(event.kind)),
-            when=when_text(d, event.starts_at, locale), place=escape(event.place),
-            answer=_answer_text(event),
-        ))  # fmt: skip
-        if event.note:
-            lines.append(_("schedule.note").format(note=escape(event.note)))
-        if event.starts_at <= now:
-            lines.append(_("schedule.list.past"))
-    return lines
 
 
 async def jadwal(update: Update, context: Context) -> None:
@@ -366,16 +329,11 @@ async def jadwal(update: Update, context: Context) -> None:
         if not events:
             await send(update, context, View(head + "\n" + _("schedule.list.staff_empty")))
             return
-        await send_lines(update, context, [head, *_event_lines(d, events, locale)])
+        await send_lines(update, context, [head, *event_lines(d, events, locale)])
         return
-    events = await svc.my_upcoming(d, me)
-    if not events:
-        text = _("schedule.list.empty")
-        if staff:
-            text += "\n\n" + _("schedule.list.staff_hint")
-        await send(update, context, View(text))
-        return
-    await send_lines(update, context, [_("schedule.list.title"), *_event_lines(d, events, locale)])
+    mine = await applicant_of(update, context)
+    hint = _("schedule.list.staff_hint") if staff else ""
+    await deliver(update, context, await account.schedule(d, mine, empty_hint=hint))
 
 
 # --- Hadir / Tidak bisa hadir ------------------------------------------------------------
