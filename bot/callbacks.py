@@ -85,7 +85,9 @@ def _decode(kind: type, raw: str) -> object | None:
     if kind is bool:
         return {"yes": True, "no": False}.get(raw)
     if kind is int:
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else None
+        # Negative too: a WhatsApp resident's user id (bot/storage/contacts.py).
+        digits = raw[1:] if raw.startswith("-") else raw
+        return int(raw) if digits.isascii() and digits.isdigit() and len(digits) <= 19 else None
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         try:
             return kind(raw)

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 def _party(d: Deps, role: str, a: Applicant) -> str:
     name = escape(str(a.answers.get("name", "—")))
     account = f'<a href="tg://user?id={a.user_id}">{a.user_id}</a>'
+    if a.channel != "telegram":  # no Telegram account to open: say where they registered
+        account = _("channel.whatsapp")
     return _(role).format(
         reg_no=a.reg_no, name=name, when=short_time(a.submitted_at, d, get_locale()),
         account=account,

@@ -242,6 +242,7 @@ def card_text(d: Deps, c: Card) -> str:
     lines = [f"<b>{a.reg_no or _('card.no_reg_no')}</b> · {name}"]
     status = label(f"card.status.{a.status}")
     lines.append(_("card.status").format(status=status))
+    lines.append(_("card.channel").format(channel=label(f"channel.{a.channel}")))
     if a.submitted:
         lines.append(
             _("card.stage").format(
@@ -271,7 +272,8 @@ def card_text(d: Deps, c: Card) -> str:
             version=escape(a.consent_version or "—"),
             submitted=short_time(a.submitted_at, d, locale),
         ),
-        _("card.contact").format(
+        # A WhatsApp resident has no Telegram id to reach them by (their number is an answer).
+        (_("card.contact") if a.channel == "telegram" else _("card.contact.whatsapp")).format(
             id=a.user_id,
             language=label(f"language.{a.locale}"),
             source=escape(a.source or "—"),
@@ -312,9 +314,12 @@ def fit(text: str, limit: int = 4096) -> str:
 
 
 def match_label(a: Applicant) -> str:
+    """"SRG-2026-00001 · Siti Aminah · WhatsApp": a long name is cut, never the channel."""
     name = str(a.answers.get("name", "")) or "—"
     text = f"{a.reg_no or _('card.no_reg_no')} · {name}"
-    return text if len(text) <= 60 else text[:59] + "…"
+    channel = f" · {label(f'channel.{a.channel}')}"
+    room = 60 - len(channel)
+    return (text if len(text) <= room else text[: room - 1] + "…") + channel
 
 
 @staff_only

@@ -39,6 +39,10 @@ def percent(value: float) -> str:
 
 
 # Names of the values in each breakdown, in the reader's language.
+def channel_name(code: str) -> str:
+    return label(f"channel.{code}")
+
+
 def outcome_name(code: str) -> str:
     return label(f"card.outcome.{code}") if code != UNKNOWN else _("stats.unknown")
 
@@ -107,6 +111,7 @@ def figures_messages(f: Figures, as_of: str) -> list[list[str]]:
         pool_line("stats.quota.region", f.region),
         pool_line("stats.quota.programme", f.programme),
     ]
+    lines += breakdown(_("stats.by_channel"), f.by_channel, channel_name)
     lines += breakdown(_("stats.by_outcome"), f.by_outcome, outcome_name)
     lines += breakdown(_("stats.by_stage"), f.by_stage, stage_name)
     lines += breakdown(_("stats.by_kecamatan"), f.by_kecamatan, kecamatan_name)

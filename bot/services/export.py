@@ -125,7 +125,9 @@ def _yes_no(flag: bool) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("reg_no", lambda a, tz: a.reg_no or ""),
-    Column("telegram_id", lambda a, tz: a.user_id),
+    # A WhatsApp resident has no Telegram id (their user id is the bot's own, negative one).
+    Column("telegram_id", lambda a, tz: a.user_id if a.channel == "telegram" else ""),
+    Column("channel", lambda a, tz: _label(f"channel.{a.channel}"), header="channel.label"),
     Column("submitted_at", lambda a, tz: local_time(a.submitted_at, tz)),
     Column("outcome", lambda a, tz: _label(f"card.outcome.{a.outcome}") if a.outcome else ""),
     Column("reasons", lambda a, tz: ", ".join(_label(f"card.reason.{r}") for r in a.reasons)),

@@ -17,6 +17,7 @@ from bot.domain.eligibility import Outcome, Pool
 from bot.domain.regions import KECAMATAN
 from bot.domain.stages import STAGES
 from bot.services import retention
+from bot.storage.contacts import CHANNELS
 
 DAYS_SHOWN = 14
 UNKNOWN = ""  # the key under which rows without a value are counted
@@ -44,6 +45,7 @@ class Figures:
     kota_serang: PoolFigures
     region: PoolFigures
     programme: PoolFigures
+    by_channel: list[tuple[str, int]]  # submitted applications by channel (telegram first)
     by_outcome: list[tuple[str, int]]
     by_stage: list[tuple[str, int]]
     by_kecamatan: list[tuple[str, int]]  # Kota Serang applicants by kecamatan slug
@@ -133,17 +135,19 @@ async def gather(d: Deps) -> Figures:
             " GROUP BY pool"
         )
     }
-    # One pass over the submitted applications for the four categorical breakdowns.
+    # One pass over the submitted applications for the five categorical breakdowns.
+    channel: Counter[str] = Counter(erased.get("channel"))
     outcome: Counter[str] = Counter(erased.get("outcome"))
     stage: Counter[str] = Counter(erased.get("stage"))
     kecamatan: Counter[str] = Counter(erased.get("kecamatan"))
     destination: Counter[str] = Counter(erased.get("destination"))
     for row in await db.fetchall(
         "SELECT outcome, stage, json_extract(answers, '$.kecamatan') AS kecamatan,"
-        " json_extract(answers, '$.destinations[0]') AS destination, COUNT(*) AS n"
-        " FROM applicants WHERE status = 'submitted' GROUP BY 1, 2, 3, 4"
+        " json_extract(answers, '$.destinations[0]') AS destination, channel, COUNT(*) AS n"
+        " FROM applicants WHERE status = 'submitted' GROUP BY 1, 2, 3, 4, 5"
     ):
         n = int(row["n"])
+        channel[row["channel"]] += n
         outcome[row["outcome"] or UNKNOWN] += n
         stage[row["stage"] or UNKNOWN] += n
         if row["kecamatan"]:
@@ -188,6 +192,7 @@ async def gather(d: Deps) -> Figures:
         kota_serang=PoolFigures(ks_used, rules.quota(Pool.KOTA_SERANG), ks_wait),
         region=PoolFigures(rg_used, rules.quota(Pool.REGION), rg_wait),
         programme=PoolFigures(ks_used + rg_used, rules.total_quota, ks_wait + rg_wait),
+        by_channel=ordered(channel, CHANNELS, keep_zero=True),
         by_outcome=ordered(outcome, [o.value for o in Outcome], keep_zero=True),
         by_stage=ordered(stage, STAGES, keep_zero=True),
         by_kecamatan=ordered(kecamatan, [k.slug for k in KECAMATAN], keep_zero=True),

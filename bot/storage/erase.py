@@ -245,6 +245,7 @@ def _count_in(
     if row["status"] != "submitted":
         return
     tally["registered", ""] += 1
+    tally["channel", row["channel"]] += 1
     tally["outcome", row["outcome"] or ""] += 1
     tally["stage", row["stage"] or ""] += 1
     if answers.get("kecamatan"):

@@ -24,7 +24,8 @@ SEEDS = [
          kecamatan="curug", kelurahan="tinggar", destinations=["korea"], interests=["listrik"],
          stage="wawancara", submitted_at="2026-11-25T03:00:00+00:00"),
     # 23.30 WIB on 27 November: still the 27th where the staff are.
-    Seed(6203, "SRG-2026-00013", name="Citra Dewi", nik="1671014506970013",
+    # On WhatsApp (a negative user id).
+    Seed(-6203, "SRG-2026-00013", name="Citra Dewi", nik="1671014506970013",
          domicile="sumsel", kecamatan=None, kelurahan=None, pool="wilayah",
          destinations=["hongkong", "jepang"], interests=["garmen"], outcome="perlu_dilengkapi",
          submitted_at="2026-11-27T16:30:00+00:00", source="kel_karundang"),
@@ -93,8 +94,12 @@ async def test_each_filter_shows_its_rows(sim: BotApiSimulator, bot: BotRunner) 
         siti = (await client.get("/dasbor/pendaftar?kecamatan=cipocok_jaya&urut=no&arah=naik")).text
     row = siti[siti.index("SRG-2026-00011") :].split("</tr>")[0]
     cells = ("Siti Aminah", "Cipocok Jaya", "Jepang", "Memenuhi syarat", "Prioritas Kota Serang")
-    for cell in (*cells, "20 November 2026"):
+    for cell in (*cells, "20 November 2026", "<td>Telegram</td>"):
         assert cell in row, (cell, row)
+    async with logged_in(bot, admin) as client:
+        everyone = (await client.get("/dasbor/pendaftar")).text
+    citra = everyone[everyone.index("SRG-2026-00013") :].split("</tr>")[0]
+    assert "<td>Citra Dewi</td><td>WhatsApp</td>" in citra
     assert "Daftar tunggu no. 1" in siti
 
 

@@ -30,7 +30,7 @@ SEEDS = [
         destinations=["korea"],
     ),
     Seed(
-        5105,
+        -5105,  # on WhatsApp
         "SRG-2026-00005",
         name="Andi Wijaya",
         nik="1671011203950005",
@@ -67,11 +67,13 @@ async def test_ringkasan_shows_the_figures_of_statistik(
     assert row(page, "Jepang") == "4" and row(page, "Korea Selatan") == "1"
     assert row(page, "Pengelasan (las)") == "5"
     assert row(page, "27 November 2026") == "5"
+    assert row(page, "Telegram") == "4" and row(page, "WhatsApp") == "1"
     assert row(page, "28 November 2026") == "0"
 
     await say(admin, "/statistik")
     bot_text = "\n".join(m.text for m in admin.chat.messages[-2:])
-    for line in ("Cipocok Jaya: 3", "Curug: 1", "Jepang: 4", "Pengelasan (las): 5"):
+    for line in ("Cipocok Jaya: 3", "Curug: 1", "Jepang: 4", "Pengelasan (las): 5",
+                 "Telegram: 4", "WhatsApp: 1"):  # fmt: skip
         assert line in bot_text, bot_text  # the bot says the same
 
 

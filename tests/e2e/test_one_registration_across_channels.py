@@ -9,8 +9,10 @@ from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.storage import applicants as repo
 from bot.storage import contacts
+from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.e2e.residents import Person, at_first_question, register, say, tap
 from tests.helpers.conversation import Resident, register_through
+from tests.helpers.runner import add_staff
 
 PERSON = Person()  # NIK 3673055512980001, born 15-12-1998
 
@@ -76,3 +78,44 @@ async def test_status_by_number_and_birth_date_for_someone_with_no_registration(
     assert reg_no in (await say(stranger, f"{reg_no} 15-12-1998")).text
     assert bot.deps is not None
     assert await repo.get(bot.deps.db, 7512) is None  # nothing kept about them but the tags
+
+
+async def test_a_whatsapp_claim_goes_to_staff_who_see_its_channel(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    """"Bukan saya, lanjutkan" on WhatsApp for a NIK registered on Telegram: the conflict
+    flow, with /konflik naming the WhatsApp party's channel instead of a Telegram link."""
+    assert bot.deps is not None
+    holder = await register(sim, 7521, Person(name="Orang Lain"))
+    contact = await contacts.arrived(bot.deps.db, "6281200000002", at="2026-11-28T03:00:00+00:00")
+    wa = Resident(bot.deps, contact.user_id)
+    await wa.start()
+    await wa.choose("Setuju")
+    await wa.say(PERSON.name)
+    await wa.say(PERSON.nik)
+    await wa.choose("Bukan saya, lanjutkan")
+    await wa.choose_suggested()  # the birth date
+    await wa.choose_suggested()  # the sex
+    for label in (PERSON.domicile, PERSON.kecamatan or "", PERSON.kelurahan or "",
+                  PERSON.education, PERSON.marital, PERSON.family, PERSON.health,
+                  PERSON.health_check):  # fmt: skip
+        await wa.choose(label)
+    await wa.share_phone("+6281200000002")
+    for label in (PERSON.siapkerja, PERSON.passport, PERSON.worked_abroad):
+        await wa.choose(label)
+    for group in (PERSON.languages, PERSON.interests, PERSON.destinations):
+        for label in group:
+            await wa.choose(label)
+        await wa.choose(PERSON.done)
+    await wa.choose("Kirim pendaftaran")
+    assert "Data NIK Anda perlu kami periksa dulu" in wa.last.text
+    claimant = await wa.applicant()
+    assert claimant is not None and claimant.reg_no is not None
+
+    await add_staff(bot, STAFF_ID, ADMIN_ID)
+    staff = sim.user(STAFF_ID, first_name="Petugas", language_code="id")
+    listing = await say(staff, "/konflik")
+    assert f"Pemegang: {holder} · Orang Lain" in listing.text
+    assert 'href="tg://user?id=7521"' in listing.html
+    assert f"Pengaju: {claimant.reg_no} · Siti Aminah" in listing.text
+    assert "akun WhatsApp" in listing.text and f"tg://user?id={contact.user_id}" not in listing.html

@@ -31,7 +31,8 @@ async def test_find_by_reg_no_name_part_and_nik(
     sim: BotApiSimulator, bot: BotRunner, staff: SimUser
 ) -> None:
     reg_no = await register(sim, 2001, Person(name="Siti Nurhaliza"), source="kel_cipocok")
-    await insert(db_of(bot), [Seed(2002, "SRG-2026-00050", name="Ahmad Nurdin")])
+    # A WhatsApp resident (a negative user id, bot/storage/contacts.py).
+    await insert(db_of(bot), [Seed(-2002, "SRG-2026-00050", name="Ahmad Nurdin")])
 
     by_number = await say(staff, f"/cari {reg_no.lower()}")
     assert by_number.text.startswith(f"{reg_no} · Siti Nurhaliza")
@@ -45,6 +46,8 @@ async def test_find_by_reg_no_name_part_and_nik(
         "Kecamatan: Cipocok Jaya",
         "Tujuan kerja: 1. Jepang, 2. Korea Selatan",
         "Sumber: kel_cipocok",
+        "Kanal: Telegram",
+        "ID Telegram: 2001",
         "Catatan staf (0)",
         f"/tahap {reg_no} wawancara",
     ):
@@ -56,9 +59,12 @@ async def test_find_by_reg_no_name_part_and_nik(
     # "nur" is in both names: a list with one button each, a tap opens the card.
     listing = await say(staff, "/cari NUR")
     assert "Ada 2 pendaftar yang cocok" in listing.text
-    assert listing.buttons == [f"{reg_no} · Siti Nurhaliza", "SRG-2026-00050 · Ahmad Nurdin"]
-    card = await tap(staff, "Ahmad Nurdin")
+    assert listing.buttons == [
+        f"{reg_no} · Siti Nurhaliza · Telegram", "SRG-2026-00050 · Ahmad Nurdin · WhatsApp",
+    ]  # fmt: skip
+    card = await tap(staff, "SRG-2026-00050")
     assert card.text.startswith("SRG-2026-00050 · Ahmad Nurdin")
+    assert "Kanal: WhatsApp" in card.text and "ID Telegram" not in card.text
     assert sim.unanswered_callbacks() == []
 
     entries = await staff_repo.latest_audit(db_of(bot), 10)
@@ -124,7 +130,7 @@ async def test_many_matches_are_capped_with_a_hint(
     listing = await say(staff, "/cari santoso")
     assert "Ada 14 pendaftar" in listing.text and "hanya 10 pertama" in listing.text
     assert len(listing.buttons) == 10
-    assert listing.buttons[0] == "SRG-2026-00001 · Budi Santoso 0"
+    assert listing.buttons[0] == "SRG-2026-00001 · Budi Santoso 0 · Telegram"
 
 
 async def test_stage_change_tells_the_applicant_in_their_language(

@@ -22,7 +22,7 @@ from tests.helpers.runner import add_staff
 SEEDS = [
     Seed(6001, "SRG-2026-00001", name="Siti Nur'aini Fauziyyah", kecamatan="serang",
          kelurahan="sumur_pecung", destinations=["jepang", "korea"], source="kel_sumur"),
-    Seed(6002, "SRG-2026-00002", name="Dédé Çahyana Ñoer", domicile="lampung", pool="wilayah",
+    Seed(-6002, "SRG-2026-00002", name="Dédé Çahyana Ñoer", domicile="lampung", pool="wilayah",
          kecamatan=None, kelurahan=None, destinations=["korea"], outcome="perlu_dilengkapi",
          missing=["passport", "siapkerja"], waitlist_no=7, stage="wawancara",
          staff_flags=["nik_other_province"]),
@@ -61,7 +61,9 @@ async def test_csv_export(sim: BotApiSimulator, bot: BotRunner, admin: SimUser) 
     rows = list(csv.reader(io.StringIO(document.data.decode("utf-8-sig"), newline="")))
     header, body = rows[0], rows[1:]
     assert len(header) == len(COLUMNS)
-    assert header[:4] == ["Nomor pendaftaran", "ID Telegram", "Dikirim (WIB)", "Hasil penilaian"]
+    assert header[:5] == [
+        "Nomor pendaftaran", "ID Telegram", "Kanal", "Dikirim (WIB)", "Hasil penilaian",
+    ]  # fmt: skip
     assert {"NIK", "Nomor HP", "Kelurahan", "Sumber", "Persetujuan (WIB)"} <= set(header)
     assert len(body) == 3 and all(len(r) == len(header) for r in body)
     first = dict(zip(header, body[0], strict=True))
@@ -73,8 +75,10 @@ async def test_csv_export(sim: BotApiSimulator, bot: BotRunner, admin: SimUser) 
     assert first["Dikirim (WIB)"] == "2026-11-27 10:00"
     assert first["Persetujuan (WIB)"] == "2026-11-27 10:00"
     assert first["Sumber"] == "kel_sumur" and first["Tahap"] == "Terdaftar"
+    assert (first["ID Telegram"], first["Kanal"]) == ("6001", "Telegram")
     second = dict(zip(header, body[1], strict=True))
     assert second["Nama"] == "Dédé Çahyana Ñoer"  # text intact through UTF-8
+    assert (second["ID Telegram"], second["Kanal"]) == ("", "WhatsApp")  # no Telegram id
     assert second["Perlu dilengkapi"] == "belum punya paspor, belum punya akun SIAPkerja"
     assert second["Nomor daftar tunggu"] == "7" and second["Tahap"] == "Wawancara"
     assert second["Perlu diperiksa"].startswith("NIK diterbitkan di provinsi lain")
@@ -100,6 +104,7 @@ async def test_xlsx_export(sim: BotApiSimulator, bot: BotRunner, admin: SimUser)
     nik = by_reg["SRG-2026-00001"]["NIK"]
     assert isinstance(nik, str) and len(nik) == 16  # text, not 3.67E+15
     assert by_reg["SRG-2026-00001"]["ID Telegram"] == 6001
+    assert by_reg["SRG-2026-00002"]["Kanal"] == "WhatsApp"
     assert by_reg["SRG-2026-00002"]["Nomor daftar tunggu"] == 7
     formula_cell = sheet.cell(row=4, column=header.index("Nama") + 1)
     assert formula_cell.data_type == "s"  # stored as text, never run as a formula
@@ -110,7 +115,7 @@ async def test_export_in_english(sim: BotApiSimulator, seeded: BotRunner) -> Non
     message = await document_reply(english, "/ekspor csv")
     assert message.document is not None
     rows = list(csv.reader(io.StringIO(message.document.data.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["Registration number", "Telegram ID"]
+    assert rows[0][:3] == ["Registration number", "Telegram ID", "Channel"]
     assert "South Korea" in rows[2]
 
 

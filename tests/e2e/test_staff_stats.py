@@ -23,7 +23,8 @@ SEEDS = [
     Seed(4003, "SRG-2026-00003", kecamatan="taktakan", kelurahan="sayar", waitlist_no=1,
          destinations=["jepang"], interests=["caregiver"],
          submitted_at="2026-11-20T03:00:00+00:00"),
-    Seed(4004, "SRG-2026-00004", domicile="lampung", pool="wilayah",
+    # On WhatsApp (a negative user id).
+    Seed(-4004, "SRG-2026-00004", domicile="lampung", pool="wilayah",
          outcome="perlu_dilengkapi", missing=["passport"], destinations=["taiwan"],
          interests=["las"], submitted_at="2026-11-01T03:00:00+00:00", opted_out=True),
     Seed(4005, "SRG-2026-00005", domicile="other", pool=None,
@@ -56,6 +57,7 @@ async def test_figures_from_the_database(bot: BotRunner, staff: SimUser) -> None
     assert (f.kota_serang.used, f.kota_serang.waiting, f.kota_serang.left) == (2, 1, 498)
     assert (f.region.used, f.region.quota, f.region.waiting) == (1, 2500, 0)
     assert (f.programme.used, f.programme.quota, f.programme.waiting) == (3, 3000, 1)
+    assert f.by_channel == [("telegram", 4), ("whatsapp", 1)]
     assert f.by_outcome == [
         ("memenuhi_syarat", 3), ("perlu_dilengkapi", 1), ("belum_memenuhi_syarat", 1),
     ]  # fmt: skip
@@ -87,6 +89,7 @@ async def test_statistik_text(sim: BotApiSimulator, bot: BotRunner, staff: SimUs
         "Prioritas Kota Serang: 2 dari 500 terisi (sisa 498), daftar tunggu 1",
         "Lampung, Kalbar): 1 dari 2.500 terisi (sisa 2.499), daftar tunggu 0",
         "Seluruh program: 3 dari 3.000 terisi (sisa 2.997), daftar tunggu 1",
+        "Pendaftar per kanal\n• Telegram: 4\n• WhatsApp: 1",
         "• Memenuhi syarat: 3\n• Perlu dilengkapi: 1\n• Belum memenuhi syarat: 1",
         "• Terdaftar: 4\n• Terverifikasi: 0\n• Wawancara: 1",
         "• Taktakan: 2",
@@ -112,6 +115,7 @@ async def test_statistik_in_english(sim: BotApiSimulator, bot: BotRunner, staff:
     first, second = await replies(english, 2)
     assert "Kota Serang priority: 2 of 500 taken (498 left), waiting list 1" in first.text
     assert "Whole programme: 3 of 3,000 taken" in first.text
+    assert "Applications by channel\n• Telegram: 4\n• WhatsApp: 1" in first.text
     assert "• Sent registration" not in second.text
     assert "• Started (/start): 7 (100.0%)" in second.text
     assert "• Sat 28 Nov: 1" in second.text

@@ -128,7 +128,7 @@ class Seed:
 _COLUMNS = (
     "user_id, locale, source, status, answers, nik, consent_at, consent_version, reg_no,"
     " submitted_at, outcome, reasons, missing, pool, waitlist_no, stage, stage_changed_at,"
-    " staff_flags, opted_out, inactive, created_at, updated_at"
+    " staff_flags, opted_out, inactive, created_at, updated_at, channel"
 )
 
 
@@ -140,7 +140,7 @@ def _row(s: Seed) -> tuple[Any, ...]:
         answers["nik"], at, CONSENT_VERSION, s.reg_no, s.submitted_at, s.outcome,
         json.dumps(s.reasons), json.dumps(s.missing), s.pool, s.waitlist_no, s.stage,
         at if s.stage else None, json.dumps(s.staff_flags), int(s.opted_out), int(s.inactive),
-        at, at,
+        at, at, "whatsapp" if s.user_id < 0 else "telegram",  # as repo.create decides
     )  # fmt: skip
 
 

@@ -100,6 +100,7 @@ def test_a_birth_date_choice() -> None:
         (cb.ScheduleAnswer(12, cb.Attendance.CANNOT), "event:12:cannot"),
         (cb.BroadcastGroup(3, "t.wawancara"), "broadcast-to:3:t.wawancara"),
         (cb.ApplicantCard(777), "card:777"),
+        (cb.ApplicantCard(-12), "card:-12"),  # a WhatsApp resident (bot/storage/contacts.py)
     ],
 )
 def test_data_is_readable(button: cb.Callback, data: str) -> None:
@@ -127,7 +128,8 @@ def test_data_that_would_not_parse_back_is_refused() -> None:
         "oo:stop", "sc:123", "bc:go:4", "bc:g:4:ks",
         # Garbled or hostile:
         "", "consent", "consent:maybe", "consent:yes:extra", "choose:education", "choose::smp",
-        "card:-1", "card:12a", "card:１２", "card:" + "9" * 20, "event:1:later",
+        "card:--1", "card:-", "card:+1", "card:12a", "card:１２", "card:" + "9" * 20,
+        "event:1:later",
         "broadcast:explode:1", "broadcast-to:x:ks", "submit:now", "🙂", ":::",
     ],
 )

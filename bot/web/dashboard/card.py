@@ -404,6 +404,7 @@ async def show(
         title=_("web.card.title").format(reg_no=a.reg_no),
         a=a, name=str(a.answers.get("name") or "—"),
         status=label(f"card.status.{a.status}"),
+        channel=label(f"channel.{a.channel}"),
         stage=label(f"stage.{a.stage}") if a.stage else "—",
         stage_since=when(d, a.stage_changed_at, locale),
         outcome=label(f"card.outcome.{a.outcome}") if a.outcome else "—",
@@ -416,7 +417,9 @@ async def show(
             Line(_("web.card.submitted"), when(d, a.submitted_at, locale)),
             Line(_("web.card.language"), label(f"language.{a.locale}")),
             Line(_("web.card.source"), a.source or "—"),
-            Line(_("web.card.telegram_id"), str(a.user_id)),
+            # A WhatsApp resident's user id is the bot's own (negative), no Telegram id.
+            *([Line(_("web.card.telegram_id"), str(a.user_id))] if a.channel == "telegram"
+              else []),
         ],
         answers=answer_lines(a),
         stages=stage_rows(d, await history.stage_changes(d.db, a.reg_no), locale),

@@ -165,6 +165,7 @@ def parse_listing(query: Mapping[str, Sequence[str]]) -> Listing:
 class Row:
     reg_no: str
     name: str
+    channel: str  # Telegram or WhatsApp (issue 12), in the reader's words
     place: str  # kecamatan for Kota Serang residents, else the province
     destination: str  # first choice
     outcome: str
@@ -210,7 +211,7 @@ def where(listing: Listing, tz: ZoneInfo, search: Query | None) -> tuple[str, li
 
 
 _COLUMNS = (
-    "reg_no, outcome, stage, pool, waitlist_no, submitted_at,"
+    "reg_no, outcome, stage, pool, waitlist_no, submitted_at, channel,"
     " json_extract(answers, '$.name') AS name, json_extract(answers, '$.domicile') AS domicile,"
     " json_extract(answers, '$.kecamatan') AS kecamatan,"
     " json_extract(answers, '$.destinations[0]') AS destination"
@@ -262,7 +263,8 @@ def _row(r: Any, d: Deps) -> Row:
         submitted = format_date_short(day, get_locale())
     outcome = str(r["outcome"] or "")
     return Row(
-        reg_no=str(r["reg_no"] or ""), name=str(r["name"] or ""), place=place,
+        reg_no=str(r["reg_no"] or ""), name=str(r["name"] or ""),
+        channel=_text(f"channel.{r['channel']}"), place=place,
         destination=destination,
         outcome=value_label(Field.STATUS, outcome) if outcome in OUTCOMES else outcome,
         stage=_text(f"stage.{r['stage']}") if r["stage"] else "",

@@ -16,6 +16,7 @@ from bot.services import stats
 from bot.services.stats import Figures, PoolFigures
 from handlers.common import plain
 from handlers.stats import (
+    channel_name,
     destination_name,
     interest_name,
     kecamatan_name,
@@ -109,6 +110,8 @@ def shape(f: Figures, d: Deps) -> Summary:
                    [f"{format_number(n)} ({percent(s)})" for _step, n, s in funnel]),
             _chart("per-hari", _("stats.per_day").format(days=stats.DAYS_SHOWN),
                    _("web.col.day"), days, day_names.__getitem__),
+            _chart("kanal", _("stats.by_channel"), _("channel.label"), f.by_channel,
+                   channel_name),
             _chart("kecamatan", _("stats.by_kecamatan"), _("web.col.kecamatan"),
                    f.by_kecamatan, kecamatan_name),
             _chart("tujuan", _("stats.by_destination"), _("web.col.destination"),
