@@ -162,7 +162,7 @@ class Back(StepButton):
 
 @dataclass(frozen=True)
 class NikNotMine(StepButton):
-    """"Bukan saya, lanjutkan": the NIK a registration on the other channel holds is not the
+    """"Bukan saya, lanjut": the NIK a registration on the other channel holds is not the
     person's registration; it is taken as the answer and staff decide at submission."""
 
     PREFIX = "nik-not-mine"

@@ -55,7 +55,7 @@ async def test_a_nik_registered_on_telegram_is_named_and_nothing_else_shown(d: D
     assert "SRG-2026-00012 17-08-1990" in told.text  # the example, not their number
     for personal in (reg_no, PERSON.name, "Cipocok", "0812", "15 Desember"):
         assert personal not in told.text
-    assert labels(told) == ["Bukan saya, lanjutkan", "« Kembali"]
+    assert labels(told) == ["Bukan saya, lanjut", "« Kembali"]
     waiting = await wa.applicant()
     assert waiting is not None and "nik" not in waiting.answers and waiting.step == "nik"
 
@@ -74,7 +74,7 @@ async def test_not_mine_goes_on_and_staff_decide_at_submission(d: Deps) -> None:
     wa = await whatsapp_resident(d)
     await at_nik(wa)
     await wa.say(PERSON.nik)
-    await wa.choose("Bukan saya, lanjutkan")
+    await wa.choose("Bukan saya, lanjut")
     assert "15 Desember 1998" in wa.last.text  # the birth date question, read from the NIK
     taken = await wa.applicant()
     assert taken is not None and taken.answers["nik"] == PERSON.nik
@@ -115,7 +115,7 @@ async def test_a_typo_is_corrected_by_sending_another_nik(d: Deps) -> None:
     assert a is not None and a.answers["nik"] == other and reg.NIK_ELSEWHERE not in a.answers
     # The old button no longer takes the NIK that waited.
     told = next(s.view for s in wa.shown if "sudah terdaftar melalui" in s.view.text)
-    await wa.choose("Bukan saya, lanjutkan", view=told)
+    await wa.choose("Bukan saya, lanjut", view=told)
     a = await wa.applicant()
     assert a is not None and a.answers["nik"] == other
 

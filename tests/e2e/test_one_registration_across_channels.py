@@ -37,7 +37,7 @@ async def test_a_nik_registered_via_whatsapp_is_named_and_its_status_checked(
     assert reg_no not in told.text and PERSON.name not in told.text
     assert "SRG-2026-00012 17-08-1990" in told.text
     assert [b["text"] for row in told.inline_keyboard for b in row] == [
-        "Bukan saya, lanjutkan", "« Kembali",
+        "Bukan saya, lanjut", "« Kembali",
     ]  # fmt: skip
 
     status = await say(user, f"{reg_no} 15-12-1998")
@@ -47,7 +47,7 @@ async def test_a_nik_registered_via_whatsapp_is_named_and_its_status_checked(
         assert personal not in status.text
     assert not status.inline_keyboard  # no "Tanya petugas" about someone else's registration
 
-    asked = await tap(user, "Bukan saya, lanjutkan")
+    asked = await tap(user, "Bukan saya, lanjut")
     assert "15 Desember 1998" in asked.text  # the NIK taken, the birth date question next
     mine = await repo.get(bot.deps.db, 7501)
     assert mine is not None and mine.answers["nik"] == PERSON.nik and mine.channel == "telegram"
@@ -83,7 +83,7 @@ async def test_status_by_number_and_birth_date_for_someone_with_no_registration(
 async def test_a_whatsapp_claim_goes_to_staff_who_see_its_channel(
     sim: BotApiSimulator, bot: BotRunner
 ) -> None:
-    """"Bukan saya, lanjutkan" on WhatsApp for a NIK registered on Telegram: the conflict
+    """"Bukan saya, lanjut" on WhatsApp for a NIK registered on Telegram: the conflict
     flow, with /konflik naming the WhatsApp party's channel instead of a Telegram link."""
     assert bot.deps is not None
     holder = await register(sim, 7521, Person(name="Orang Lain"))
@@ -93,7 +93,7 @@ async def test_a_whatsapp_claim_goes_to_staff_who_see_its_channel(
     await wa.choose("Setuju")
     await wa.say(PERSON.name)
     await wa.say(PERSON.nik)
-    await wa.choose("Bukan saya, lanjutkan")
+    await wa.choose("Bukan saya, lanjut")
     await wa.choose_suggested()  # the birth date
     await wa.choose_suggested()  # the sex
     for label in (PERSON.domicile, PERSON.kecamatan or "", PERSON.kelurahan or "",
