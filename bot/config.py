@@ -137,6 +137,10 @@ class Settings:
     whatsapp_token: str | None = None
     whatsapp_verify_token: str | None = None  # echoed by Meta when it verifies the webhook
     whatsapp_app_secret: str | None = None  # signs Meta's deliveries (X-Hub-Signature-256)
+    # Outside a resident's 24-hour window only an approved template may be sent: the
+    # template name for each kind of personal message (WHATSAPP_TEMPLATES), in the
+    # applicant's language. A kind without one is not sent there (recorded, counted).
+    whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
     # Messages a second sent from the one number, at most (Meta's limit for a number).
     # Not a setting in the environment: Meta's figure, the simulator enforces it.
     whatsapp_rate_limit: int = 80
@@ -291,6 +295,40 @@ class _WhatsApp:
     app_secret: str | None
 
 
+# The messages the service starts on WhatsApp, by the word WHATSAPP_TEMPLATES uses: the
+# personal ones (bot/storage/message_log.Kind, "other" excepted) and announcements.
+WHATSAPP_TEMPLATE_KINDS = (
+    "stage", "place", "schedule", "schedule_cancel", "reminder", "nik_conflict", "turned_18",
+    "announcement",
+)  # fmt: skip
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
+
+
+def parse_templates(raw: str) -> dict[str, str]:
+    """``reminder=pmi_pengingat_jadwal,stage=pmi_tahap_pendaftaran``: kind to template name
+    (Meta's names: lowercase letters, digits and underscores)."""
+    found: dict[str, str] = {}
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        kind, sep, name = (piece.strip() for piece in part.partition("="))
+        if not sep or kind not in WHATSAPP_TEMPLATE_KINDS:
+            raise SettingsError(
+                f"WHATSAPP_TEMPLATES: '{part}' is not kind=template_name; kinds:"
+                f" {', '.join(WHATSAPP_TEMPLATE_KINDS)}"
+            )
+        if not _TEMPLATE_NAME.match(name):
+            raise SettingsError(
+                f"WHATSAPP_TEMPLATES: '{name}' is not a template name (lowercase letters,"
+                " digits and _, as in WhatsApp Manager)"
+            )
+        if kind in found:
+            raise SettingsError(f"WHATSAPP_TEMPLATES: '{kind}' is given twice")
+        found[kind] = name
+    return found
+
+
 def _whatsapp(get: Callable[[str], str | None]) -> _WhatsApp:
     """The WhatsApp settings: all four or none (half a configuration would take webhooks it
     cannot check, or send with no way to hear the answers)."""
@@ -439,4 +477,5 @@ def load_settings(
         whatsapp_token=whatsapp.token,
         whatsapp_verify_token=whatsapp.verify_token,
         whatsapp_app_secret=whatsapp.app_secret,
+        whatsapp_templates=parse_templates(get("WHATSAPP_TEMPLATES") or ""),
     )

@@ -86,6 +86,12 @@ class Metrics:
         self.registrations = Gauge(
             "bot_registrations", "Submitted registrations by verdict", ["verdict"], registry=r
         )
+        self.whatsapp_outside_window = Counter(
+            "bot_whatsapp_outside_window",
+            "WhatsApp messages not sent: outside the 24-hour window with no template, by kind",
+            ["kind"],
+            registry=r,
+        )
         # Liveness, for /healthz: monotonic times of the last update and the last good poll.
         self.last_update_at: float | None = None
         self.last_poll_at: float | None = None

@@ -97,7 +97,9 @@ async def _tell(context: Context, a: Applicant, key: str) -> bool:
         return False
     with use_locale(a.locale):
         text = _(key).format(reg_no=a.reg_no, contact=escape(d.settings.contact_bbpvp))
-    told = await notify.tell(d, context.bot, a, text, kind=Kind.NIK_CONFLICT)
+    told = await notify.tell(
+        d, context.bot, a, text, kind=Kind.NIK_CONFLICT, fields=(a.reg_no or "-",)
+    )
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("NIK decision for %s not delivered: %s", a.reg_no, told.error)
     return told.sent

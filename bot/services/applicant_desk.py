@@ -57,7 +57,8 @@ async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
         return StageNotice.INACTIVE
     with use_locale(a.locale):
         text = stage_notice(d, a, change.new)
-    told = await notify.tell(d, bot, a, text, kind=Kind.STAGE)
+        fields = (a.reg_no or "-", _(f"stage.{change.new}"))  # the WhatsApp template's
+    told = await notify.tell(d, bot, a, text, kind=Kind.STAGE, fields=fields)
     if told.outcome is Delivery.BLOCKED:
         return StageNotice.BLOCKED
     if not told.sent:  # a stage change is not retried: staff read that it did not go out
@@ -75,8 +76,9 @@ async def tell_promoted(d: Deps, bot: Bot, user_id: int | None) -> None:
     if applicant is None or applicant.pool is None or applicant.inactive:
         return
     with use_locale(applicant.locale):
-        text = _("place.promoted").format(pool=_(f"pool.{applicant.pool}"))
-    told = await notify.tell(d, bot, applicant, text, kind=Kind.PLACE)
+        pool = _(f"pool.{applicant.pool}")
+        text = _("place.promoted").format(pool=pool)
+    told = await notify.tell(d, bot, applicant, text, kind=Kind.PLACE, fields=(pool,))
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("place notice for %s not delivered: %s", applicant.reg_no, told.error)
 

@@ -5,11 +5,17 @@ Stage changes, a freed place in the quota, schedule notices and reminders all go
 ``tell``; announcements have their own outbox (bot/services/broadcast.py) over the same table.
 A personal message is never dropped for a throttle or network trouble: the caller hears
 RETRY and decides when to try again (reminders and notices do; a stage change reports it).
+
+Each applicant is told on their own channel (a WhatsApp resident's user id is negative):
+Telegram here, WhatsApp through bot/channels/whatsapp/outbound.py, within Meta's 24-hour
+rule. A WhatsApp message that may not go (outside the window, no template for its kind) is
+FAILED with ``outside_window``: recorded as such, counted in /metrics, not retried now.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from enum import StrEnum
@@ -17,11 +23,13 @@ from enum import StrEnum
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.channels.whatsapp import outbound
+from bot.conversation.views import Option
 from bot.deps import Deps
 from bot.services import delivery
 from bot.services.delivery import Outcome
 from bot.storage import applicants as repo
-from bot.storage import message_log
+from bot.storage import contacts, message_log
 from bot.storage.applicants import Applicant
 from bot.storage.message_log import Kind
 
@@ -41,6 +49,9 @@ class Told:
     retry_after: float | None = None  # Telegram's own wait after a 429
     message_id: int | None = None
     error: str = ""  # the error's class and Telegram's description: never message content
+    # WhatsApp: not sent, outside the 24-hour window with no template (outcome FAILED).
+    outside_window: bool = False
+    wa_message_id: str | None = None  # WhatsApp: Meta's id of the message sent
 
     @property
     def sent(self) -> bool:
@@ -88,14 +99,60 @@ async def tell(
     markup: InlineKeyboardMarkup | None = None,
     *,
     kind: Kind = Kind.OTHER,
+    fields: Sequence[str] = (),
 ) -> Told:
-    """One message to an applicant. A 403 marks them inactive: nothing more is sent to them
-    until they write to the bot again (handlers/common.load_locale makes them active).
-    Every attempt is logged by ``kind`` with its outcome, never its text (bot/storage/
-    message_log.py): staff see it on the applicant's card."""
-    told = await send(bot, applicant.user_id, text, markup)
+    """One message to an applicant, on their channel. A 403 (WhatsApp: undeliverable)
+    marks them inactive: nothing more is sent to them until they write to the bot again
+    (handlers/common.load_locale makes them active). Every attempt is logged by ``kind``
+    with its outcome, never its text (bot/storage/message_log.py): staff see it on the
+    applicant's card. ``fields``: the message's key values, one line each, for the
+    WhatsApp template that carries it outside the 24-hour window."""
+    if contacts.channel_of(applicant.user_id) == contacts.WHATSAPP:
+        told = await _tell_whatsapp(d, applicant, text, markup, kind, fields)
+    else:
+        told = await send(bot, applicant.user_id, text, markup)
     at = d.clock.now().astimezone(UTC).isoformat(timespec="seconds")
-    await message_log.record(d.db, applicant.user_id, kind, told.outcome.value, at)
+    outcome = message_log.OUTSIDE_WINDOW if told.outside_window else told.outcome.value
+    await message_log.record(d.db, applicant.user_id, kind, outcome, at, told.wa_message_id)
+    if told.outside_window:
+        d.metrics.whatsapp_outside_window.labels(kind.value).inc()
     if told.outcome is Delivery.BLOCKED and not applicant.inactive:
         await repo.update(d.db, applicant, inactive=True)
     return told
+
+
+def options_of(markup: InlineKeyboardMarkup | None) -> tuple[list[Option], list[str]]:
+    """A Telegram keyboard as neutral options (its callback buttons) and the lines of its
+    link buttons, for a channel without Telegram's keyboards."""
+    options: list[Option] = []
+    links: list[str] = []
+    for row in markup.inline_keyboard if markup is not None else ():
+        for button in row:
+            if isinstance(button.callback_data, str):
+                options.append(Option(button.callback_data, button.text))
+            elif button.url:
+                links.append(f"{button.text}: {button.url}")
+    return options, links
+
+
+async def _tell_whatsapp(
+    d: Deps, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None,
+    kind: Kind, fields: Sequence[str],
+) -> Told:  # fmt: skip
+    if d.whatsapp is None:  # WhatsApp switched off (or stopping): nothing can reach them now
+        log.info("WhatsApp %s message not sent: the channel is off", kind.value)
+        return Told(Delivery.FAILED, error="whatsapp: off")
+    options, links = options_of(markup)
+    if links:
+        text = "\n".join([text, "", *links])
+    sent = await outbound.send(
+        d, d.whatsapp.client, applicant.user_id, applicant.locale, text, options,
+        kind=kind.value, fields=fields,
+    )  # fmt: skip
+    outcome = _FROM_OUTCOME[sent.outcome]
+    if sent.outside_window:
+        outcome = Delivery.FAILED
+    return Told(
+        outcome, retry_after=sent.retry_after, error=sent.error,
+        outside_window=sent.outside_window, wa_message_id=sent.message_id,
+    )  # fmt: skip

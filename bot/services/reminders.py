@@ -42,6 +42,7 @@ from bot.rule_words import rule_words
 from bot.services import notify
 from bot.services.notify import Delivery, Told
 from bot.storage import applicants as applicants_repo
+from bot.storage import contacts
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
 from bot.storage.message_log import Kind
@@ -144,6 +145,17 @@ def reminder_text(d: Deps, event: Event, locale: str) -> str:
         + "\n\n"
         + answer_line(event)
     )
+
+
+def template_fields(d: Deps, event: Event, locale: str) -> tuple[str, ...]:
+    """What the WhatsApp templates of a notice or reminder carry: what, when, where
+    (docs/whatsapp-templates.md)."""
+    return kind_label(event.kind), when_text(d, event.starts_at, locale), event.place
+
+
+def cancelled_fields(d: Deps, event: Event, locale: str) -> tuple[str, ...]:
+    """The cancellation template's: what, and the date that was set."""
+    return kind_label(event.kind), when_text(d, event.starts_at, locale)
 
 
 def cancelled_text(d: Deps, event: Event, locale: str) -> str:
@@ -286,12 +298,17 @@ class ReminderService:
 
     async def tell(
         self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None,
-        bot: Bot | None = None, *, kind: Kind = Kind.OTHER,
+        bot: Bot | None = None, *, kind: Kind = Kind.OTHER, fields: Sequence[str] = (),
     ) -> Told:  # fmt: skip
         """A paced message to an applicant: marked inactive when they blocked the bot.
-        ``bot``: the caller's (a web request's), the application's when not given."""
-        await self._pace()
-        return await notify.tell(self.d, bot or self.app.bot, applicant, text, markup, kind=kind)
+        ``bot``: the caller's (a web request's), the application's when not given;
+        ``fields``: the key values a WhatsApp template carries (bot/services/notify.py).
+        WhatsApp has its own pacing (bot/channels/whatsapp/pacing.py), Telegram this one."""
+        if contacts.channel_of(applicant.user_id) == contacts.TELEGRAM:
+            await self._pace()
+        return await notify.tell(
+            self.d, bot or self.app.bot, applicant, text, markup, kind=kind, fields=fields
+        )
 
     async def fire(self, reminder_id: int) -> str:
         """Send one reminder if it is still wanted; returns what happened (for logs, tests)."""
@@ -329,14 +346,16 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = reminder_text(d, event, applicant.locale)
             markup = answer_markup(event)
-        result = await self.tell(applicant, text, markup, kind=Kind.REMINDER)
+            fields = template_fields(d, event, applicant.locale)
+        result = await self.tell(applicant, text, markup, kind=Kind.REMINDER, fields=fields)
         if result.outcome is Delivery.SENT:
             # Marked right after the send: a crash in between repeats this one message once.
             await store.finish_reminder(d.db, reminder_id, "sent", d.clock.now())
         elif result.outcome is Delivery.BLOCKED:
             await store.finish_reminder(d.db, reminder_id, "skipped", now, "blocked")
         elif result.outcome is Delivery.FAILED:
-            await store.finish_reminder(d.db, reminder_id, "skipped", now, "failed")
+            why = "outside_window" if result.outside_window else "failed"
+            await store.finish_reminder(d.db, reminder_id, "skipped", now, why)
         else:
             attempts = await store.count_attempt(d.db, reminder_id)
             delay = retry_delay(attempts, result.retry_after, base=self.retry_base)
@@ -359,7 +378,8 @@ class ReminderService:
         with use_locale(applicant.locale):
             text = notice_text(d, event, applicant.locale, previous)
             markup = answer_markup(event)
-        result = await self.tell(applicant, text, markup, bot, kind=Kind.SCHEDULE)
+            fields = template_fields(d, event, applicant.locale)
+        result = await self.tell(applicant, text, markup, bot, kind=Kind.SCHEDULE, fields=fields)
         if result.outcome is Delivery.SENT:
             await store.set_notice(d.db, event_id, "sent")
         elif result.outcome is Delivery.RETRY:

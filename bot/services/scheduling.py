@@ -20,7 +20,7 @@ from bot.domain.schedule_csv import Problem
 from bot.i18n import use_locale
 from bot.services import schedules as svc
 from bot.services.notify import Delivery
-from bot.services.reminders import ReminderService, cancelled_text
+from bot.services.reminders import ReminderService, cancelled_fields, cancelled_text
 from bot.services.schedules import Cancelled, CsvOutcome, Scheduled
 from bot.storage.message_log import Kind
 
@@ -68,7 +68,10 @@ async def cancel_event(
     applicant = result.applicant
     with use_locale(applicant.locale):
         text = cancelled_text(d, result.event, applicant.locale)
-    told = await reminders_of(d).tell(applicant, text, bot=bot, kind=Kind.SCHEDULE_CANCEL)
+        fields = cancelled_fields(d, result.event, applicant.locale)
+    told = await reminders_of(d).tell(
+        applicant, text, bot=bot, kind=Kind.SCHEDULE_CANCEL, fields=fields
+    )
     return EventCancelled(result, told.outcome)
 
 

@@ -110,9 +110,10 @@ async def test_the_card_shows_what_the_bot_keeps_about_them(
     assert sent == [f"Pengumuman #1: {ANNOUNCEMENT}",
                     "Pemberitahuan jadwal (dengan tombol Hadir / Tidak bisa hadir)",
                     "Pemberitahuan tahap"], sent  # fmt: skip
-    # The log keeps what kind of message went when and how it went, never its text.
+    # The log keeps what kind of message went when and how it went, never its text (on
+    # WhatsApp, Meta's id of the message, for its later statuses).
     columns = [r[1] for r in await db_of(bot).fetchall("PRAGMA table_info(message_log)")]
-    assert columns == ["id", "user_id", "kind", "at", "outcome"]
+    assert columns == ["id", "user_id", "kind", "at", "outcome", "wa_message_id"]
     logged = await db_of(bot).fetchall("SELECT user_id, kind, outcome FROM message_log")
     assert [tuple(r) for r in logged] == [
         (RESIDENT, "stage", "sent"),

@@ -27,8 +27,11 @@ from bot.channels.incoming import Incoming, IncomingHandler
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.errors import classify
 from bot.channels.whatsapp.notifications import StatusUpdate, read_notification
+from bot.channels.whatsapp.outbound import OUTSIDE_WINDOW_CODES
 from bot.deps import Deps
 from bot.feature import App
+from bot.services.delivery import Outcome
+from bot.storage import applicants, message_log
 from bot.storage import whatsapp as store
 
 log = logging.getLogger(__name__)
@@ -146,6 +149,26 @@ class WhatsAppChannel:
         if update.status == "failed":
             verdict = classify(update.error_code)
             log.info("a WhatsApp message failed: %s (%s)", verdict.outcome.value, verdict.error)
+            await self._failed(update.message_id, update.error_code, verdict.outcome)
+
+    async def _failed(self, message_id: str, code: int | None, outcome: Outcome) -> None:
+        """Meta took a personal message, then could not deliver it: its log row says why,
+        and someone who cannot be reached (131026) is marked inactive, as a Telegram 403
+        does, until they write again."""
+        d = self.d
+        logged = await message_log.of_wa_message(d.db, message_id)
+        if logged is None:  # an announcement (its outbox) or a reply: nobody's log row
+            return
+        if code in OUTSIDE_WINDOW_CODES:
+            await message_log.set_outcome(d.db, message_id, message_log.OUTSIDE_WINDOW)
+            d.metrics.whatsapp_outside_window.labels(logged.kind).inc()
+        elif outcome is Outcome.BLOCKED:
+            await message_log.set_outcome(d.db, message_id, message_log.BLOCKED)
+            applicant = await applicants.get(d.db, logged.user_id)
+            if applicant is not None and not applicant.inactive:
+                await applicants.update(d.db, applicant, inactive=True)
+        else:
+            await message_log.set_outcome(d.db, message_id, message_log.FAILED)
 
     def _dispatch(self, incoming: Incoming) -> None:
         before = self._chains.get(incoming.sender)

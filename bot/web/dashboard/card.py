@@ -54,7 +54,7 @@ from bot.services.notify import Delivery
 from bot.services.reminders import kind_label
 from bot.storage import applicant_history as history
 from bot.storage import applicants as repo
-from bot.storage import message_log
+from bot.storage import contacts, message_log
 from bot.storage.applicants import Applicant
 from bot.storage.message_log import Kind
 from bot.storage.notes import MAX_NOTE_LENGTH
@@ -155,6 +155,7 @@ REMINDER_WHY = {
     "declined": N_("web.card.reminder.why.declined"),
     "blocked": N_("web.card.reminder.why.blocked"),
     "failed": N_("web.card.reminder.why.failed"),
+    "outside_window": N_("web.card.reminder.why.outside_window"),
     "event_cancelled": N_("web.card.reminder.why.event_cancelled"),
     "rescheduled": N_("web.card.reminder.why.rescheduled"),
 }
@@ -180,6 +181,18 @@ MESSAGE_OUTCOME = {
     "blocked": N_("web.card.outcome.blocked"),
     "retry": N_("web.card.outcome.retry"),
     "failed": N_("web.card.outcome.failed"),
+    "outside_window": N_("web.card.outcome.outside_window"),
+}
+# A WhatsApp message's outcome in the channel's own words where Telegram's would mislead.
+WHATSAPP_OUTCOME = {
+    "failed": N_("web.card.outcome.failed_whatsapp"),
+    "blocked": N_("web.card.outcome.blocked_whatsapp"),
+}
+# How far Meta says a WhatsApp message got (its webhook statuses), after the outcome.
+WHATSAPP_STATUS = {
+    "delivered": N_("web.card.wa_status.delivered"),
+    "read": N_("web.card.wa_status.read"),
+    "failed": N_("web.card.wa_status.failed"),
 }
 ANNOUNCEMENT_GIST = 80  # characters of an announcement's text, enough to tell which one
 
@@ -352,16 +365,29 @@ def announcement_rows(d: Deps, found: list[history.Received], locale: str) -> li
     ]
 
 
-def personal_rows(d: Deps, found: list[message_log.Sent], locale: str) -> list[MessageRow]:
+def personal_rows(
+    d: Deps, found: list[message_log.Sent], locale: str, *, whatsapp: bool = False
+) -> list[MessageRow]:
     return [
         MessageRow(
             m.at,
             when(d, m.at, locale),
             label_of(MESSAGE_KIND, m.kind),
-            label_of(MESSAGE_OUTCOME, m.outcome),
+            outcome_label(m, whatsapp),
         )
         for m in found
     ]
+
+
+def outcome_label(m: message_log.Sent, whatsapp: bool) -> str:
+    """ "Terkirim", or on WhatsApp also how far it got: "Terkirim · sudah dibaca"."""
+    if whatsapp and m.outcome in WHATSAPP_OUTCOME:
+        text = _(WHATSAPP_OUTCOME[m.outcome])
+    else:
+        text = label_of(MESSAGE_OUTCOME, m.outcome)
+    if m.outcome == message_log.SENT and m.wa_status in WHATSAPP_STATUS:
+        text += " · " + _(WHATSAPP_STATUS[m.wa_status])
+    return text
 
 
 def label_of(texts: dict[Any, str], code: str) -> str:
@@ -370,7 +396,9 @@ def label_of(texts: dict[Any, str], code: str) -> str:
 
 async def messages(d: Deps, user_id: int, locale: str) -> list[MessageRow]:
     """Personal messages and announcements together, the newest first."""
-    rows = personal_rows(d, await message_log.of_person(d.db, user_id, history.SHOWN), locale)
+    sent = await message_log.of_person(d.db, user_id, history.SHOWN)
+    whatsapp = contacts.channel_of(user_id) == contacts.WHATSAPP
+    rows = personal_rows(d, sent, locale, whatsapp=whatsapp)
     rows += announcement_rows(d, await history.announcements(d.db, user_id), locale)
     return sorted(rows, key=lambda r: stored_moment(r.at, UTC) if r.at else EPOCH, reverse=True)
 
