@@ -19,7 +19,8 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
-from bot.conversation import account
+from bot.conversation import account, attendance
+from bot.conversation.reply import Reply
 from bot.conversation.schedule_text import answer_text, chunks, event_lines
 from bot.deps import Deps, deps
 from bot.domain.dates import format_date, format_time
@@ -38,36 +39,25 @@ from bot.domain.schedule_csv import (
     template_csv,
 )
 from bot.feature import App, Feature, Group, StaffCommand
-from bot.i18n import N_, _, get_locale, use_locale
+from bot.i18n import N_, _, get_locale
 from bot.services import schedules as svc
 from bot.services import scheduling
 from bot.services.reminders import (
     ReminderService,
-    answer_markup,
     capitalised,
     kind_label,
-    notice_text,
     when_text,
 )
-from bot.services.roles import audit, is_staff, staff_locale
-from bot.storage import applicants as applicants_repo
-from bot.storage import conversations
-from bot.storage import schedules as store
+from bot.services.roles import audit, is_staff
 from bot.storage.applicants import Applicant
 from bot.storage.conversations import Conversation, Kind
-from bot.storage.schedules import Event
 from handlers.access import staff_only
 from handlers.common import (
     Context,
     View,
-    answer_callback,
     applicant_of,
-    button,
-    keyboard,
     number,
-    pressed,
     send,
-    show,
     user_id,
 )
 from handlers.registration import deliver
@@ -337,17 +327,15 @@ async def jadwal(update: Update, context: Context) -> None:
 
 
 # --- Hadir / Tidak bisa hadir ------------------------------------------------------------
+# Decided in bot/conversation/attendance.py for every channel; shown here as Telegram does.
 
 
-async def _card(d: Deps, event: Event) -> View:
-    """The notice with the current answer, to replace the pressed message."""
-    previous = await store.replaced_event(d.db, event.id)
-    return View(notice_text(d, event, get_locale(), previous), answer_markup(event))
-
-
-async def _drop_buttons(update: Update) -> None:
+async def _deliver(update: Update, context: Context, reply: Reply) -> None:
+    """The reply, and, for a press answered only with an alert (a schedule gone or begun),
+    the pressed message's buttons taken away: they can no longer answer anything."""
+    await deliver(update, context, reply)
     query = update.callback_query
-    if query is None:
+    if query is None or reply.shown or not reply.ack.alert:
         return
     try:
         await query.edit_message_reply_markup(None)
@@ -357,122 +345,27 @@ async def _drop_buttons(update: Update) -> None:
 
 async def on_answer(update: Update, context: Context) -> None:
     """Hadir, Tidak bisa hadir, or no reason to give after Tidak bisa hadir."""
-    d = deps(context)
-    data = pressed(update, cb.ScheduleAnswer)
-    if data is None:
-        answer_callback(update, context)
-        return
-    event_id = data.event_id
-    if data.answer is cb.Attendance.NO_REASON:
-        await _skip_reason(update, context, event_id)
-        return
-    value = "hadir" if data.answer is cb.Attendance.ATTEND else "tidak_bisa"
-    result = await svc.answer(d, user_id(update), event_id, value)
-    state = result.state
-    if state is svc.AnswerState.NOT_FOUND:
-        answer_callback(update, context, _("schedule.answer_gone"), True)
-        await _drop_buttons(update)
-        return
-    if state is svc.AnswerState.CANCELLED:
-        answer_callback(update, context)
-        await _drop_buttons(update)
-        assert result.event is not None
-        await send(update, context, View(_("schedule.answer_cancelled").format(
-            kind=kind_label(result.event.kind))))  # fmt: skip
-        return
-    if state is svc.AnswerState.RESCHEDULED:
-        answer_callback(update, context)
-        await _drop_buttons(update)
-        assert result.event is not None
-        if result.current is None:
-            await send(update, context, View(_("schedule.answer_cancelled").format(
-                kind=kind_label(result.event.kind))))  # fmt: skip
-            return
-        card = await _card(d, result.current)
-        notice = _("schedule.answer_rescheduled").format(kind=kind_label(result.event.kind))
-        await send(update, context, View(notice + "\n\n" + card.text, card.markup))
-        return
-    if state is svc.AnswerState.BEGUN:
-        answer_callback(update, context, _("schedule.answer_begun"), True)
-        await _drop_buttons(update)
-        return
-    assert result.event is not None
-    event = result.event
-    if state is svc.AnswerState.UNCHANGED:
-        answer_callback(update, context, _("schedule.thanks_hadir"))
-        return
-    if value == "hadir":
-        answer_callback(update, context, _("schedule.thanks_hadir"))
-        await show(update, context, await _card(d, event))
-        if result.changed_from == "tidak_bisa":
-            await notify_staff(context, d, event, "schedule.staff.comes_after_all")
-        return
-    answer_callback(update, context)
-    if result.changed_from != value:  # pressed again: the card already says so
-        await show(update, context, await _card(d, event))
-    no_reason = cb.ScheduleAnswer(event.id, cb.Attendance.NO_REASON)
-    skip = keyboard([button(_("schedule.btn.skip_reason"), no_reason)])
-    await send(update, context, View(_("schedule.ask_reason"), skip))
-
-
-async def _skip_reason(update: Update, context: Context, event_id: int) -> None:
-    d = deps(context)
-    answer_callback(update, context)
-    event = await store.get_event(d.db, event_id)
-    if event is None or event.user_id != user_id(update) or not _awaits_reason(context, event):
-        await show(update, context, View(_("schedule.reason_not_needed")))
-        return
-    event = await svc.give_reason(d, event, None)
-    await notify_staff(context, d, event, "schedule.staff.declined")
-    await show(update, context, View(_("schedule.reason_skipped")))
-
-
-def _awaits_reason(context: Context, event: Event) -> bool:
-    """Is this event's reason what the person is in the middle of giving?"""
-    conversation = context.person.conversation if context.person is not None else None
-    return (
-        conversation is not None
-        and conversation.kind is Kind.ABSENCE_REASON
-        and conversation.ref == event.id
-    )
+    query = update.callback_query
+    data = query.data if query is not None and isinstance(query.data, str) else ""
+    applicant = context.person.applicant if context.person is not None else None
+    reply = await attendance.chosen(deps(context), user_id(update), applicant, data)
+    await _deliver(update, context, reply)
 
 
 async def take_reason(update: Update, context: Context, conversation: Conversation) -> bool:
     """The message of someone asked why they cannot come: their reason, when it is text.
     False: not a reason (the update goes on to the other handlers)."""
-    d = deps(context)
     message = update.effective_message
     if message is None or message.text is None:
         return False
-    event = await store.get_event(d.db, conversation.ref)
-    if event is None or event.status != "active" or event.user_id != conversation.user_id:
-        await conversations.end_for(d.db, conversation.user_id, conversation.kind, conversation.ref)
-        return False  # the event went (cancelled, rescheduled, deleted): nothing awaited
-    reason = " ".join(message.text.split())
-    if len(reason) > svc.MAX_REASON:
-        await send(update, context, View(_("schedule.reason_too_long").format(max=svc.MAX_REASON)))
-        return True
-    event = await svc.give_reason(d, event, reason)
-    await notify_staff(context, d, event, "schedule.staff.declined")
-    await send(update, context, View(_("schedule.reason_thanks")))
+    applicant = context.person.applicant if context.person is not None else None
+    reply = await attendance.take_reason(
+        deps(context), conversation.user_id, applicant, message.text
+    )
+    if reply is None:
+        return False
+    await _deliver(update, context, reply)
     return True
-
-
-async def notify_staff(context: Context, d: Deps, event: Event, key: str) -> None:
-    """Tell the staff member who scheduled it (or the admins) about a resident's answer."""
-    applicant = await applicants_repo.get(d.db, event.user_id)
-    if applicant is None:
-        return
-    service = _service(d)
-    for staff_id in await svc.decline_recipients(d, event):
-        locale = await staff_locale(d, staff_id)
-        with use_locale(locale):
-            text = _(key).format(
-                reg_no=applicant.reg_no, name=_name(applicant), kind=kind_label(event.kind),
-                when=when_text(d, event.starts_at, locale),
-                reason=escape(event.reason) if event.reason else _("schedule.no_reason"),
-            )  # fmt: skip
-        await service.deliver(staff_id, text)
 
 
 # --- wiring ------------------------------------------------------------------------------

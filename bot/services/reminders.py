@@ -27,6 +27,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
 from bot import callbacks as cb
+from bot.conversation.views import Option, option
 from bot.deps import DEPS_KEY, Deps
 from bot.domain.dates import format_datetime, format_time
 from bot.domain.reminders import (
@@ -41,6 +42,8 @@ from bot.i18n import _, use_locale
 from bot.rule_words import rule_words
 from bot.services import notify
 from bot.services.notify import Delivery, Told
+from bot.services.roles import staff_locale
+from bot.services.schedules import decline_recipients
 from bot.storage import applicants as applicants_repo
 from bot.storage import contacts
 from bot.storage import schedules as store
@@ -98,17 +101,18 @@ def note_text(event: Event) -> str:
     return "\n" + _("schedule.note").format(note=escape(event.note)) if event.note else ""
 
 
-def answer_markup(event: Event) -> InlineKeyboardMarkup:
-    attend = cb.ScheduleAnswer(event.id, cb.Attendance.ATTEND)
-    cannot = cb.ScheduleAnswer(event.id, cb.Attendance.CANNOT)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(_("schedule.btn.hadir"), callback_data=attend.pack()),
-                InlineKeyboardButton(_("schedule.btn.tidak_bisa"), callback_data=cannot.pack()),
-            ]
-        ]
+def answer_options(event: Event) -> tuple[Option, Option]:
+    """Hadir / Tidak bisa hadir under a notice or reminder, whatever the channel."""
+    return (
+        option(_("schedule.btn.hadir"), cb.ScheduleAnswer(event.id, cb.Attendance.ATTEND)),
+        option(_("schedule.btn.tidak_bisa"), cb.ScheduleAnswer(event.id, cb.Attendance.CANNOT)),
     )
+
+
+def answer_markup(event: Event) -> InlineKeyboardMarkup:
+    """The same two answers as Telegram buttons, side by side."""
+    buttons = [InlineKeyboardButton(o.label, callback_data=o.id) for o in answer_options(event)]
+    return InlineKeyboardMarkup([buttons])
 
 
 def answer_line(event: Event) -> str:
@@ -309,6 +313,25 @@ class ReminderService:
         return await notify.tell(
             self.d, bot or self.app.bot, applicant, text, markup, kind=kind, fields=fields
         )
+
+    async def tell_staff(self, event: Event, key: str) -> None:
+        """Tell the staff member who scheduled ``event`` (or the admins) of the resident's
+        answer (``key``: came after all, declined with or without a reason), in Telegram,
+        whichever channel the resident answered on."""
+        d = self.d
+        applicant = await applicants_repo.get(d.db, event.user_id)
+        if applicant is None:
+            return
+        name = escape(str(applicant.answers.get("name") or "—"))
+        for staff_id in await decline_recipients(d, event):
+            locale = await staff_locale(d, staff_id)
+            with use_locale(locale):
+                text = _(key).format(
+                    reg_no=applicant.reg_no, name=name, kind=kind_label(event.kind),
+                    when=when_text(d, event.starts_at, locale),
+                    reason=escape(event.reason) if event.reason else _("schedule.no_reason"),
+                )  # fmt: skip
+            await self.deliver(staff_id, text)
 
     async def fire(self, reminder_id: int) -> str:
         """Send one reminder if it is still wanted; returns what happened (for logs, tests)."""
