@@ -228,7 +228,7 @@ async def test_a_stage_change_outside_the_window_goes_as_its_template_in_english
 ) -> None:
     wa.add_template(
         "pmi_tahap_pendaftaran", "en", '📋 Registration {{1}} is now at: {{2}}. Reply "status".'
-    )  # noqa: E501
+    )
     runner = await start(whatsapp_templates=TEMPLATES)
     siti = await whatsapp_applicant(runner, wa, hours_ago=48, locale="en")
     assert runner.deps is not None
