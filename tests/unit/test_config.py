@@ -172,3 +172,34 @@ def test_whatsapp_is_all_four_or_none(left_out: str) -> None:
 def test_bad_whatsapp_values_name_the_setting(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=f"^{name}:"):
         load_settings({**WHATSAPP, name: value}, env_file=None)
+
+
+def test_whatsapp_templates_map_kinds_to_names() -> None:
+    assert load_settings({}, env_file=None).whatsapp_templates == {}
+    s = load_settings(
+        {**WHATSAPP, "WHATSAPP_TEMPLATES": " reminder = pmi_pengingat_jadwal ,stage=pmi_tahap_2,"},
+        env_file=None,
+    )
+    assert s.whatsapp_templates == {"reminder": "pmi_pengingat_jadwal", "stage": "pmi_tahap_2"}
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("pengingat=pmi_pengingat_jadwal", "not kind=template_name"),
+        ("reminder", "not kind=template_name"),
+        ("reminder=PMI Pengingat", "not a template name"),
+        ("reminder=", "not a template name"),
+        ("reminder=a,reminder=b", "given twice"),
+    ],
+)
+def test_bad_whatsapp_templates_name_the_setting(value: str, says: str) -> None:
+    with pytest.raises(SettingsError, match=f"^WHATSAPP_TEMPLATES: .*{says}"):
+        load_settings({**WHATSAPP, "WHATSAPP_TEMPLATES": value}, env_file=None)
+
+
+def test_every_personal_message_kind_can_have_a_template() -> None:
+    from bot.config import WHATSAPP_TEMPLATE_KINDS
+    from bot.storage.message_log import Kind
+
+    assert {k.value for k in Kind} - {"other"} <= set(WHATSAPP_TEMPLATE_KINDS)

@@ -10,6 +10,7 @@ written then, so that Meta's window and the bot's agree without a conversation i
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +31,7 @@ from bot.storage import schedules as store
 from bot.storage.applicants import Applicant
 from bot.storage.message_log import Kind
 from tests.conftest import ADMIN_ID, RunnerFactory
+from tests.helpers.dashboard import logged_in
 from tests.helpers.rows import seed_applicant
 from tests.helpers.runner import db_of, reminder_rows, service_of
 from tests.helpers.whatsapp import bot_settings
@@ -336,3 +338,33 @@ async def test_a_telegram_applicant_still_gets_telegram(
     assert wa.accepted == 0
     assert sim.chat(TELEGRAM_RESIDENT).messages[-1].text == "Tahap Anda: wawancara"
     assert await logged(runner, TELEGRAM_RESIDENT) == [("stage", "sent")]
+
+
+# --- what staff read on the card -------------------------------------------------------------
+
+
+async def test_the_card_shows_outside_the_window_and_how_far_a_message_got(
+    wa: WhatsAppSimulator, start: Start, sim: BotApiSimulator
+) -> None:
+    runner = await start()
+    siti = await whatsapp_applicant(runner, wa, hours_ago=26)
+    assert runner.deps is not None
+    reminder_id = await first_reminder(runner, await schedule(runner))
+    await service_of(runner).fire(reminder_id)  # outside the window, no template
+    # She writes again: the window opens, the stage change goes and she reads it.
+    await contacts.arrived(db_of(runner), SITI, at=runner.deps.clock.now().isoformat())
+    wa.user(SITI).last_inbound = wa.now()
+    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda", kind=Kind.STAGE)
+    assert told.wa_message_id is not None
+    await wa.send_status(told.wa_message_id, "delivered")
+    await wa.send_status(told.wa_message_id, "read")
+    await channel_of(runner).idle()
+    admin = sim.user(ADMIN_ID, first_name="Admin", language_code="id")
+    async with logged_in(runner, admin) as client:
+        html = (await client.get(f"/dasbor/pendaftar/{REG_NO}")).text
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+    assert rows[:2] == [
+        ("Pemberitahuan tahap", "Terkirim · sudah dibaca"),
+        ("Pengingat jadwal", "Tidak terkirim: di luar 24 jam"),
+    ]
+    assert "tidak terkirim: di luar 24 jam WhatsApp" in html  # the reminder's own line
