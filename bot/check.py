@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.channels.whatsapp.client import WhatsAppClient
-from bot.config import Settings
+from bot.config import WHATSAPP_TEMPLATE_KINDS, Settings
 from bot.http import AiohttpRequest
 from bot.services.delivery import Outcome
 from bot.storage.db import migration_files
@@ -74,6 +74,20 @@ async def check_telegram(s: Settings) -> list[Finding]:
     return [Finding(Level.OK, "telegram", f"the token belongs to @{me.username}")]
 
 
+def templates_finding(s: Settings) -> Finding:
+    """Which messages cannot reach a WhatsApp resident outside the 24-hour window: those
+    without an approved template named in WHATSAPP_TEMPLATES (docs/whatsapp-templates.md)."""
+    missing = [k for k in WHATSAPP_TEMPLATE_KINDS if k not in s.whatsapp_templates]
+    if not missing:
+        return Finding(Level.OK, "whatsapp templates", "every kind of message has one")
+    return Finding(
+        Level.NOTE,
+        "whatsapp templates",
+        f"none for {', '.join(missing)}: not sent outside the 24 hours after a resident's"
+        " last message (set WHATSAPP_TEMPLATES once Meta has approved them)",
+    )
+
+
 async def check_whatsapp(s: Settings) -> list[Finding]:
     """WhatsApp is optional: off is a note; on, the token must open the number's record."""
     if not s.whatsapp_enabled:
@@ -89,7 +103,8 @@ async def check_whatsapp(s: Settings) -> list[Finding]:
         number, refused = await client.phone_number()
     if refused is None:
         shown = f"{number.get('display_phone_number', '?')} ({number.get('verified_name', '?')})"
-        return [Finding(Level.OK, "whatsapp", f"the token opens the number {shown}")]
+        return [Finding(Level.OK, "whatsapp", f"the token opens the number {shown}"),
+                templates_finding(s)]  # fmt: skip
     if refused.outcome is Outcome.STOP:
         text = "Meta refuses WHATSAPP_TOKEN (expired, revoked or mistyped)"
     elif refused.outcome is Outcome.RETRY:

@@ -190,6 +190,11 @@ async def test_whatsapp_configured_and_reachable(tmp_path: Path) -> None:
         "ok      whatsapp: the token opens the number +6281100000000 (Layanan PMI Kota Serang)"
         in lines
     )
+    assert (
+        "note    whatsapp templates: none for stage, place, schedule, schedule_cancel, reminder,"
+        " nik_conflict, turned_18, announcement: not sent outside the 24 hours after a"
+        " resident's last message (set WHATSAPP_TEMPLATES once Meta has approved them)"
+    ) in lines
 
 
 async def test_whatsapp_token_refused_or_number_unknown_or_unreachable(tmp_path: Path) -> None:
