@@ -1,7 +1,8 @@
 """The WhatsApp channel while the bot runs: notifications in, handled once, in order.
 
 The webhook (webhook.py) answers Meta at once and hands the checked body here; a worker
-then reads it (notifications.py). Statuses of the bot's messages are stored; each
+then reads it (notifications.py). Statuses of the bot's messages are stored (a personal
+message that failed updates its log row, and 131026 marks its applicant inactive); each
 resident's message goes to the ``IncomingHandler``:
 
 - once: Meta delivers a notification again when unsure it arrived. A message id is
