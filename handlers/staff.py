@@ -369,6 +369,7 @@ NOTICE_TEXT = {
     StageNotice.INACTIVE: N_("tahap.not_sent_inactive"),
     StageNotice.BLOCKED: N_("tahap.not_sent_blocked"),
     StageNotice.ERROR: N_("tahap.not_sent_error"),
+    StageNotice.OUTSIDE_WINDOW: N_("tahap.not_sent_outside_window"),
 }
 
 

@@ -36,6 +36,8 @@ class StageNotice(StrEnum):
     INACTIVE = "not_sent_inactive"  # they blocked the bot before: nothing is sent to them
     BLOCKED = "not_sent_blocked"  # they blocked it now
     ERROR = "not_sent_error"  # refused or not reachable now; a stage notice is not retried
+    # WhatsApp: their last message is over 24 hours old and no template is set for it
+    OUTSIDE_WINDOW = "not_sent_outside_window"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
     told = await notify.tell(d, bot, a, text, kind=Kind.STAGE, fields=fields)
     if told.outcome is Delivery.BLOCKED:
         return StageNotice.BLOCKED
+    if told.outside_window:
+        return StageNotice.OUTSIDE_WINDOW
     if not told.sent:  # a stage change is not retried: staff read that it did not go out
         log.warning("stage notice for %s not delivered: %s", a.reg_no, told.error)
         return StageNotice.ERROR

@@ -288,6 +288,7 @@ _FROM_NOTICE = {
     StageNotice.INACTIVE: Result.UNTOLD,
     StageNotice.BLOCKED: Result.BLOCKED,
     StageNotice.ERROR: Result.FAILED,
+    StageNotice.OUTSIDE_WINDOW: Result.FAILED,
 }
 _FROM_DELIVERY = {
     Delivery.SENT: Result.SENT,

@@ -368,3 +368,19 @@ async def test_the_card_shows_outside_the_window_and_how_far_a_message_got(
         ("Pengingat jadwal", "Tidak terkirim: di luar 24 jam"),
     ]
     assert "tidak terkirim: di luar 24 jam WhatsApp" in html  # the reminder's own line
+
+
+async def test_staff_read_why_a_stage_notice_did_not_go(
+    wa: WhatsAppSimulator, start: Start
+) -> None:
+    runner = await start()  # no template for stage news
+    siti = await whatsapp_applicant(runner, wa, hours_ago=30)
+    assert runner.deps is not None
+    moved = await applicant_desk.change_stage(
+        runner.deps, runner.app.bot, ADMIN_ID, REG_NO, "wawancara"
+    )
+    assert not isinstance(moved, applicant_desk.StageProblem)
+    assert moved.notice is StageNotice.OUTSIDE_WINDOW
+    assert (await repo.get(db_of(runner), siti.user_id)).stage == "wawancara"  # type: ignore[union-attr]
+    assert await logged(runner, siti.user_id) == [("stage", "outside_window")]
+    assert outside_window_count(runner, "stage") == 1

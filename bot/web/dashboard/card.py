@@ -96,6 +96,7 @@ NEWS = {
     "tahap_nonaktif": N_("web.card.news.stage_inactive"),
     "tahap_diblokir": N_("web.card.news.stage_blocked"),
     "tahap_gagal": N_("web.card.news.stage_error"),
+    "tahap_luar_24_jam": N_("web.card.news.stage_outside_window"),
     "catatan": N_("web.card.news.note"),
     "jadwal_terkirim": N_("web.card.news.schedule_sent"),
     "jadwal_tertunda": N_("web.card.news.schedule_retry"),
@@ -125,6 +126,7 @@ STAGE_NEWS = {
     StageNotice.INACTIVE: "tahap_nonaktif",
     StageNotice.BLOCKED: "tahap_diblokir",
     StageNotice.ERROR: "tahap_gagal",
+    StageNotice.OUTSIDE_WINDOW: "tahap_luar_24_jam",
 }
 
 EVENT_STATUS = {
