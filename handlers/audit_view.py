@@ -96,8 +96,9 @@ class _Reader:
         d, parts = self.detail, []
         if d.get("pool"):
             parts.append(_("audit.say.scope.pool").format(pool=_text(f"web.list.pool.{d['pool']}")))
-        if d.get("channel"):
-            parts.append(_("audit.say.scope.channel").format(channel=escape(str(d["channel"]))))
+        source = d.get("source") or d.get("channel")  # "channel" in entries before kanal:
+        if source:
+            parts.append(_("audit.say.scope.source").format(source=escape(str(source))))
         for key, text in (("since", N_("audit.say.scope.since")),
                           ("until", N_("audit.say.scope.until"))):  # fmt: skip
             if d.get(key):

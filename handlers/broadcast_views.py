@@ -41,6 +41,11 @@ FIELD_LABELS: dict[str, str] = {
     Field.FIRST_CHOICE: N_("filter.field.tujuan1"),
     Field.INTEREST: N_("filter.field.minat"),
     Field.STAGE: N_("filter.field.tahap"),
+    Field.CHANNEL: N_("filter.field.kanal"),
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "telegram": N_("filter.channel.telegram"),
+    "whatsapp": N_("filter.channel.whatsapp"),
 }
 REGION_LABELS: dict[str, str] = {
     KOTA_SERANG: N_("filter.region.kota_serang"),
@@ -127,6 +132,8 @@ def value_label(name: str, value: str) -> str:
         return _(f"dest.{value}")
     if name == Field.INTEREST:
         return _(f"interest.{value}")
+    if name == Field.CHANNEL:
+        return _(CHANNEL_LABELS[value])
     return _(f"stage.{value}")
 
 

@@ -31,6 +31,9 @@ REGION_PROVINCES: dict[str, str] = {"banten": "36", "sumsel": "16", "lampung": "
 KOTA_SERANG = "kota_serang"
 OUTSIDE_KOTA_SERANG = "luar_kota_serang"
 REGIONS: tuple[str, ...] = (KOTA_SERANG, *REGION_PROVINCES, OUTSIDE_KOTA_SERANG)
+# The channel a person registered on (bot/storage/contacts.py: a WhatsApp resident's user id
+# is negative). Written out here: the domain imports no storage.
+CHANNELS: tuple[str, ...] = ("telegram", "whatsapp")
 
 KECAMATAN_SLUGS: tuple[str, ...] = tuple(k.slug for k in KECAMATAN)
 DESTINATION_VALUES: tuple[str, ...] = tuple(o.value for o in DESTINATIONS)
@@ -47,6 +50,7 @@ class Field:
     FIRST_CHOICE = "tujuan1"
     INTEREST = "minat"
     STAGE = "tahap"
+    CHANNEL = "kanal"
 
 
 FIELDS: tuple[str, ...] = (
@@ -57,6 +61,7 @@ FIELDS: tuple[str, ...] = (
     Field.FIRST_CHOICE,
     Field.INTEREST,
     Field.STAGE,
+    Field.CHANNEL,
 )
 
 _KEY_ALIASES: dict[str, str] = {
@@ -68,6 +73,7 @@ _KEY_ALIASES: dict[str, str] = {
     "tujuan1": Field.FIRST_CHOICE, "destination1": Field.FIRST_CHOICE,
     "minat": Field.INTEREST, "interest": Field.INTEREST,
     "tahap": Field.STAGE, "stage": Field.STAGE,
+    "kanal": Field.CHANNEL, "channel": Field.CHANNEL,
 }  # fmt: skip
 
 # Other spellings of values (English words, full province names) -> the stored value.
@@ -84,6 +90,7 @@ _VALUE_ALIASES: dict[str, dict[str, str]] = {
                      "manufacturing": "manufaktur", "construction": "bangunan", "ict": "tik",
                      "it": "tik", "agriculture": "pertanian", "hospitality": "perhotelan",
                      "garment": "garmen", "logistics": "logistik"},
+    Field.CHANNEL: {"wa": "whatsapp", "tg": "telegram", "tele": "telegram"},
 }  # fmt: skip
 _VALUE_ALIASES[Field.FIRST_CHOICE] = _VALUE_ALIASES[Field.DESTINATION]
 
@@ -95,6 +102,7 @@ _VALID: dict[str, tuple[str, ...]] = {
     Field.FIRST_CHOICE: DESTINATION_VALUES,
     Field.INTEREST: INTEREST_VALUES,
     Field.STAGE: STAGES,
+    Field.CHANNEL: CHANNELS,
 }
 
 # Words that mean "everyone" on their own.
@@ -128,6 +136,7 @@ class RecipientFilter:
     destinations: frozenset[str] = frozenset()  # any of the ranked destinations
     interests: frozenset[str] = frozenset()
     stages: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()  # telegram, whatsapp
 
     @property
     def is_everyone(self) -> bool:
@@ -143,7 +152,12 @@ class RecipientFilter:
         return frozenset(allowed)
 
     def matches(
-        self, *, outcome: str | None, stage: str | None, answers: Mapping[str, Any]
+        self,
+        *,
+        outcome: str | None,
+        stage: str | None,
+        answers: Mapping[str, Any],
+        channel: str = "telegram",
     ) -> bool:
         """The rule in Python, for one submitted application (the SQL must agree)."""
         domicile = answers.get("domicile")
@@ -158,6 +172,7 @@ class RecipientFilter:
             not self.first_choice or (bool(destinations) and destinations[0] in self.first_choice),
             not self.destinations or bool(self.destinations & set(destinations)),
             not self.interests or bool(self.interests & set(interests)),
+            not self.channels or channel in self.channels,
         )
         return all(checks)
 
@@ -178,6 +193,7 @@ class RecipientFilter:
             Field.FIRST_CHOICE: [v for v in DESTINATION_VALUES if v in self.first_choice],
             Field.INTEREST: [v for v in INTEREST_VALUES if v in self.interests],
             Field.STAGE: [v for v in STAGES if v in self.stages],
+            Field.CHANNEL: [v for v in CHANNELS if v in self.channels],
         }
         return [(name, tuple(chosen[name])) for name in FIELDS if chosen[name]]
 
@@ -287,4 +303,5 @@ def _build(chosen: Mapping[str, set[str]]) -> RecipientFilter:
         destinations=frozenset(chosen.get(Field.DESTINATION, set())),
         interests=frozenset(chosen.get(Field.INTEREST, set())),
         stages=frozenset(chosen.get(Field.STAGE, set())),
+        channels=frozenset(chosen.get(Field.CHANNEL, set())),
     )

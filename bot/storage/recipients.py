@@ -51,6 +51,9 @@ def filter_sql(f: RecipientFilter) -> tuple[str, list[object]]:
         any_in_list("$.destinations", f.destinations)
     if f.interests:
         any_in_list("$.interests", f.interests)
+    if len(f.channels) == 1:  # both channels: everyone, no clause
+        # The id's sign is the channel (contacts.channel_of), the rule the column is written by.
+        clauses.append("user_id < 0" if "whatsapp" in f.channels else "user_id > 0")
     return " AND ".join(f"({c})" for c in clauses), params
 
 

@@ -217,7 +217,7 @@ async def test_the_buttons_and_the_audit_in_english(sim: BotApiSimulator, bot: B
     async with logged_in(bot, admin) as client:
         html = (await client.get(PATH)).text
         assert "Export CSV" in html and "Export XLSX" in html
-        await export(client, "kuota=tunggu&kanal=kel_x&dari=2026-11-01", "csv")
+        await export(client, "kuota=tunggu&sumber=kel_x&dari=2026-11-01", "csv")
         audit = (await client.get("/dasbor/audit")).text
     assert "Exported the data of 0 applicants (CSV) · pool: " in audit
-    assert "channel: kel_x · registered from Sunday, 1 November 2026" in audit
+    assert "source: kel_x · registered from Sunday, 1 November 2026" in audit

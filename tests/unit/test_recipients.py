@@ -18,6 +18,7 @@ from bot.domain.recipients import (
     RecipientFilter,
     parse_filter,
 )
+from bot.storage.contacts import channel_of
 from bot.storage.db import Database
 from bot.storage.recipients import count_recipients, filter_sql, recipient_ids
 from tests.helpers.rows import applicant_row, insert_applicants
@@ -60,6 +61,11 @@ fs = frozenset
         ("tujuan:jepang kecamatan:taktakan tahap:terverifikasi",
          F(destinations=fs({"jepang"}), kecamatan=fs({"taktakan"}),
            stages=fs({"terverifikasi"}))),
+        ("kanal:whatsapp", F(channels=fs({"whatsapp"}))),
+        ("Kanal:Telegram", F(channels=fs({"telegram"}))),
+        ("channel:wa", F(channels=fs({"whatsapp"}))),
+        ("kanal:telegram,whatsapp tahap:wawancara",
+         F(channels=fs({"telegram", "whatsapp"}), stages=fs({"wawancara"}))),
     ],
 )  # fmt: skip
 def test_parse_filter(typed: str, expected: RecipientFilter) -> None:
@@ -84,6 +90,9 @@ def test_parse_filter(typed: str, expected: RecipientFilter) -> None:
         ("wilayah:kota_serang,luar_kota_serang", "filter.error.conflict", {}),
         ("wilayah:luar_kota_serang kecamatan:curug", "filter.error.conflict", {}),
         ("tujuan:jepang semua", "filter.error.malformed", {"token": "semua"}),
+        ("kanal:sms", "filter.error.unknown_value",
+         {"field": "kanal", "value": "sms", "valid": "telegram, whatsapp"}),
+        ("kanal:", "filter.error.no_value", {"field": "kanal"}),
     ],
 )
 def test_malformed_filters_name_the_problem(typed: str, key: str, params: dict[str, str]) -> None:
@@ -106,7 +115,7 @@ def test_unknown_values_list_the_valid_ones() -> None:
     "typed",
     ["semua", "tujuan:jepang,korea kecamatan:taktakan", "wilayah:banten,luar_kota_serang",
      "wilayah:kota_serang,kalbar tujuan1:taiwan minat:las,tik tahap:pelatihan "
-     "status:perlu_dilengkapi"],
+     "status:perlu_dilengkapi", "kanal:whatsapp tahap:wawancara", "kanal:telegram,whatsapp"],
 )  # fmt: skip
 def test_text_and_json_round_trip(typed: str) -> None:
     f = parse_filter(typed)
@@ -144,6 +153,7 @@ FILTERS = [
     "minat:las,tik", "tahap:terverifikasi,wawancara", "status:perlu_dilengkapi",
     "tujuan:jepang kecamatan:taktakan tahap:terverifikasi",
     "wilayah:sumsel minat:caregiver tujuan:hongkong,taiwan status:belum_memenuhi_syarat",
+    "kanal:whatsapp", "kanal:telegram tujuan:jepang", "kanal:telegram,whatsapp",
 ]  # fmt: skip
 
 
@@ -151,7 +161,8 @@ async def test_sql_selects_what_the_rule_says(db: Database) -> None:
     rng = random.Random(7)
     people: dict[int, tuple[str, str, dict[str, Any], bool, bool, str]] = {}
     rows = []
-    for user_id in range(1, 801):
+    # Every fourth person is a WhatsApp resident: a negative user id (bot/storage/contacts.py).
+    for user_id in (n if n % 4 else -n for n in range(1, 801)):
         answers = random_answers(rng)
         outcome, stage = rng.choice(OUTCOMES), rng.choice(STAGES)
         opted_out, inactive = rng.random() < 0.1, rng.random() < 0.1
@@ -166,7 +177,8 @@ async def test_sql_selects_what_the_rule_says(db: Database) -> None:
         f = parse_filter(typed)
         expected = {
             uid for uid, (outcome, stage, answers, _o, _i, status) in people.items()
-            if status == "submitted" and f.matches(outcome=outcome, stage=stage, answers=answers)
+            if status == "submitted" and f.matches(outcome=outcome, stage=stage, answers=answers,
+                                                   channel=channel_of(uid))
         }  # fmt: skip
         where, params = filter_sql(f)
         found = {r[0] for r in await db.fetchall(
@@ -210,7 +222,8 @@ def test_every_filter_value_has_a_label(locale: str) -> None:
 
     values = {"status": OUTCOMES, "wilayah": REGIONS, "kecamatan": KECAMATAN_SLUGS,
               "tujuan": DESTINATION_VALUES, "tujuan1": DESTINATION_VALUES,
-              "minat": INTEREST_VALUES, "tahap": STAGES}  # fmt: skip
+              "minat": INTEREST_VALUES, "tahap": STAGES,
+              "kanal": ("telegram", "whatsapp")}  # fmt: skip
     assert set(values) == set(FIELDS)
     with use_locale(locale):
         for name, valid in values.items():

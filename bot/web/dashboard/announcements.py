@@ -120,7 +120,7 @@ def stored_when(d: Deps, b: Broadcast, locale: str) -> str:
 
 def chosen_filters(values: Mapping[str, Sequence[str]]) -> listing.Listing:
     """The recipients a query string or a form asks for, in the bot's filter words (only the
-    words /umumkan knows: Pendaftar's quota, channel and dates are not recipient filters)."""
+    words /umumkan knows: Pendaftar's quota, source and dates are not recipient filters)."""
     chosen = listing.parse_listing({name: values.get(name, ()) for name in FIELDS})
     return chosen
 

@@ -37,8 +37,8 @@ def scope(chosen: listing.Listing, search: Query | None) -> AuditDetail:
     detail: dict[str, str | int | bool] = {}
     if chosen.pool:
         detail["pool"] = chosen.pool
-    if chosen.channel:
-        detail["channel"] = chosen.channel
+    if chosen.source:
+        detail["source"] = chosen.source
     if chosen.since:
         detail["since"] = chosen.since.isoformat()
     if chosen.until:

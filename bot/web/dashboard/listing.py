@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_date_short, stored_moment
 from bot.domain.recipients import (
+    CHANNELS,
     DESTINATION_VALUES,
     FIELDS,
     INTEREST_VALUES,
@@ -68,7 +69,7 @@ class Listing:
 
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # recipients.FIELDS
     pool: str = ""
-    channel: str = ""
+    source: str = ""  # the deep-link payload a registration came through (``sumber``)
     since: date | None = None
     until: date | None = None
     sort: str = DEFAULT_SORT
@@ -86,8 +87,8 @@ class Listing:
         pairs = [(name, value) for name in FIELDS for value in self.filters.get(name, ())]
         if self.pool:
             pairs.append(("kuota", self.pool))
-        if self.channel:
-            pairs.append(("kanal", self.channel))
+        if self.source:
+            pairs.append(("sumber", self.source))
         if self.since:
             pairs.append(("dari", self.since.isoformat()))
         if self.until:
@@ -147,6 +148,9 @@ def parse_listing(query: Mapping[str, Sequence[str]]) -> Listing:
     pool = one("kuota")
     if pool and pool not in POOLS:
         pool, dropped = "", True
+    # The deep-link source is ``sumber``: ``kanal`` is the filter word for Telegram or
+    # WhatsApp, as in /umumkan and /ekspor.
+    source = one("sumber")[:64]
     since, until = _day(one("dari")), _day(one("sampai"))
     dropped |= bool(one("dari")) and since is None
     dropped |= bool(one("sampai")) and until is None
@@ -156,7 +160,7 @@ def parse_listing(query: Mapping[str, Sequence[str]]) -> Listing:
     page_text = one("hal") or "1"
     page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 100_000 else 1
     return Listing(
-        filters=filters, pool=pool, channel=one("kanal")[:64], since=since, until=until,
+        filters=filters, pool=pool, source=source, since=since, until=until,
         sort=sort, descending=one("arah") != "naik", page=page, dropped=dropped,
     )  # fmt: skip
 
@@ -194,9 +198,9 @@ def where(listing: Listing, tz: ZoneInfo, search: Query | None) -> tuple[str, li
     elif listing.pool:
         clauses.append("pool = ? AND waitlist_no IS NULL")
         params.append(listing.pool)
-    if listing.channel:
+    if listing.source:
         clauses.append("source = ?")
-        params.append(listing.channel)
+        params.append(listing.source)
     if listing.since:
         clauses.append("submitted_at >= ?")
         params.append(_local_start(listing.since, tz))
@@ -272,8 +276,8 @@ def _row(r: Any, d: Deps) -> Row:
     )  # fmt: skip
 
 
-async def channels(d: Deps) -> list[str]:
-    """The channels (deep-link payloads) submitted applications came through, for the filter."""
+async def sources(d: Deps) -> list[str]:
+    """The deep-link payloads submitted applications came through, for the filter."""
     rows = await d.db.fetchall(
         "SELECT DISTINCT source FROM applicants WHERE status = 'submitted'"
         " AND source IS NOT NULL AND source != '' ORDER BY source LIMIT 100"
@@ -292,11 +296,11 @@ class FilterField:
 _CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Field.STATUS, OUTCOMES), (Field.STAGE, STAGES), (Field.REGION, REGIONS),
     (Field.KECAMATAN, KECAMATAN_SLUGS), (Field.DESTINATION, DESTINATION_VALUES),
-    (Field.INTEREST, INTEREST_VALUES),
+    (Field.INTEREST, INTEREST_VALUES), (Field.CHANNEL, CHANNELS),
 )  # fmt: skip
 
 
-def filter_fields(listing: Listing, known_channels: list[str]) -> list[FilterField]:
+def filter_fields(listing: Listing, known_sources: list[str]) -> list[FilterField]:
     """The filter form's selects, in the reader's language (one value each: an address with
     several values of a field still works, the form shows the first)."""
     fields = [
@@ -304,9 +308,9 @@ def filter_fields(listing: Listing, known_channels: list[str]) -> list[FilterFie
         for name, values in _CHOICES
     ]
     fields.append(("kuota", _("web.col.pool"), [(p, _(f"web.list.pool.{p}")) for p in POOLS]))
-    if known_channels or listing.channel:
-        shown = sorted({*known_channels, *([listing.channel] if listing.channel else [])})
-        fields.append(("kanal", _("web.list.channel"), [(c, c) for c in shown]))
+    if known_sources or listing.source:
+        shown = sorted({*known_sources, *([listing.source] if listing.source else [])})
+        fields.append(("sumber", _("web.list.source"), [(c, c) for c in shown]))
     chosen = {name: values[0] for name, values in listing.filters.items()}
-    chosen.update(kuota=listing.pool, kanal=listing.channel)
+    chosen.update(kuota=listing.pool, sumber=listing.source)
     return [FilterField(n, label, opts, chosen.get(n, "")) for n, label, opts in fields]

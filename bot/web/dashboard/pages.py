@@ -169,7 +169,7 @@ async def applicants(request: Request, who: Staffer) -> Response:
     return page(
         "applicants.html", who, "pendaftar", title=_("web.nav.applicants"), listing=chosen,
         page=result, searching=search is not None, search_text=search_text, problem=problem,
-        filter_fields=listing.filter_fields(chosen, await listing.channels(d)),
+        filter_fields=listing.filter_fields(chosen, await listing.sources(d)),
         bulk=bulk_form.form_values(chosen, search is not None),
     )  # fmt: skip
 
