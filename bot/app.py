@@ -64,6 +64,9 @@ FEATURES: tuple[Feature, ...] = (
     nik_conflicts.FEATURE,
     stats.FEATURE,
     export.FEATURE,
+    # Before broadcast: its lifespan starts the client the WhatsApp lane of the broadcast
+    # sender uses, and stops it only after the sender let its sends in flight finish.
+    whatsapp.FEATURE,
     broadcast.FEATURE,
     optout.FEATURE,
     schedule.FEATURE,
@@ -71,7 +74,6 @@ FEATURES: tuple[Feature, ...] = (
     questions.FEATURE,
     retention.FEATURE,
     dashboard.FEATURE,
-    whatsapp.FEATURE,
 )
 
 

@@ -3,7 +3,8 @@ reaches one person, how progress and reports reach staff, and the lifespan that 
 sender while the bot runs.
 
 The sender itself knows nothing of Telegram; it is given ``deliverer(bot)`` to send and a
-``TelegramReporter`` to report, both built here.
+``TelegramReporter`` to report, both built here, and WhatsApp's lane
+(bot/channels/whatsapp/announcements.py) for the residents who registered there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.channels.whatsapp import announcements as whatsapp_announcements
 from bot.deps import Deps
 from bot.i18n import _, use_locale
 from bot.rate_limit import Lane
@@ -167,7 +169,12 @@ async def broadcaster_lifespan(
     """The sender while the bot runs: at start it resumes unfinished broadcasts and arms the
     scheduled ones; at the end it lets the sends in flight finish (the rest waits for the
     next start)."""
-    sender = Broadcaster(d, deliverer(app.bot), TelegramReporter(app.bot, d))
+    sender = Broadcaster(
+        d,
+        deliverer(app.bot),
+        TelegramReporter(app.bot, d),
+        channels={"whatsapp": whatsapp_announcements.lane(d)},
+    )
     d.broadcaster = sender
     try:
         await sender.start()  # a failure half-way still stops what it launched

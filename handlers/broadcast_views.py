@@ -228,6 +228,8 @@ def _figure_lines(figures: OutboxCounts) -> list[str]:
     ]
     if figures.skipped:
         lines.append(_("broadcast.figures.skipped").format(n=number(figures.skipped)))
+    if figures.outside_window:
+        lines.append(_("broadcast.figures.outside_window").format(n=number(figures.outside_window)))
     return lines
 
 
@@ -356,6 +358,11 @@ def history_view(d: Deps, items: Sequence[Broadcast], figures: Mapping[int, Outb
                     total=number(counts.total),
                     blocked=number(counts.blocked),
                     failed=number(counts.failed),
+                )
+                + (
+                    _("broadcast.history.outside_window").format(n=number(counts.outside_window))
+                    if counts.outside_window
+                    else ""
                 )
             )
         if b.status in (Status.SCHEDULED, Status.SENDING):

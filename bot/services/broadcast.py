@@ -1,14 +1,23 @@
-"""The broadcast sender: works through the outbox at BROADCAST_RATE, durably.
+"""The broadcast sender: works through the outbox at each channel's own pace, durably.
 
-- Pace: one shared Pacer spaces every announcement message evenly at ``rate`` per second
-  at most (default 28), whatever number of broadcasts run. The sends are marked
-  ``Lane.BULK``, so the rate limiter lets replies to residents go first and an
-  announcement gets what they leave of Telegram's 30/s. A few sends are in flight at once
-  (enough for slow round trips); the outbox row is marked in the same step that sends it,
-  so a kill repeats at most those.
-- Errors: bot/services/delivery.py decides (429 pauses the whole pacer for retry_after,
-  403 marks the resident inactive, 400 fails the row, network errors and 5xx back off and
-  retry up to ``max_attempts``).
+- Channels: a run works through its outbox in one lane per channel (Telegram, WhatsApp),
+  side by side, each over the rows of its own recipients (a WhatsApp resident's user id is
+  negative: bot/storage/contacts.py), so a broadcast to both channels uses both limits
+  fully and a slow or stopped channel never holds up the other. A row belongs to one lane
+  only, so nobody gets it twice.
+- Pace: one shared Pacer per channel spaces every announcement message of that channel
+  evenly at its ``rate`` per second at most (Telegram: BROADCAST_RATE, default 28;
+  WhatsApp: WHATSAPP_RATE_LIMIT, whose client paces it again at Meta's 80/s), whatever
+  number of broadcasts run. The sends are bulk, so replies to residents go first and an
+  announcement gets what they leave. A few sends are in flight at once (enough for slow
+  round trips); the outbox row is marked in the same step that sends it, so a kill repeats
+  at most those.
+- Errors: each channel's table gives the outcome (bot/services/delivery.py for Telegram,
+  bot/channels/whatsapp/errors.py for WhatsApp): THROTTLED pauses that channel's pacer for
+  retry_after, BLOCKED marks the resident inactive, FAILED fails the row, RETRY (network
+  errors, 5xx) backs off and retries up to ``max_attempts``, STOP ends that channel's lane
+  and leaves its rows for the next start. OUTSIDE_WINDOW (WhatsApp's 24 hours passed and no
+  template serves) is a row of its own, counted and reported, never silently dropped.
 - Restarts: ``start()`` resumes every broadcast still "sending" and re-arms the scheduled ones;
   ``stop()`` lets the messages in flight finish, so a clean stop repeats nothing.
 - Stop and resume: ``cancel()`` stops a broadcast (its pending rows stay pending);
@@ -19,7 +28,8 @@
   finishes (residents should not get half an announcement campaign, and an admin can cancel
   it from /umumkan riwayat), but progress stops going to them and the report goes to admins.
 
-Telegram is behind two small interfaces, SendFn and Reporter, given by the handlers.
+Telegram is behind two small interfaces, SendFn and Reporter, given by the handlers; another
+channel is a ``ChannelLane`` (a Deliver and its rate) given with them.
 """
 
 from __future__ import annotations
@@ -31,13 +41,13 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.deps import Deps
-from bot.services.delivery import Outcome, backoff, classify
+from bot.services.delivery import Outcome, Verdict, backoff, classify
 from bot.services.roles import is_staff
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
@@ -45,6 +55,41 @@ from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
 log = logging.getLogger(__name__)
 
 SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
+"""Telegram's send: returns when sent, raises the Bot API's error otherwise."""
+Deliver = Callable[[Broadcast, OutboxItem], Awaitable[Verdict]]
+"""A channel's send: the outcome (SENT, or why not), never raising for what the channel says."""
+
+TELEGRAM = "telegram"
+WHATSAPP = "whatsapp"
+
+
+def channel_of(user_id: int) -> str:
+    """As bot/storage/contacts.channel_of: a WhatsApp resident's user id is negative."""
+    return WHATSAPP if user_id < 0 else TELEGRAM
+
+
+def raising(send: SendFn) -> Deliver:
+    """A Deliver over a send that raises (Telegram's): its error read through the table."""
+
+    async def deliver(broadcast: Broadcast, item: OutboxItem) -> Verdict:
+        try:
+            await send(broadcast, item)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure goes through the table
+            return classify(exc)
+        return Verdict(Outcome.SENT)
+
+    return deliver
+
+
+@dataclass(frozen=True)
+class ChannelLane:
+    """How announcements reach the people of one channel, and how fast."""
+
+    deliver: Deliver
+    rate: float
+    max_in_flight: int | None = None
 
 
 class Reporter(Protocol):
@@ -121,6 +166,27 @@ class SenderStats:
     retried: int = 0
     blocked: int = 0
     failed: int = 0
+    outside_window: int = 0
+
+
+@dataclass
+class _Lane:
+    """One channel of the sender: its deliver, and its pacer shared by every broadcast."""
+
+    channel: str
+    deliver: Deliver
+    pacer: Pacer
+    stats: SenderStats = field(default_factory=SenderStats)
+
+
+@dataclass
+class _LaneRun:
+    """One channel's part of one run."""
+
+    lane: _Lane
+    pending: int = 0  # rows of this channel pending when the run began
+    handled: int = 0  # of those, rows handled in this run (for the estimate of time left)
+    fatal: bool = False  # the channel cannot send at all: its rows wait for the next start
 
 
 @dataclass
@@ -129,7 +195,8 @@ class _Run:
     started: float  # loop time
     stop_reason: str | None = None  # cancelled, shutdown, fatal
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    handled: int = 0  # rows handled in this run (for the estimate of time left)
+    handled: int = 0  # rows handled in this run
+    lanes: dict[str, _LaneRun] = field(default_factory=dict)
     orphaned: bool = False
     task: asyncio.Task[None] | None = None
 
@@ -155,12 +222,22 @@ class Broadcaster:
         progress_every: float = 3.0,
         schedule_check_every: float = 30.0,
         batch: int = 50,
+        channels: Mapping[str, ChannelLane] | None = None,
     ) -> None:
+        """``send`` reaches Telegram's residents at ``rate``; ``channels`` the others (its
+        WhatsApp lane at its own rate). Without a lane for a channel, its rows fail."""
         self.d = d
         self.send = send
         self.reporter = reporter
         chosen_rate = rate or d.settings.broadcast_rate
         self.pacer = Pacer(chosen_rate, max_in_flight or default_in_flight(chosen_rate))
+        self.lanes: dict[str, _Lane] = {TELEGRAM: _Lane(TELEGRAM, raising(send), self.pacer)}
+        for channel, spec in (channels or {}).items():
+            in_flight = spec.max_in_flight or default_in_flight(spec.rate)
+            self.lanes[channel] = _Lane(channel, spec.deliver, Pacer(spec.rate, in_flight))
+        for channel in (TELEGRAM, WHATSAPP):
+            if channel not in self.lanes:
+                self.lanes[channel] = _Lane(channel, _unreachable(channel), Pacer(1000.0, 8))
         self.max_attempts = max_attempts
         self.retry_base = retry_base
         self.progress_every = progress_every
@@ -296,14 +373,38 @@ class Broadcaster:
     # the sender ---------------------------------------------------------------------------
     async def _run(self, run: _Run) -> None:
         db = self.d.db
-        in_flight: dict[int, asyncio.Task[None]] = {}
-        queue: deque[OutboxItem] = deque()
         broadcast = await store.get(db, run.broadcast_id)
         if broadcast is None or broadcast.status != Status.SENDING:
             return
+        pending = await store.pending_by_channel(db, run.broadcast_id)
+        run.lanes = {
+            channel: _LaneRun(lane, pending=pending.get(channel, 0))
+            for channel, lane in self.lanes.items()
+        }
         progress = asyncio.create_task(self._progress_loop(run))
         try:
-            while run.stop_reason is None:
+            # One worker per channel over its own rows, side by side: each at its own pace.
+            await asyncio.gather(
+                *(self._lane_run(run, part, broadcast) for part in run.lanes.values())
+            )
+        finally:
+            progress.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await progress
+        if run.stop_reason is None and any(part.fatal for part in run.lanes.values()):
+            run.stop_reason = "fatal"
+        if run.stop_reason in ("shutdown", "fatal"):
+            return  # still "sending": the next start resumes it
+        await self._report_end(run.broadcast_id, run)
+
+    async def _lane_run(self, run: _Run, part: _LaneRun, broadcast: Broadcast) -> None:
+        """Send one channel's rows of this broadcast until none is left (or a stop)."""
+        db = self.d.db
+        lane = part.lane
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        queue: deque[OutboxItem] = deque()
+        try:
+            while run.stop_reason is None and not part.fatal:
                 if not queue:
                     queue.extend(
                         await store.pending_batch(
@@ -312,40 +413,39 @@ class Broadcaster:
                             limit=self.batch,
                             now=time.time(),
                             exclude=set(in_flight),
+                            channel=lane.channel,
                         )
                     )
                 if not queue:
                     if in_flight:
                         await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                         continue
-                    due = await store.next_retry_at(db, run.broadcast_id)
+                    due = await store.next_retry_at(db, run.broadcast_id, channel=lane.channel)
                     if due is None:
-                        break  # every row handled
+                        break  # every row of this channel handled
                     await self._sleep(run, max(0.05, due - time.time()))
                     continue
-                await self.pacer.turn()
-                if run.stop_reason is not None:
-                    self.pacer.release()
+                await lane.pacer.turn()
+                if run.stop_reason is not None or part.fatal:
+                    lane.pacer.release()
                     break
                 item = queue.popleft()
-                task = asyncio.create_task(self._deliver(run, broadcast, item))
+                task = asyncio.create_task(self._deliver(run, part, broadcast, item))
                 in_flight[item.id] = task
-                task.add_done_callback(functools.partial(self._sent, in_flight, item.id))
+                task.add_done_callback(functools.partial(self._sent, lane, in_flight, item.id))
+        finally:
             if in_flight:  # let the sends in flight come back and be marked
                 await asyncio.wait(in_flight.values())
-        finally:
-            progress.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await progress
-        if run.stop_reason in ("shutdown", "fatal"):
-            return  # still "sending": the next start resumes it
-        await self._report_end(run.broadcast_id, run)
 
     def _sent(
-        self, in_flight: dict[int, asyncio.Task[None]], key: int, task: asyncio.Task[None]
+        self,
+        lane: _Lane,
+        in_flight: dict[int, asyncio.Task[None]],
+        key: int,
+        task: asyncio.Task[None],
     ) -> None:
         in_flight.pop(key, None)
-        self.pacer.release()
+        lane.pacer.release()
         if not task.cancelled() and task.exception() is not None:
             # A storage failure: the row stays pending and comes round again.
             log.error("broadcast delivery failed", exc_info=task.exception())
@@ -361,65 +461,92 @@ class Broadcaster:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(run.wake.wait(), seconds)
 
-    async def _deliver(self, run: _Run, broadcast: Broadcast, item: OutboxItem) -> None:
+    def _handled(self, run: _Run, part: _LaneRun) -> None:
+        run.handled += 1
+        part.handled += 1
+
+    async def _deliver(
+        self, run: _Run, part: _LaneRun, broadcast: Broadcast, item: OutboxItem
+    ) -> None:
         """Send to one person and mark the row in the same step."""
         db = self.d.db
         if item.opted_out:  # /berhenti after the outbox was filled
             await store.mark_skipped(db, item, "opted out")
-            run.handled += 1
+            self._handled(run, part)
             return
         if item.inactive:  # blocked the bot during another broadcast meanwhile
             await store.mark_blocked(db, item, "inactive")
-            run.handled += 1
+            self._handled(run, part)
             return
-        self.stats.attempts += 1
-        try:
-            await self.send(broadcast, item)
-        except asyncio.CancelledError:
-            raise  # in flight at shutdown: the row stays pending and goes out after restart
-        except Exception as exc:  # every failure goes through the table
-            verdict = classify(exc)
-        else:
-            await store.mark_sent(db, item)
-            self.stats.sent += 1
-            run.handled += 1
-            return
+        lane = part.lane
+        for stats in (self.stats, lane.stats):
+            stats.attempts += 1
+        verdict = await lane.deliver(broadcast, item)
         outcome = verdict.outcome
-        if outcome is Outcome.THROTTLED:
-            self.stats.throttled += 1
-            log.info("429 from Telegram: pausing announcements for %.0f s", verdict.retry_after)
-            self.pacer.pause(verdict.retry_after)  # the row stays pending and comes round again
+        counted = {
+            Outcome.SENT: "sent", Outcome.THROTTLED: "throttled", Outcome.BLOCKED: "blocked",
+            Outcome.FAILED: "failed", Outcome.OUTSIDE_WINDOW: "outside_window",
+        }.get(outcome)  # fmt: skip
+        if counted is not None:
+            for stats in (self.stats, lane.stats):
+                setattr(stats, counted, getattr(stats, counted) + 1)
+        if outcome is Outcome.SENT:
+            await store.mark_sent(db, item)
+            self._handled(run, part)
+        elif outcome is Outcome.THROTTLED:
+            log.info(
+                "%s throttled: pausing its announcements for %.0f s",
+                lane.channel, verdict.retry_after,
+            )  # fmt: skip
+            lane.pacer.pause(verdict.retry_after)  # the row stays pending and comes round again
         elif outcome is Outcome.BLOCKED:
-            self.stats.blocked += 1
             await store.mark_blocked(db, item, verdict.error)
-            run.handled += 1
+            self._handled(run, part)
         elif outcome is Outcome.FAILED:
-            self.stats.failed += 1
             await store.mark_failed(db, item, verdict.error, attempted=True)
-            run.handled += 1
+            self._handled(run, part)
+        elif outcome is Outcome.OUTSIDE_WINDOW:
+            await store.mark_outside_window(db, item, verdict.error)
+            self._handled(run, part)
         elif outcome is Outcome.RETRY:
             if item.attempts + 1 >= self.max_attempts:
-                self.stats.failed += 1
+                for stats in (self.stats, lane.stats):
+                    stats.failed += 1
                 await store.mark_failed(db, item, verdict.error, attempted=True)
-                run.handled += 1
+                self._handled(run, part)
             else:
-                self.stats.retried += 1
+                for stats in (self.stats, lane.stats):
+                    stats.retried += 1
                 retry_at = time.time() + backoff(item.attempts + 1, base=self.retry_base)
                 await store.mark_retry(db, item, verdict.error, retry_at)
-        else:  # STOP: the bot cannot send at all; keep every row for the next start
-            log.error("broadcast %s stopped: %s", run.broadcast_id, verdict.error)
-            run.stop("fatal")
+        else:  # STOP: this channel cannot send at all; keep its rows for the next start
+            log.error(
+                "broadcast %s: %s stopped: %s", run.broadcast_id, lane.channel, verdict.error
+            )
+            part.fatal = True
+            run.wake.set()
 
     # figures ------------------------------------------------------------------------------
     def eta(self, run: _Run, figures: OutboxCounts) -> float | None:
-        """Seconds left: pending rows at the rate seen in this run (or the set rate)."""
+        """Seconds left: each channel's pending rows at the rate seen in this run (or its set
+        rate); the channels send side by side, so the slowest one decides."""
         if figures.pending == 0:
             return 0.0
         elapsed = asyncio.get_running_loop().time() - run.started
-        rate = self.pacer.rate
-        if elapsed >= 2.0 and run.handled > 0:
-            rate = min(rate, run.handled / elapsed)
-        return figures.pending / rate if rate > 0 else None
+        longest = 0.0
+        for part in run.lanes.values():
+            left = max(0, part.pending - part.handled)
+            if left == 0:
+                continue
+            rate = part.lane.pacer.rate
+            if elapsed >= 2.0 and part.handled > 0:
+                rate = min(rate, part.handled / elapsed)
+            if rate <= 0:
+                return None
+            longest = max(longest, left / rate)
+        if not run.lanes:  # not begun yet: Telegram's rate for all
+            return figures.pending / self.pacer.rate
+        return longest
 
     async def _progress_loop(self, run: _Run) -> None:
         while True:
@@ -467,6 +594,15 @@ class Broadcaster:
             )
         except Exception:
             log.exception("broadcast %s: final report failed", broadcast_id)
+
+
+def _unreachable(channel: str) -> Deliver:
+    """The lane of a channel that is not configured here: its rows fail, visibly."""
+
+    async def deliver(broadcast: Broadcast, item: OutboxItem) -> Verdict:
+        return Verdict(Outcome.FAILED, f"{channel}: not configured")
+
+    return deliver
 
 
 def _seconds_since(iso: str | None) -> float:

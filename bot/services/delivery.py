@@ -11,6 +11,8 @@ and the reminders both act on the outcome only, never on the exception.
 - RETRY: network trouble or a Telegram-side error (5xx): try again later, a bounded number
   of times.
 - STOP: the bot itself cannot send (token revoked): stop everything, lose nothing.
+- OUTSIDE_WINDOW (WhatsApp only, never from this table): the resident's last message is more
+  than 24 hours old and no approved template serves: not sent, and counted as such.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     RETRY = "retry"
     STOP = "stop"
+    OUTSIDE_WINDOW = "outside_window"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Delivery:
     BLOCKED = "blocked"  # 403: blocked the bot or deleted the account
     FAILED = "failed"  # 400 chat not found, or retries used up
     SKIPPED = "skipped"  # opted out (/berhenti) after the outbox was filled
+    OUTSIDE_WINDOW = "outside_window"  # WhatsApp: past the 24-hour window, no template
 
 
 @dataclass
@@ -96,6 +97,7 @@ class OutboxCounts:
     blocked: int = 0
     failed: int = 0
     skipped: int = 0
+    outside_window: int = 0  # not sent: WhatsApp's 24-hour window had closed
 
     @property
     def handled(self) -> int:
@@ -340,14 +342,26 @@ async def recent(db: Database, limit: int) -> list[Broadcast]:
 # --- the outbox -------------------------------------------------------------------------
 
 
+# A channel's rows: a WhatsApp resident's user id is negative (bot/storage/contacts.py).
+_OF_CHANNEL = {None: "1", "telegram": "o.user_id > 0", "whatsapp": "o.user_id < 0"}
+
+
 async def pending_batch(
-    db: Database, broadcast_id: int, *, limit: int, now: float, exclude: set[int]
+    db: Database,
+    broadcast_id: int,
+    *,
+    limit: int,
+    now: float,
+    exclude: set[int],
+    channel: str | None = None,
 ) -> list[OutboxItem]:
-    """The next pending rows due now, oldest first, leaving out those already in flight."""
+    """The next pending rows due now (of one channel's recipients, or all), oldest first,
+    leaving out those already in flight."""
     rows = await db.fetchall(
         "SELECT o.id, o.user_id, o.attempts, a.locale, a.opted_out, a.inactive"
         " FROM broadcast_outbox o JOIN applicants a ON a.user_id = o.user_id"
         " WHERE o.broadcast_id = ? AND o.status = 'pending' AND o.next_try_at <= ?"
+        f" AND {_OF_CHANNEL[channel]}"
         " AND o.id NOT IN (SELECT value FROM json_each(?)) ORDER BY o.id LIMIT ?",
         (broadcast_id, now, json.dumps(sorted(exclude)), limit),
     )
@@ -364,14 +378,27 @@ async def pending_batch(
     ]
 
 
-async def next_retry_at(db: Database, broadcast_id: int) -> float | None:
-    """When the earliest pending row may be tried again (None: nothing pending)."""
+async def next_retry_at(
+    db: Database, broadcast_id: int, *, channel: str | None = None
+) -> float | None:
+    """When the earliest pending row (of one channel, or any) may be tried again (None:
+    nothing pending)."""
     value = await db.fetchval(
-        "SELECT MIN(next_try_at) FROM broadcast_outbox"
-        " WHERE broadcast_id = ? AND status = 'pending'",
+        "SELECT MIN(next_try_at) FROM broadcast_outbox o"
+        f" WHERE broadcast_id = ? AND status = 'pending' AND {_OF_CHANNEL[channel]}",
         (broadcast_id,),
     )
     return None if value is None else float(value)
+
+
+async def pending_by_channel(db: Database, broadcast_id: int) -> dict[str, int]:
+    """Pending rows per channel."""
+    rows = await db.fetchall(
+        "SELECT CASE WHEN user_id < 0 THEN 'whatsapp' ELSE 'telegram' END, COUNT(*)"
+        " FROM broadcast_outbox WHERE broadcast_id = ? AND status = 'pending' GROUP BY 1",
+        (broadcast_id,),
+    )
+    return {str(r[0]): int(r[1]) for r in rows}
 
 
 async def mark_sent(db: Database, item: OutboxItem) -> None:
@@ -412,6 +439,15 @@ async def mark_retry(db: Database, item: OutboxItem, error: str, next_try_at: fl
     )
 
 
+async def mark_outside_window(db: Database, item: OutboxItem, reason: str) -> None:
+    """Not sent: a WhatsApp resident's 24-hour window had closed and no template serves.
+    Not an attempt: nothing left the bot (or Meta refused it for that same reason)."""
+    await db.write(
+        "UPDATE broadcast_outbox SET status = 'outside_window', last_error = ? WHERE id = ?",
+        (reason, item.id),
+    )
+
+
 async def mark_skipped(db: Database, item: OutboxItem, reason: str) -> None:
     await db.write(
         "UPDATE broadcast_outbox SET status = 'skipped', last_error = ? WHERE id = ?",
@@ -432,6 +468,7 @@ async def counts(db: Database, broadcast_id: int) -> OutboxCounts:
         blocked=by_status.get(Delivery.BLOCKED, 0),
         failed=by_status.get(Delivery.FAILED, 0),
         skipped=by_status.get(Delivery.SKIPPED, 0),
+        outside_window=by_status.get(Delivery.OUTSIDE_WINDOW, 0),
     )
 
 

@@ -362,6 +362,7 @@ class Figures:
     failed: str
     skipped: str
     pending: str
+    outside_window: str  # WhatsApp residents past the 24-hour window: not sent
     lines: list[str]  # the bot's own words for them
     eta: str
 
@@ -375,9 +376,12 @@ def figures_of(figures: OutboxCounts, eta: float | None) -> Figures:
     ]
     if figures.skipped:
         lines.append(_("broadcast.figures.skipped").format(n=n(figures.skipped)))
+    if figures.outside_window:
+        lines.append(_("broadcast.figures.outside_window").format(n=n(figures.outside_window)))
     return Figures(
         n(figures.sent), n(figures.total), n(figures.blocked), n(figures.failed),
-        n(figures.skipped), n(figures.pending), lines, eta_text(eta) if eta is not None else "",
+        n(figures.skipped), n(figures.pending), n(figures.outside_window), lines,
+        eta_text(eta) if eta is not None else "",
     )  # fmt: skip
 
 

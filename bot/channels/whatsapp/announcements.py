@@ -1,0 +1,92 @@
+"""Announcements on WhatsApp: the broadcast sender's lane for WhatsApp residents.
+
+The sender (bot/services/broadcast.py) works through a broadcast's outbox in one lane per
+channel; this is WhatsApp's: one announcement to one resident, through the channel's client
+(``bulk``, so residents' replies take the pacer's places first) at WhatsApp's own pace,
+never waiting on Telegram's.
+
+- Text: the announcement's HTML as WhatsApp text (render.plain), then the footer in the
+  resident's language, which names the word "berhenti" (WhatsApp has no commands).
+- A photo or document announcement: the Cloud API needs a media id uploaded to Meta or a
+  public link, and the bot holds only Telegram's file_id; so a WhatsApp resident gets the
+  caption as text. One without a caption fails, visibly, rather than send the footer alone.
+- The 24-hour window: Meta takes free-form messages only within 24 hours of the resident's
+  last message (bot/storage/contacts.py keeps its time). Outside it an announcement needs an
+  approved template; until one is configured the row is OUTSIDE_WINDOW: not sent, counted
+  and reported as "tidak terkirim: di luar 24 jam". The same when Meta answers 131047.
+- Meta's answers read through errors.py: THROTTLED (after the client's own retries) pauses
+  the lane, 131026 BLOCKED marks the resident inactive, 5xx RETRY comes round again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.channels.whatsapp.errors import ERROR_TABLE
+from bot.channels.whatsapp.render import plain
+from bot.deps import Deps
+from bot.i18n import _, use_locale
+from bot.services.broadcast import ChannelLane, Deliver
+from bot.services.delivery import Outcome, Verdict
+from bot.storage import contacts
+from bot.storage.broadcasts import Broadcast, OutboxItem
+
+WINDOW = timedelta(hours=24)
+MAX_TEXT = 4096  # a text message's body (the simulator refuses more, as Meta does)
+OUTSIDE_WINDOW_CODES = frozenset({131047, 470})
+OUTSIDE_WINDOW = "whatsapp: outside the 24-hour window, no template"
+
+
+def footer(locale: str) -> str:
+    """How to stop announcements, on WhatsApp, in the resident's language (HTML)."""
+    with use_locale(locale):
+        return _("broadcast.footer.whatsapp")
+
+
+def announcement_text(b: Broadcast, locale: str) -> str | None:
+    """What a WhatsApp resident reads; None when there is nothing but a file to send."""
+    body = plain(b.text or "").strip()
+    if not body:
+        return None
+    tail = "\n\n" + plain(footer(locale))
+    if len(body) + len(tail) > MAX_TEXT:  # WhatsApp's marks can make it longer than Telegram's
+        body = body[: MAX_TEXT - len(tail) - 1].rstrip() + "…"
+    return body + tail
+
+
+def in_window(contact: contacts.Contact, now: datetime) -> bool:
+    return now - datetime.fromisoformat(contact.last_inbound_at) < WINDOW
+
+
+def deliverer(d: Deps) -> Deliver:
+    """The WhatsApp lane's Deliver: reads the channel from ``d`` at each send (it starts after
+    the sender, and is absent while WhatsApp is not configured)."""
+
+    async def deliver(b: Broadcast, item: OutboxItem) -> Verdict:
+        channel = d.whatsapp
+        if channel is None:
+            return Verdict(Outcome.FAILED, "whatsapp: not configured")
+        contact = await contacts.by_user_id(d.db, item.user_id)
+        if contact is None:
+            return Verdict(Outcome.FAILED, "whatsapp: no contact")
+        text = announcement_text(b, item.locale)
+        if text is None:
+            return Verdict(Outcome.FAILED, f"whatsapp: a {b.content_type} without text")
+        if not in_window(contact, d.clock.now()):
+            return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
+        sent = await channel.client.text(contact.wa_id, text, bulk=True)
+        if sent.sent:
+            return Verdict(Outcome.SENT)
+        if sent.code in OUTSIDE_WINDOW_CODES:
+            return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
+        retry_after = 1.0
+        if sent.code is not None and sent.code in ERROR_TABLE:
+            retry_after = max(retry_after, ERROR_TABLE[sent.code][1])
+        return Verdict(sent.outcome, sent.error, retry_after)
+
+    return deliver
+
+
+def lane(d: Deps) -> ChannelLane:
+    """WhatsApp's lane of the broadcast sender, at Meta's rate per number."""
+    return ChannelLane(deliverer(d), rate=float(d.settings.whatsapp_rate_limit))
