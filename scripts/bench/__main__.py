@@ -1,6 +1,7 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
-Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp, web
+Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp,
+wabroadcast, web
 (default: all but network, which is broadcast three times over). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
@@ -31,6 +32,7 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    wabroadcast,
     web,
     whatsapp,
 )
@@ -38,7 +40,7 @@ from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
 NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory",
-         "whatsapp", "web")  # fmt: skip
+         "whatsapp", "wabroadcast", "web")  # fmt: skip
 DEFAULT = tuple(n for n in NAMES if n != "network")
 
 
@@ -71,6 +73,10 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
         "staff": lambda: staff.run(applicants=1000 if quick else 10_000),
         "memory": lambda: memory.run(applicants=1000 if quick else 10_000),
         "whatsapp": lambda: whatsapp.run(recipients=args.recipients or (300 if quick else 3000)),
+        "wabroadcast": lambda: wabroadcast.run(
+            whatsapp=args.recipients or (300 if quick else 3000),
+            telegram=100 if quick else 1000, askers=4 if quick else 20,
+        ),
         "web": lambda: web.run(
             applicants=1000 if quick else 10_000, export_rows=800 if quick else 8_000,
             repeat=3 if quick else 10, residents=3 if quick else 20,

@@ -151,6 +151,7 @@ async def serve(args: argparse.Namespace) -> None:
             ),
             log_level="WARNING",
             http_port=0,
+            **_whatsapp_settings(args.whatsapp),
         )
         bot = BotRunner(
             settings,
@@ -179,6 +180,17 @@ async def serve(args: argparse.Namespace) -> None:
     finally:
         await bot.stop()
     _say("BYE", usage())
+
+
+def _whatsapp_settings(spec: str | None) -> dict[str, Any]:
+    """``--whatsapp BASE_URL,PHONE_ID,TOKEN,VERIFY_TOKEN,APP_SECRET``: the channel on, pointed
+    at the parent's WhatsApp simulator."""
+    if not spec:
+        return {}
+    base_url, phone_id, token, verify, secret = spec.split(",")
+    return {"whatsapp_api_base_url": base_url, "whatsapp_phone_number_id": phone_id,
+            "whatsapp_token": token, "whatsapp_verify_token": verify,
+            "whatsapp_app_secret": secret}  # fmt: skip
 
 
 def _feature_figures(bot: Any) -> dict[str, Any]:
@@ -240,6 +252,8 @@ def main() -> None:
     parser.add_argument("--broadcast-rate", type=float, default=None)
     parser.add_argument("--reminder-offsets", default=None)
     parser.add_argument("--limiter", default="as-built", help="as-built, ptb or smooth:LIMIT")
+    parser.add_argument("--whatsapp", default=None,
+                        help="BASE_URL,PHONE_ID,TOKEN,VERIFY_TOKEN,APP_SECRET: WhatsApp on")
     parser.add_argument("--http", choices=("httpx", "aiohttp"), default="httpx",
                         help="echo and mirror bots: their HTTP client")  # fmt: skip
     args = parser.parse_args()
