@@ -296,6 +296,8 @@ def preview_view(d: Deps, b: Broadcast, count: RecipientCount) -> View:
         lines.append(_("broadcast.preview.opted_out").format(n=number(count.opted_out)))
     if count.inactive:
         lines.append(_("broadcast.preview.inactive").format(n=number(count.inactive)))
+    if b.content_type in ("photo", "document") and d.settings.whatsapp_enabled:
+        lines.append(_("broadcast.preview.whatsapp_text_only"))
     if b.send_at:
         lines.append(_("broadcast.preview.at").format(when=long_time(d, b.send_at, get_locale())))
         lines.append(_("broadcast.preview.recount"))

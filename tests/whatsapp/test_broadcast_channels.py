@@ -14,7 +14,7 @@ from bot.simulator_whatsapp.users import WaUser
 from bot.storage import broadcasts as store
 from tests.conftest import ADMIN_ID, RunnerFactory
 from tests.e2e.residents import say, tap, until
-from tests.helpers.broadcasts import ANNOUNCEMENT, compose, finished, seed
+from tests.helpers.broadcasts import ANNOUNCEMENT, compose, finished, seed, with_buttons
 from tests.helpers.dashboard import logged_in
 from tests.helpers.runner import db_of, sender_of
 from tests.helpers.wa_applicants import seed_wa
@@ -255,3 +255,23 @@ async def test_a_restart_mid_broadcast_goes_on_in_both_channels_nobody_twice(
         assert b is not None and (b.status, b.sent) == ("done", 30)
     finally:
         await again.stop()
+
+
+async def test_a_photo_reaches_whatsapp_as_its_caption_and_the_preview_says_so(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    telegram = await seed(wa_bot, [7001])
+    whatsapp = await seed_wa(wa_bot, wa, [1])
+    admin = sim.user(ADMIN_ID, "Admin")
+    await say(admin, "/umumkan")
+    await admin.send_photo(caption="Poster pelatihan las")
+    await with_buttons(admin)
+    preview = await tap(admin, "Semua pendaftar")
+    assert "penerima di WhatsApp hanya mendapat teksnya" in preview.text, preview.text
+    await admin.tap("✅ Kirim sekarang")
+    await finished(admin, 1)
+    [poster] = sim.chat(telegram[0]).messages
+    assert poster.photo is not None
+    [received] = next(iter(whatsapp.values())).received
+    assert received.message.type == "text"
+    assert received.text.startswith("Poster pelatihan las\n\n_Tidak ingin")

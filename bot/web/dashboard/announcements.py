@@ -427,6 +427,9 @@ async def announcement(request: Request, who: Staffer) -> Response:
         "when": stored_when(d, b, who.locale),
         "send_at": when_text(d, b.send_at, who.locale) if b.send_at else "",
         "creator": b.created_by, "is_draft": b.status == Status.DRAFT,
+        # A photo or file does not reach WhatsApp (bot/channels/whatsapp/announcements.py).
+        "whatsapp_note": plain(_("broadcast.preview.whatsapp_text_only"))
+        if d.settings.whatsapp_enabled and b.content_type in ("photo", "document") else "",
     }  # fmt: skip
     if b.status == Status.DRAFT:
         count = await count_recipients(d.db, f)
