@@ -14,6 +14,7 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    wabroadcast,
     web,
     whatsapp,
 )
@@ -136,6 +137,14 @@ async def test_whatsapp_pacing_smoke() -> None:
     assert result.row("lost").value == 0 and result.row("duplicated").value == 0
     assert result.row("130429 met").value == 0
     assert result.data["replies"] >= 2 and result.data["replies_failed"] == 0
+
+
+async def test_wabroadcast_smoke() -> None:
+    result = await wabroadcast.run(whatsapp=30, telegram=10, askers=2)
+    data = result.data
+    assert (data["wa_lost"], data["wa_duplicated"], data["wa_429"]) == (0, 0, 0)
+    assert (data["tg_lost"], data["tg_duplicated"]) == (0, 0)
+    assert data["wa_replies"] >= 1 and data["tg_replies"] >= 1 and data["wa_unanswered"] == 0
 
 
 async def test_web_smoke() -> None:
