@@ -77,8 +77,9 @@ async def test_each_filter_shows_its_rows(sim: BotApiSimulator, bot: BotRunner) 
         "kuota=kota_serang": [12, 11],
         "kuota=wilayah": [13],
         "sumber=kel_karundang": [13, 11],
-        "kanal=telegram": [13, 14, 12, 11],
-        "kanal=whatsapp": [],
+        "kanal=telegram": [14, 12, 11],
+        "kanal=whatsapp": [13],
+        "kanal=whatsapp&sumber=kel_karundang": [13],
         "dari=2026-11-27": [13],  # 16.30 UTC on the 27th is the 27th in WIB ...
         "sampai=2026-11-26": [14, 12, 11],  # ... so not up to the 26th
         "dari=2026-11-21&sampai=2026-11-26": [14, 12],

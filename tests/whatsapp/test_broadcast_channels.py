@@ -90,6 +90,18 @@ async def test_kanal_whatsapp_reaches_only_whatsapp_applicants(
     assert "Nilai sms tidak dikenal untuk kanal." in wrong.text
     assert "telegram, whatsapp" in wrong.text
 
+    # The web's filter forms: a Kanal select on Pendaftar and Pengumuman, the same counts.
+    async with logged_in(wa_bot, admin) as client:
+        table = (await client.get("/dasbor/pendaftar?kanal=whatsapp")).text
+        form = (await client.get("/dasbor/pengumuman/baru?kanal=whatsapp")).text
+        counted = (await client.get("/dasbor/pengumuman/hitung?kanal=telegram")).text
+    for html in (table, form):
+        select = html[html.index('<select id="f-kanal" name="kanal">') :].split("</select>")[0]
+        assert '<option value="whatsapp" selected>WhatsApp</option>' in select, select
+        assert '<option value="telegram">Telegram</option>' in select
+    assert "3 pendaftar cocok." in table
+    assert "3 orang" in counted, counted
+
 
 async def test_past_the_24_hour_window_is_counted_not_sent_and_shown_everywhere(
     sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
