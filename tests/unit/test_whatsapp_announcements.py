@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.channels.whatsapp.announcements import MAX_TEXT, announcement_text, in_window
+from bot.channels.whatsapp.announcements import (
+    MAX_TEMPLATE_PARAMETER,
+    MAX_TEXT,
+    announcement_text,
+    in_window,
+    template_text,
+)
 from bot.storage.broadcasts import Broadcast
 from bot.storage.contacts import Contact
 
@@ -55,3 +61,11 @@ def test_the_window_is_24_hours_from_the_last_message() -> None:
     assert in_window(contact(23.9), now)
     assert not in_window(contact(24), now)
     assert not in_window(contact(30), now)
+
+
+def test_the_template_parameter_is_one_line_and_fits() -> None:
+    b = announcement("<b>Wawancara</b>\n\n  Senin   pukul 08.00\nDi BBPVP")
+    assert template_text(b) == "*Wawancara* · Senin pukul 08.00 · Di BBPVP"
+    long = template_text(announcement("kata " * 400))
+    assert long is not None and len(long) == MAX_TEMPLATE_PARAMETER and long.endswith("…")
+    assert template_text(announcement(None, "photo")) is None

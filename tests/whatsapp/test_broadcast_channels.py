@@ -287,3 +287,38 @@ async def test_a_photo_reaches_whatsapp_as_its_caption_and_the_preview_says_so(
     [received] = next(iter(whatsapp.values())).received
     assert received.message.type == "text"
     assert received.text.startswith("Poster pelatihan las\n\n_Tidak ingin")
+
+
+PMI_PENGUMUMAN = (
+    '📢 Pengumuman layanan Pelatihan Calon PMI Kota Serang: {{1}} Balas "berhenti" jika tidak'
+    " ingin menerima pengumuman lagi."
+)
+
+
+async def test_past_the_window_the_announcement_template_goes_when_configured(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, make_runner: RunnerFactory
+) -> None:
+    wa.add_template("pmi_pengumuman", "id", PMI_PENGUMUMAN)
+    runner = make_runner(
+        **bot_settings(wa), whatsapp_templates={"announcement": "pmi_pengumuman"}
+    )
+    await runner.start()
+    try:
+        inside = await seed_wa(runner, wa, [1], hours_ago=2)
+        outside = await seed_wa(runner, wa, [2], hours_ago=30)
+        admin = sim.user(ADMIN_ID, "Admin")
+        await say(admin, "/umumkan kanal:whatsapp")
+        await admin.send("Wawancara angkatan 1\nSenin pukul 08.00 WIB")
+        await with_buttons(admin)
+        await admin.tap("✅ Kirim sekarang")
+        report = await report_of(admin, 1)
+        assert "Terkirim: 2 dari 2" in report and "di luar 24 jam" not in report, report
+        [free] = next(iter(inside.values())).received
+        assert free.message.type == "text" and free.text.startswith("Wawancara angkatan 1\n")
+        [template] = next(iter(outside.values())).received
+        assert template.message.type == "template"
+        assert template.text == PMI_PENGUMUMAN.replace(
+            "{{1}}", "Wawancara angkatan 1 · Senin pukul 08.00 WIB"
+        )
+    finally:
+        await runner.stop()

@@ -11,18 +11,28 @@ never waiting on Telegram's.
   public link, and the bot holds only Telegram's file_id; so a WhatsApp resident gets the
   caption as text. One without a caption fails, visibly, rather than send the footer alone.
 - The 24-hour window: Meta takes free-form messages only within 24 hours of the resident's
-  last message (bot/storage/contacts.py keeps its time). Outside it an announcement needs an
-  approved template; until one is configured the row is OUTSIDE_WINDOW: not sent, counted
-  and reported as "tidak terkirim: di luar 24 jam". The same when Meta answers 131047.
+  last message (bot/storage/contacts.py keeps its time; outbound.window_open, which closes it
+  a few minutes early, decides, as for personal messages). Outside it an announcement goes
+  as the approved template WHATSAPP_TEMPLATES names for ``announcement`` (pmi_pengumuman in
+  docs/whatsapp-templates.md: its one parameter the text on one line, its own words saying
+  how to stop); with none configured the row is OUTSIDE_WINDOW: not sent, counted and
+  reported as "tidak terkirim: di luar 24 jam". The same when Meta answers 131047.
 - Meta's answers read through errors.py: THROTTLED (after the client's own retries) pauses
   the lane, 131026 BLOCKED marks the resident inactive, 5xx RETRY comes round again.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.channels.whatsapp.client import Delivery
 from bot.channels.whatsapp.errors import ERROR_TABLE
+from bot.channels.whatsapp.outbound import (
+    OUTSIDE_WINDOW_CODES,
+    one_line,
+    template_message,
+    window_open,
+)
 from bot.channels.whatsapp.render import plain
 from bot.deps import Deps
 from bot.i18n import _, use_locale
@@ -31,9 +41,11 @@ from bot.services.delivery import Outcome, Verdict
 from bot.storage import contacts
 from bot.storage.broadcasts import Broadcast, OutboxItem
 
-WINDOW = timedelta(hours=24)
 MAX_TEXT = 4096  # a text message's body (the simulator refuses more, as Meta does)
-OUTSIDE_WINDOW_CODES = frozenset({131047, 470})
+# A template's body is at most 1,024 characters with its parameters filled in; the
+# announcement template's own words take about 150 of them.
+MAX_TEMPLATE_PARAMETER = 800
+TEMPLATE_KIND = "announcement"  # its key in WHATSAPP_TEMPLATES
 OUTSIDE_WINDOW = "whatsapp: outside the 24-hour window, no template"
 
 
@@ -55,7 +67,20 @@ def announcement_text(b: Broadcast, locale: str) -> str | None:
 
 
 def in_window(contact: contacts.Contact, now: datetime) -> bool:
-    return now - datetime.fromisoformat(contact.last_inbound_at) < WINDOW
+    """Free-form still allowed: within the 24 hours, less the margin personal messages keep."""
+    return window_open(contact, now)
+
+
+def template_text(b: Broadcast) -> str | None:
+    """The announcement as the template's one parameter: its lines joined with " · " (a
+    parameter holds no new line), cut to what the template's length leaves."""
+    lines = [line.strip() for line in plain(b.text or "").splitlines() if line.strip()]
+    if not lines:
+        return None
+    text = one_line(" · ".join(lines))
+    if len(text) > MAX_TEMPLATE_PARAMETER:
+        text = text[: MAX_TEMPLATE_PARAMETER - 1].rstrip() + "…"
+    return text
 
 
 def deliverer(d: Deps) -> Deliver:
@@ -72,19 +97,30 @@ def deliverer(d: Deps) -> Deliver:
         text = announcement_text(b, item.locale)
         if text is None:
             return Verdict(Outcome.FAILED, f"whatsapp: a {b.content_type} without text")
-        if not in_window(contact, d.clock.now()):
-            return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
-        sent = await channel.client.text(contact.wa_id, text, bulk=True)
-        if sent.sent:
-            return Verdict(Outcome.SENT)
-        if sent.code in OUTSIDE_WINDOW_CODES:
-            return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
-        retry_after = 1.0
-        if sent.code is not None and sent.code in ERROR_TABLE:
-            retry_after = max(retry_after, ERROR_TABLE[sent.code][1])
-        return Verdict(sent.outcome, sent.error, retry_after)
+        if in_window(contact, d.clock.now()):
+            sent = await channel.client.text(contact.wa_id, text, bulk=True)
+        else:
+            name = d.settings.whatsapp_templates.get(TEMPLATE_KIND)
+            parameter = template_text(b)
+            if name is None or parameter is None:
+                return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
+            message = template_message(contact.wa_id, name, item.locale, [parameter], [])
+            sent = await channel.client.send(message, bulk=True)
+        return _verdict(sent)
 
     return deliver
+
+
+def _verdict(sent: Delivery) -> Verdict:
+    """Meta's answer as the sender's outcome (errors.py's table)."""
+    if sent.sent:
+        return Verdict(Outcome.SENT)
+    if sent.code in OUTSIDE_WINDOW_CODES:
+        return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
+    retry_after = 1.0
+    if sent.code is not None and sent.code in ERROR_TABLE:
+        retry_after = max(retry_after, ERROR_TABLE[sent.code][1])
+    return Verdict(sent.outcome, sent.error, retry_after)
 
 
 def lane(d: Deps) -> ChannelLane:
