@@ -16,13 +16,13 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.conversation.faq_answer import entry_text
 from bot.deps import Deps
 from bot.domain.dates import format_datetime, format_time
 from bot.domain.faq import FaqEntry, normalize
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale
-from bot.rule_words import rule_words
 from bot.services import question_relay as relay
 from bot.services import questions as service
 from bot.services.questions import Incoming
@@ -71,22 +71,6 @@ def message_kind(message: Message) -> str | None:
 
 
 # --- the FAQ ---------------------------------------------------------------------------------
-
-
-def answer_words(d: Deps) -> dict[str, str]:
-    s = d.settings
-    words = {k: v for k, v in rule_words(d.rules).items() if k in ("min_age",) or "quota" in k}
-    words.update(
-        siapkerja_url=s.siapkerja_url, karirhub_url=s.karirhub_url,
-        contact_bbpvp=s.contact_bbpvp, contact_disnaker=s.contact_disnaker,
-    )  # fmt: skip
-    return {k: html.escape(v) for k, v in words.items()}
-
-
-def entry_text(d: Deps, entry: FaqEntry) -> str:
-    locale = get_locale()
-    answer = html.escape(entry.answer(locale)).format(**answer_words(d))
-    return f"<b>{html.escape(entry.title(locale))}</b>\n{answer}"
 
 
 def answer_view(d: Deps, shown: FaqEntry, other: FaqEntry | None, draft: int) -> View:

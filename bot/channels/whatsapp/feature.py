@@ -3,8 +3,7 @@
 Off unless WhatsApp is configured (bot/config.py): the lifespan then starts nothing and the
 route answers 404. On, the lifespan starts the client and the channel before the HTTP
 server takes requests, and stops them after it closed, having finished what was taken.
-Until the conversation speaks WhatsApp, each resident's message gets the "being prepared"
-answer (preparing.py).
+Each resident's message goes to the conversation (conversation.py).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from contextlib import asynccontextmanager
 from bot.channels.whatsapp import webhook
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.client import WhatsAppClient
-from bot.channels.whatsapp.preparing import PreparingReply
+from bot.channels.whatsapp.conversation import WhatsAppConversation
 from bot.deps import Deps
 from bot.feature import App, Feature
 
@@ -26,9 +25,7 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
         yield
         return
     client = WhatsAppClient.from_settings(d.settings)
-    telegram = f"https://t.me/{app.bot.username}"
-    reply = PreparingReply(client, d.clock, d.settings.default_locale, telegram)
-    channel = WhatsAppChannel(d, app, client, reply)
+    channel = WhatsAppChannel(d, app, client, WhatsAppConversation(d, client))
     await channel.start()
     d.whatsapp = channel
     try:

@@ -1,0 +1,313 @@
+"""The resident's conversation on WhatsApp: each incoming message read, routed to the
+channel-free conversation (bot/conversation/) and its reply shown as WhatsApp messages.
+
+What WhatsApp changes, and where it is decided:
+- no command menu: typed words stand for the commands (keywords.py); a command typed while
+  a question waits for a typed answer is that answer (a resident named "Data"), unless it
+  came with "/" or is one that always works (batal, menu, bantuan);
+- buttons and lists only, no editing: every view is a new message (render.py); a typed
+  number or an option's words choose it, counted over the view last shown to the person
+  (the one on their screen, also after a list's "Lainnya" pages);
+- the phone number is known: offered, not asked for (phone.py);
+- no passing notes for a pressed button: an alert is sent as a short text first;
+- a free text that answers nothing: the FAQ, else how to reach BBPVP (relaying questions
+  to staff is Telegram's, not yet WhatsApp's).
+Replies go out as replies (not bulk); a message that Meta refuses stops the rest of that
+reply, and a registration's confirmation then stays owed, to be shown with the next message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC
+from html import escape
+
+from bot.channels.incoming import Incoming, Kind
+from bot.channels.whatsapp import keywords, phone
+from bot.channels.whatsapp.client import WhatsAppClient
+from bot.channels.whatsapp.keywords import Command
+from bot.channels.whatsapp.render import options, page_of, render
+from bot.conversation import interview
+from bot.conversation import views as cv
+from bot.conversation.faq_answer import entry_text
+from bot.conversation.incoming import Chosen, PhoneShared, Typed, Unsupported
+from bot.conversation.interview_views import current_view
+from bot.conversation.reply import Asked, Reply, Shown
+from bot.deps import Deps
+from bot.domain import questionnaire as qn
+from bot.domain.faq import normalize
+from bot.domain.status import ApplicantStatus
+from bot.i18n import _, get_locale, use_locale
+from bot.services import questions
+from bot.storage import applicants as repo
+from bot.storage import contacts, conversations
+from bot.storage.applicants import Applicant
+
+log = logging.getLogger(__name__)
+
+# Views kept per person for typed numbers and "Lainnya": the most recent senders only.
+REMEMBERED = 10_000
+_CHOICES = (cv.SingleChoice, cv.YesNo, cv.MultiSelect, cv.Ranked)
+_TYPED_KINDS = (qn.Kind.TEXT, qn.Kind.NIK, qn.Kind.DATE, qn.Kind.PHONE)
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """The last view with a choice a person was sent, and its list page."""
+
+    view: cv.View
+    page: int = 0
+
+
+class WhatsAppConversation:
+    """The channel's ``IncomingHandler``: one call per resident message, in their order."""
+
+    def __init__(self, d: Deps, client: WhatsAppClient) -> None:
+        self.d = d
+        self.client = client
+        self._screens: OrderedDict[str, _Screen] = OrderedDict()
+
+    async def __call__(self, incoming: Incoming) -> None:
+        d = self.d
+        at = incoming.sent_at.astimezone(UTC).isoformat(timespec="seconds")
+        contact = await contacts.arrived(d.db, incoming.sender, at=at)
+        person = await conversations.load(d.db, contact.user_id)
+        applicant = person.applicant
+        with use_locale(applicant.locale if applicant else d.settings.default_locale):
+            turn = _Turn(self, incoming, contact.user_id, applicant)
+            await turn.run()
+
+    # what the person has on screen ----------------------------------------------------------
+    def screen(self, wa_id: str) -> _Screen | None:
+        return self._screens.get(wa_id)
+
+    def remember(self, wa_id: str, view: cv.View, page: int) -> None:
+        if view.choice is None:
+            self._screens.pop(wa_id, None)
+            return
+        self._screens[wa_id] = _Screen(view, page)
+        self._screens.move_to_end(wa_id)
+        while len(self._screens) > REMEMBERED:
+            self._screens.popitem(last=False)
+
+
+class _Turn:
+    """One incoming message: what it means and what is sent back."""
+
+    def __init__(
+        self,
+        conv: WhatsAppConversation,
+        incoming: Incoming,
+        user_id: int,
+        applicant: Applicant | None,
+    ) -> None:
+        self.conv = conv
+        self.d = conv.d
+        self.incoming = incoming
+        self.wa_id = incoming.sender
+        self.user_id = user_id
+        self.applicant = applicant
+        self.failed = False  # a message was refused: nothing more is sent this turn
+
+    async def run(self) -> None:
+        a = self.applicant
+        if a is not None:
+            if a.inactive:  # blocked us once; writing again makes them reachable
+                await repo.update(self.d.db, a, inactive=False)
+            if a.confirmation_owed and a.submitted:
+                await self.show(await interview.owed_confirmation(self.d, a))
+                self.applicant = await repo.get(self.d.db, self.user_id)
+        match self.incoming.kind:
+            case Kind.TEXT:
+                await self.typed(self.incoming.text)
+            case Kind.CHOICE:
+                await self.chosen(self.incoming.choice_id or "")
+            case Kind.REACTION:
+                # An emoji on a message asks nothing: answered only while a question waits
+                # (the question again); a 👍 on the confirmation or a summary needs no answer.
+                if self.incoming.reaction and _question_open(self.applicant):
+                    await self.receive(Unsupported())
+            case _:  # media, voice, sticker, location, contacts, what WhatsApp could not show
+                if self.applicant is None:
+                    await self.start()
+                else:
+                    await self.receive(Unsupported())
+
+    # routes --------------------------------------------------------------------------------
+    async def typed(self, text: str) -> None:
+        a = self.applicant
+        typed = keywords.command_of(text)
+        if a is None:
+            if typed is not None:
+                await self.command(typed.command)
+            else:  # the first message, whatever it says: welcome and consent, as /start
+                await self.start()
+            return
+        if typed is not None and (
+            typed.slashed or typed.command in keywords.ALWAYS or not _awaits_typing(a)
+        ):
+            await self.command(typed.command)
+            return
+        if _expects_nothing(a) and keywords.is_greeting(text):
+            await self.command(Command.MENU)
+            return
+        chosen = self.typed_choice(text)
+        if chosen is not None:
+            await self.chosen(chosen)
+            return
+        await self.receive(Typed(text))
+
+    def typed_choice(self, text: str) -> str | None:
+        """The option a typed number or an option's words name, on the view on screen."""
+        screen = self.conv.screen(self.wa_id)
+        view = screen.view if screen else self.current()
+        if view is None or not isinstance(view.choice, _CHOICES):
+            return None
+        shown = options(view)
+        wanted = text.strip().rstrip(".").strip()
+        if wanted.isdigit():
+            number = int(wanted)
+            return shown[number - 1].id if 1 <= number <= len(shown) else None
+        words = _words(text)
+        if not words:
+            return None
+        labels = {o.id: o.label for o in _view_options(view.choice)}
+        for o in shown:
+            if words in (_words(labels.get(o.id, o.label)), _words(o.label)):
+                return o.id
+        return None
+
+    async def chosen(self, choice_id: str) -> None:
+        page = page_of(choice_id)
+        if page is not None:  # "Lainnya": the same choice, its next page
+            screen = self.conv.screen(self.wa_id)
+            view = screen.view if screen else self.current()
+            if view is not None:
+                await self.send_view(view, page)
+            return
+        if phone.is_phone_button(choice_id):
+            await self.phone_button(choice_id)
+            return
+        await self.receive(Chosen(choice_id))
+
+    async def phone_button(self, choice_id: str) -> None:
+        a = self.applicant
+        if a is None or a.step != "phone":
+            await self.receive(Chosen(choice_id))  # an old offer: told so, with where they are
+        elif choice_id == phone.YES:
+            await self.receive(PhoneShared("+" + self.wa_id, own=True))
+        else:
+            await self.send_view(phone.type_it_view())
+
+    async def command(self, command: Command) -> None:
+        d, a = self.d, self.applicant
+        match command:
+            case Command.DAFTAR:
+                reply = await interview.register(d, self.user_id, a, locale=get_locale())
+            case Command.MULAI:
+                reply = await interview.start(d, self.user_id, a, locale=get_locale(),
+                                              source=None)  # fmt: skip
+            case Command.UBAH:
+                reply = await interview.change_answers(d, a)
+            case Command.BATAL:
+                reply = await interview.pause(d, a)
+            case _:
+                reply = await interview.receive(d, self.user_id, a, Typed(command.value))
+        await self.show(reply)
+
+    async def start(self) -> None:
+        reply = await interview.start(self.d, self.user_id, self.applicant, locale=get_locale(),
+                                      source=None)  # fmt: skip
+        await self.show(reply)
+
+    async def receive(self, incoming: Typed | Chosen | PhoneShared | Unsupported) -> None:
+        reply = await interview.receive(self.d, self.user_id, self.applicant, incoming)
+        await self.show(reply)
+
+    def current(self) -> cv.View | None:
+        """Where the person is in the interview, when a question is open."""
+        a = self.applicant
+        if a is None or (a.step is None and a.status != ApplicantStatus.CONSENT):
+            return None
+        return phone.adapt(current_view(self.d, a), self.wa_id)
+
+    # showing -------------------------------------------------------------------------------
+    async def show(self, reply: Reply) -> None:
+        if reply.ack.alert and reply.ack.text:
+            await self.send_view(cv.View(reply.ack.text))
+        for shown in reply.shown:
+            await self.send_shown(shown)
+        if reply.asked is not None:
+            await self.asked(reply.asked)
+        if reply.then is not None and not self.failed:
+            await reply.then()
+
+    async def send_shown(self, shown: Shown) -> None:
+        # WhatsApp cannot edit: NEW, REPLACE and AFTER are all a new message.
+        await self.send_view(shown.view)
+
+    async def asked(self, asked: Asked) -> None:
+        """A text that answers nothing: the FAQ's answer, or how to reach BBPVP."""
+        d = self.d
+        text = self.incoming.text
+        if not normalize(text):  # "ok", "halo", a number: no question, where they are
+            await self.send_view(asked.where)
+            return
+        matches = questions.match(d, text)
+        if matches:
+            await self.send_view(cv.View(entry_text(d, matches[0].entry)))
+            return
+        contact = escape(d.settings.contact_bbpvp)
+        sorry = _("questions.no_match.no_staff").format(contact=contact)
+        if asked.remind:
+            await self.send_view(cv.View(sorry + "\n\n" + asked.where.text, asked.where.choice))
+        else:
+            await self.send_view(cv.View(sorry))
+
+    async def send_view(self, view: cv.View, page: int = 0) -> None:
+        if self.failed:
+            return
+        view = phone.adapt(view, self.wa_id)
+        for message in render(view, page=page):
+            delivery = await self.conv.client.send({"to": self.wa_id, **message})
+            if not delivery.sent:
+                log.info("a WhatsApp reply was not sent: %s", delivery.outcome.value)
+                self.failed = True
+                return
+        self.conv.remember(self.wa_id, view, page)
+
+
+def _question_open(a: Applicant | None) -> bool:
+    return a is not None and a.step is not None and a.step != qn.SUMMARY
+
+
+def _expects_nothing(a: Applicant) -> bool:
+    return a.step is None and a.status != ApplicantStatus.CONSENT
+
+
+def _awaits_typing(a: Applicant) -> bool:
+    """A question whose answer is typed (a name, a NIK, a date, a number) is open."""
+    question = qn.BY_KEY.get(a.step or "")
+    return question is not None and question.kind in _TYPED_KINDS
+
+
+def _view_options(choice: cv.Choice) -> list[cv.Option]:
+    """The options with their own labels (no marks): what a person types to name one."""
+    match choice:
+        case cv.SingleChoice(opts, _c, _s, back):
+            return [*opts, *([back] if back else [])]
+        case cv.YesNo(yes, no, _c):
+            return [yes, no]
+        case cv.MultiSelect(opts, _chosen, done, _c, back):
+            return [*opts, done, *([back] if back else [])]
+        case cv.Ranked(opts, _chosen, _most, done, reset, _c, back):
+            return [*opts, *([reset] if reset else []), done, *([back] if back else [])]
+    return []
+
+
+def _words(text: str) -> str:
+    """Lower-case letters and digits only, single-spaced: "Ya, bisa!" and "ya bisa" agree."""
+    kept = "".join(c if c.isalnum() else " " for c in text.casefold())
+    return " ".join(kept.split())
