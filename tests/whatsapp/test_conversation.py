@@ -4,6 +4,7 @@ reads what reached the resident's phone and what SQLite holds."""
 
 from __future__ import annotations
 
+from bot.deps import Deps
 from bot.runner import BotRunner
 from bot.simulator_whatsapp import WhatsAppSimulator
 from bot.storage import applicants as repo
@@ -16,7 +17,7 @@ from tests.helpers.whatsapp import bot_settings
 RESIDENT = "6281234567890"
 
 
-def deps_of(runner: BotRunner):  # type: ignore[no-untyped-def]
+def deps_of(runner: BotRunner) -> Deps:
     assert runner.deps is not None
     return runner.deps
 

@@ -52,22 +52,22 @@ async def test_without_whatsapp_the_path_is_not_there(bot: BotRunner) -> None:
     assert (post.status_code, get.status_code) == (404, 404)
 
 
-async def test_a_resident_is_told_whatsapp_is_being_prepared(
+async def test_a_resident_is_answered_by_the_conversation(
     wa: WhatsAppSimulator, wa_bot: BotRunner
 ) -> None:
+    """Through the webhook to the conversation and back: the first message gets the welcome
+    and the consent; a reaction to it asks nothing and gets nothing."""
     siti = wa.user(RESIDENT, "Siti")
     await siti.send_text("Halo, saya mau daftar")
-    reply = await siti.next_message()
-    assert reply.text == (
-        "Terima kasih sudah menghubungi layanan Pelatihan Calon Pekerja Migran Indonesia (PMI)"
-        " Kota Serang.\n\nPendaftaran lewat WhatsApp sedang kami siapkan. Untuk sekarang,"
-        " silakan daftar lewat Telegram: https://t.me/serang_pmi_bot"
-    )
-    await siti.send_voice()  # the same day: told once is enough
-    await siti.send_reaction(reply.id, "🙏")
+    welcome = await siti.next_message()
+    assert welcome.text.startswith("Selamat datang di layanan pendaftaran *Pelatihan Calon")
     await channel_of(wa_bot).idle()
-    assert siti.pending() == 0
-    assert channel_of(wa_bot).counts["handled"] == 3
+    assert siti.last.titles == ["Setuju", "Tidak setuju"]
+    seen = len(siti.received)
+    await siti.send_reaction(welcome.id, "🙏")
+    await channel_of(wa_bot).idle()
+    assert len(siti.received) == seen
+    assert channel_of(wa_bot).counts["handled"] == 2
 
 
 async def test_a_forged_delivery_is_refused_and_never_handled(

@@ -1,0 +1,49 @@
+"""One Telegram resident and one WhatsApp resident registering at the same time on the same
+bot: each gets their own conversation, their own row and number, nothing of the other's."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.runner import BotRunner
+from bot.simulator import BotApiSimulator
+from bot.simulator_whatsapp import WhatsAppSimulator
+from bot.storage import applicants as repo
+from bot.storage import contacts
+from tests.e2e.residents import Person
+from tests.e2e.residents import register as register_on_telegram
+from tests.helpers.wa_residents import register as register_on_whatsapp
+
+TELEGRAM_ID = 555_001
+WA_ID = "6281377778888"
+RINA = Person(name="Rina Wati", nik="3673054506970002", kecamatan="Curug", kelurahan="Cilaku")
+
+
+async def test_a_telegram_and_a_whatsapp_resident_at_once(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    on_telegram, on_whatsapp = await asyncio.gather(
+        register_on_telegram(sim, TELEGRAM_ID, Person()),
+        register_on_whatsapp(wa, wa_bot, WA_ID, RINA),
+    )
+    assert {on_telegram, on_whatsapp} == {"SRG-2026-00001", "SRG-2026-00002"}
+
+    assert wa_bot.deps is not None
+    db = wa_bot.deps.db
+    siti = await repo.get(db, TELEGRAM_ID)
+    contact = await contacts.by_wa_id(db, WA_ID)
+    assert siti is not None and contact is not None
+    rina = await repo.get(db, contact.user_id)
+    assert rina is not None
+    assert (siti.channel, siti.reg_no, siti.answers["name"]) == ("telegram", on_telegram,
+                                                                 "Siti Aminah")  # fmt: skip
+    assert (rina.channel, rina.reg_no, rina.answers["name"]) == ("whatsapp", on_whatsapp,
+                                                                 "Rina Wati")  # fmt: skip
+    assert rina.answers["kelurahan"] == "cilaku" and siti.answers["kelurahan"] == "karundang"
+    assert rina.answers["phone"] == "+6281377778888"
+    # Nothing of one reached the other.
+    whatsapp_text = "\n".join(m.text for m in wa.user(WA_ID).received)
+    telegram_text = "\n".join(m.text for m in sim.user(TELEGRAM_ID).messages)
+    assert "Siti Aminah" not in whatsapp_text and on_telegram not in whatsapp_text
+    assert "Rina Wati" not in telegram_text and on_whatsapp not in telegram_text
+    assert {m.message.to for m in wa.sent.values()} == {WA_ID}  # to no other WhatsApp number
