@@ -1,7 +1,7 @@
 """`python -m scripts.bench [NAMES...] [--quick]`: run the benchmarks, print a table, write JSON.
 
 Names: interactive, rush, broadcast, network, flood, reminders, staff, memory, whatsapp,
-wabroadcast, web
+wabroadcast, web, wa_registration
 (default: all but network, which is broadcast three times over). `--quick`
 runs small sizes to check the machinery (a few minutes in all); the full sizes are the
 ones the issue names (the rush alone takes ~15 minutes: 1,000 registrations at 30 msg/s).
@@ -32,6 +32,7 @@ from scripts.bench import (
     reminders,
     rush,
     staff,
+    wa_registration,
     wabroadcast,
     web,
     whatsapp,
@@ -40,7 +41,7 @@ from scripts.bench.harness import ROOT, machine
 from scripts.bench.report import Result, table, write_json
 
 NAMES = ("interactive", "rush", "broadcast", "network", "flood", "reminders", "staff", "memory",
-         "whatsapp", "wabroadcast", "web")  # fmt: skip
+         "whatsapp", "wabroadcast", "web", "wa_registration")  # fmt: skip
 DEFAULT = tuple(n for n in NAMES if n != "network")
 
 
@@ -77,6 +78,7 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[Result]]]
             whatsapp=args.recipients or (300 if quick else 3000),
             telegram=100 if quick else 1000, askers=4 if quick else 20,
         ),
+        "wa_registration": wa_registration.run,  # one registration: the same quick or not
         "web": lambda: web.run(
             applicants=1000 if quick else 10_000, export_rows=800 if quick else 8_000,
             repeat=3 if quick else 10, residents=3 if quick else 20,

@@ -210,3 +210,19 @@ async def test_a_minor_is_stopped_and_can_ask_to_be_reminded(
     assert applicant.status == "minor" and applicant.remind_on is not None
     again = await r.say("daftar")
     assert "18" in again[-1].text
+
+
+async def test_a_choice_on_a_later_page_keeps_that_page(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = await at_phone(wa, wa_bot)
+    await r.press("Pakai nomor ini")
+    for label in (PERSON.siapkerja, PERSON.passport, PERSON.worked_abroad, "Selesai"):
+        await r.press(label)
+    page_two = (await r.press("Lainnya ›"))[-1]
+    assert "Garmen (menjahit)" in page_two.titles
+    toggled = (await r.press("Garmen (menjahit)", page_two))[-1]
+    assert "✅ Garmen (menjahit)" in toggled.titles  # page 2 again, with the mark
+    assert toggled.message.payload["footer"]["text"] == "Halaman 2 dari 2"
+    await r.say("selesai")  # the words of "Selesai ✔" count as pressing it
+    assert (await applicant_of(r)).answers["interests"] == ["garmen"]

@@ -246,7 +246,19 @@ class _Turn:
 
     async def send_shown(self, shown: Shown) -> None:
         # WhatsApp cannot edit: NEW, REPLACE and AFTER are all a new message.
-        await self.send_view(shown.view)
+        await self.send_view(shown.view, self.same_page(shown.view))
+
+    def same_page(self, view: cv.View) -> int:
+        """A multi-choice question shown again after a toggle stays at the list page the
+        person was on (they picked from page 2: page 2 again, with the mark)."""
+        screen = self.conv.screen(self.wa_id)
+        if screen is None or not isinstance(view.choice, cv.MultiSelect | cv.Ranked):
+            return 0
+        before = screen.view.choice
+        if not isinstance(before, cv.MultiSelect | cv.Ranked):
+            return 0
+        same = [o.id for o in before.options] == [o.id for o in view.choice.options]
+        return screen.page if same else 0
 
     async def asked(self, asked: Asked) -> None:
         """A text that answers nothing: the FAQ's answer, or how to reach BBPVP."""
