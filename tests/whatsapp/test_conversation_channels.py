@@ -12,6 +12,7 @@ from bot.storage import applicants as repo
 from bot.storage import contacts
 from tests.e2e.residents import Person
 from tests.e2e.residents import register as register_on_telegram
+from tests.helpers.wa_residents import WaResident
 from tests.helpers.wa_residents import register as register_on_whatsapp
 
 TELEGRAM_ID = 555_001
@@ -47,3 +48,20 @@ async def test_a_telegram_and_a_whatsapp_resident_at_once(
     assert "Siti Aminah" not in whatsapp_text and on_telegram not in whatsapp_text
     assert "Rina Wati" not in telegram_text and on_whatsapp not in telegram_text
     assert {m.message.to for m in wa.sent.values()} == {WA_ID}  # to no other WhatsApp number
+
+
+async def test_registered_on_telegram_checks_the_status_on_whatsapp(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    reg_no = await register_on_telegram(sim, TELEGRAM_ID, Person())
+    r = WaResident.of(wa, wa_bot, WA_ID)
+    shown = await r.say(f"{reg_no} 15-12-1998")  # the first message on WhatsApp
+    assert reg_no in shown[-1].text and "Tahap: *Terdaftar*" in shown[-1].text
+    assert "Siti Aminah" not in shown[-1].text
+    await r.say("daftar")
+    await r.press("Setuju")
+    await r.say("Siti Aminah")
+    told = await r.say(Person().nik)  # the same NIK: named as Telegram's, nothing more
+    assert "NIK ini sudah terdaftar melalui Telegram" in told[-1].text
+    assert reg_no not in told[-1].text
+    assert told[-1].titles[0] == "Bukan saya, lanjutkan"

@@ -29,7 +29,7 @@ from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
 from bot.channels.whatsapp.render import options, page_of, render
-from bot.conversation import interview
+from bot.conversation import interview, status_check
 from bot.conversation import views as cv
 from bot.conversation.faq_answer import entry_text
 from bot.conversation.incoming import Chosen, PhoneShared, Typed, Unsupported
@@ -142,6 +142,8 @@ class _Turn:
         if a is None:
             if typed is not None:
                 await self.command(typed.command)
+            elif status_check.looks_like(text):  # registered elsewhere (Telegram): its status
+                await self.receive(Typed(text))
             else:  # the first message, whatever it says: welcome and consent, as /start
                 await self.start()
             return
