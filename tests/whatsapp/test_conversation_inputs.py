@@ -226,3 +226,17 @@ async def test_a_choice_on_a_later_page_keeps_that_page(
     assert toggled.message.payload["footer"]["text"] == "Halaman 2 dari 2"
     await r.say("selesai")  # the words of "Selesai ✔" count as pressing it
     assert (await applicant_of(r)).answers["interests"] == ["garmen"]
+
+
+async def test_lainnya_on_an_old_list_when_nothing_is_asked(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = await at_domicile(wa, wa_bot)
+    await r.press("Kota Serang")
+    await r.press("Walantaka")
+    kelurahan = r.last
+    paused = await r.say("batal")
+    assert "Jawaban Anda tetap tersimpan" in paused[-1].text
+    old = await r.press("Lainnya ›", kelurahan)
+    assert len(old) == 1 and not old[0].choices  # no list shown for a question not asked
+    assert (await applicant_of(r)).step is None

@@ -28,7 +28,7 @@ from bot.channels.incoming import Incoming, Kind
 from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
-from bot.channels.whatsapp.render import options, page_of, render
+from bot.channels.whatsapp.render import ROWS_MAX, options, page_of, render
 from bot.conversation import interview, status_check
 from bot.conversation import views as cv
 from bot.conversation.faq_answer import entry_text
@@ -75,6 +75,8 @@ class WhatsAppConversation:
         contact = await contacts.arrived(d.db, incoming.sender, at=at)
         person = await conversations.load(d.db, contact.user_id)
         applicant = person.applicant
+        if applicant is None:  # nobody, or erased (/hapus): nothing of theirs stays in memory
+            self.forget(incoming.sender)
         with use_locale(applicant.locale if applicant else d.settings.default_locale):
             turn = _Turn(self, incoming, contact.user_id, applicant)
             await turn.run()
@@ -85,12 +87,19 @@ class WhatsAppConversation:
 
     def remember(self, wa_id: str, view: cv.View, page: int) -> None:
         if view.choice is None:
-            self._screens.pop(wa_id, None)
+            self.forget(wa_id)
             return
+        if len(options(view)) <= ROWS_MAX:
+            # Numbers and words need only the options; the text (a summary holds a NIK)
+            # is kept only where "Lainnya" must show it again.
+            view = cv.View("", view.choice)
         self._screens[wa_id] = _Screen(view, page)
         self._screens.move_to_end(wa_id)
         while len(self._screens) > REMEMBERED:
             self._screens.popitem(last=False)
+
+    def forget(self, wa_id: str) -> None:
+        self._screens.pop(wa_id, None)
 
 
 class _Turn:
@@ -185,9 +194,11 @@ class _Turn:
         page = page_of(choice_id)
         if page is not None:  # "Lainnya": the same choice, its next page
             screen = self.conv.screen(self.wa_id)
-            view = screen.view if screen else self.current()
+            view = screen.view if screen and screen.view.text else self.current()
             if view is not None:
                 await self.send_view(view, page)
+            else:  # nothing open any more: told so, with where they are
+                await self.receive(Chosen(choice_id))
             return
         if phone.is_phone_button(choice_id):
             await self.phone_button(choice_id)
