@@ -240,3 +240,20 @@ async def test_lainnya_on_an_old_list_when_nothing_is_asked(
     old = await r.press("Lainnya ›", kelurahan)
     assert len(old) == 1 and not old[0].choices  # no list shown for a question not asked
     assert (await applicant_of(r)).step is None
+
+
+async def test_an_alert_for_a_press_is_a_short_text(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = await at_phone(wa, wa_bot)
+    await r.press("Pakai nomor ini")
+    for label in (PERSON.siapkerja, PERSON.passport, PERSON.worked_abroad, "Selesai"):
+        await r.press(label)
+    nothing_picked = await r.press("Selesai")  # interests: at least one is needed
+    assert len(nothing_picked) == 1 and not nothing_picked[0].choices
+    assert nothing_picked[0].text.startswith("Pilih")
+    for label in ("Pengelasan (las)", "Listrik", "Otomotif"):
+        await r.press(label)
+    too_many = await r.press("Pertanian")
+    assert len(too_many) == 1 and too_many[0].text.startswith("Paling banyak 3 pilihan")
+    assert (await applicant_of(r)).step == "interests"

@@ -9,7 +9,8 @@ What WhatsApp changes, and where it is decided:
   number or an option's words choose it, counted over the view last shown to the person
   (the one on their screen, also after a list's "Lainnya" pages);
 - the phone number is known: offered, not asked for (phone.py);
-- no passing notes for a pressed button: an alert is sent as a short text first;
+- no passing notes for a pressed button: an alert (or a note with nothing else to show) is
+  sent as a short text first;
 - a free text that answers nothing: the FAQ, else how to reach BBPVP (relaying questions
   to staff is Telegram's, not yet WhatsApp's).
 Replies go out as replies (not bulk); a message that Meta refuses stops the rest of that
@@ -248,7 +249,9 @@ class _Turn:
 
     # showing -------------------------------------------------------------------------------
     async def show(self, reply: Reply) -> None:
-        if reply.ack.alert and reply.ack.text:
+        # No passing notes on WhatsApp: an alert, or a note with nothing else to show (a
+        # "Terima kasih" for a press that changes nothing), is a short text of its own.
+        if reply.ack.text and (reply.ack.alert or not reply.shown):
             await self.send_view(cv.View(reply.ack.text))
         for shown in reply.shown:
             await self.send_shown(shown)
