@@ -4,16 +4,21 @@ bot: each gets their own conversation, their own row and number, nothing of the 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
+from bot.channels.whatsapp.webhook import WEBHOOK_PATH
+from bot.domain.eligibility import DEFAULT_RULES
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from bot.simulator_whatsapp import WhatsAppSimulator
 from bot.storage import applicants as repo
 from bot.storage import contacts
-from tests.e2e.residents import Person
+from tests.conftest import RunnerFactory
+from tests.e2e.residents import Person, last
 from tests.e2e.residents import register as register_on_telegram
 from tests.helpers.wa_residents import WaResident
 from tests.helpers.wa_residents import register as register_on_whatsapp
+from tests.helpers.whatsapp import bot_settings
 
 TELEGRAM_ID = 555_001
 WA_ID = "6281377778888"
@@ -65,3 +70,25 @@ async def test_registered_on_telegram_checks_the_status_on_whatsapp(
     assert "NIK ini sudah terdaftar melalui Telegram" in told[-1].text
     assert reg_no not in told[-1].text
     assert told[-1].titles[0] == "Bukan saya, lanjutkan"
+
+
+async def test_a_place_freed_on_whatsapp_goes_to_the_first_waiting_on_telegram(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, make_runner: RunnerFactory
+) -> None:
+    one_place = replace(DEFAULT_RULES, kota_serang_quota=1, total_quota=10)
+    runner = make_runner(**bot_settings(wa), rules=one_place)
+    await runner.start()
+    try:
+        assert runner.http is not None
+        wa.webhook_url = runner.http.base_url + WEBHOOK_PATH
+        await register_on_whatsapp(wa, runner, WA_ID, RINA)  # holds the one place
+        await register_on_telegram(sim, TELEGRAM_ID, Person())
+        waiting = sim.user(TELEGRAM_ID).last_message
+        assert waiting is not None and "daftar tunggu nomor 1" in waiting.text
+        r = WaResident.of(wa, runner, WA_ID)
+        await r.say("hapus")
+        await r.press("Ya, hapus data saya")
+        told = await last(sim.user(TELEGRAM_ID))
+        assert "sekarang kami simpan untuk Anda" in told.text
+    finally:
+        await runner.stop()

@@ -9,7 +9,8 @@ from bot.simulator_whatsapp import WhatsAppSimulator
 from bot.storage import applicants as repo
 from bot.storage import contacts
 from bot.storage.applicants import Applicant
-from tests.helpers.wa_residents import WaResident
+from tests.e2e.residents import ENGLISH
+from tests.helpers.wa_residents import WaResident, answer_interview, register
 
 RESIDENT = "6281234567890"
 
@@ -69,3 +70,87 @@ async def test_commands_win_where_a_choice_is_asked(
     assert changed[-1].text.startswith("Pendaftaran Anda belum selesai diisi.")
     assert changed[-1].titles[0] == "Kota Serang"  # the question again
     assert (await applicant_of(r)).step == "domicile"  # type: ignore[union-attr]
+
+
+async def test_menu_and_a_greeting_when_nothing_is_asked(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = WaResident.of(wa, wa_bot, RESIDENT)
+    first = await r.say("Halo kak")  # someone new: the welcome and consent, as /start
+    assert "Selamat datang" in first[0].text
+    shown = await r.say("menu")  # at the consent: menu always works
+    menu = shown[-1]
+    assert menu.text.startswith("Apa yang ingin Anda lakukan?") and menu.is_list
+    assert menu.titles[:3] == ["Daftar / lanjutkan", "Status pendaftaran", "Jadwal saya"]
+    status = await r.press("Status pendaftaran")  # a row runs its command
+    assert status[-1].text.startswith("Anda belum mendaftar.")
+    await r.press("Setuju", r.user.received[1])  # the consent, agreed after all
+    await r.say("batal")
+    greeted = await r.say("Selamat pagi, min")  # nothing asked now: a greeting gets the menu
+    assert greeted[-1].text.startswith("Apa yang ingin Anda lakukan?")
+    asked = await r.say("halo")
+    assert asked[-1].is_list
+    await r.say("3")  # the third row of the menu on screen, typed: Jadwal saya
+    assert r.last.text.startswith("Anda belum punya jadwal")
+
+
+async def test_account_words_with_and_without_slash(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = WaResident.of(wa, wa_bot, RESIDENT)
+    info = await r.say("info")
+    assert "Kota Serang" in info[-1].text and "500" in info[-1].text
+    helped = await r.say("/BANTUAN")
+    assert helped[-1].text.startswith("*Perintah*")
+    await r.say("daftar")
+    await r.press("Setuju")
+    at_name = await r.say("Status")  # a name is asked: "Status" is the answer...
+    assert at_name[-1].text.startswith("✓ Nama: Status")
+    status = await r.say("/status")  # ... with "/" it is the command, at any question
+    assert status[-1].text.startswith("Pendaftaran Anda belum selesai.")
+    assert (await applicant_of(r)).step == "nik"  # type: ignore[union-attr]
+    data = await r.say("/data")
+    assert "*Nama*: Status" in data[-1].text
+
+
+async def test_bahasa_then_a_whole_registration_in_english(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r = WaResident.of(wa, wa_bot, "6285712345678", "John")
+    picked = await r.say("bahasa")
+    assert picked[-1].titles == ["🇮🇩 Bahasa Indonesia", "🇬🇧 English"]
+    english = await r.press("🇬🇧 English")
+    assert english[0].text == "All right, we'll use English from now on."
+    assert english[-1].titles == ["I agree", "I do not agree"]
+    await r.press("I agree")
+    await answer_interview(r, ENGLISH, done="Done")
+    done = await r.press("Submit registration")
+    assert "Your registration has been submitted" in " ".join(m.text for m in done)
+    applicant = await applicant_of(r)
+    assert applicant is not None and applicant.locale == "en" and applicant.submitted
+    assert applicant.answers["phone"] == "+6285712345678"
+
+
+async def test_hapus_on_whatsapp_erases_the_row_and_the_number(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    reg_no = await register(wa, wa_bot, RESIDENT)
+    assert wa_bot.deps is not None
+    db = wa_bot.deps.db
+    contact = await contacts.by_wa_id(db, RESIDENT)
+    assert contact is not None
+    r = WaResident.of(wa, wa_bot, RESIDENT)
+    asked = await r.say("hapus")
+    assert asked[-1].text.startswith("Apakah Anda yakin ingin menghapus semua data Anda?")
+    kept = await r.press("Batal")
+    assert await repo.get(db, contact.user_id) is not None and kept[-1].choices == ()
+    await r.say("/hapus")
+    done = await r.press("Ya, hapus data saya")
+    assert done[-1].text.startswith("Data Anda sudah dihapus.")
+    assert await repo.get(db, contact.user_id) is None
+    assert await contacts.by_wa_id(db, RESIDENT) is None  # the number went with them
+    assert await db.fetchval("SELECT COUNT(*) FROM applicants WHERE reg_no = ?", (reg_no,)) == 0
+    again = await r.say("halo")  # a stranger again: the welcome, under a new user id
+    assert "Selamat datang" in again[0].text
+    fresh = await contacts.by_wa_id(db, RESIDENT)
+    assert fresh is not None and fresh.user_id != contact.user_id

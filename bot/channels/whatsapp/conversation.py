@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
 from html import escape
@@ -30,7 +31,7 @@ from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
 from bot.channels.whatsapp.render import ROWS_MAX, options, page_of, render
-from bot.conversation import interview, status_check
+from bot.conversation import account, interview, status_check
 from bot.conversation import views as cv
 from bot.conversation.faq_answer import entry_text
 from bot.conversation.incoming import Chosen, PhoneShared, Typed, Unsupported
@@ -65,9 +66,13 @@ class _Screen:
 class WhatsAppConversation:
     """The channel's ``IncomingHandler``: one call per resident message, in their order."""
 
-    def __init__(self, d: Deps, client: WhatsAppClient) -> None:
+    def __init__(
+        self, d: Deps, client: WhatsAppClient, tell_promoted: Callable[[int], Awaitable[None]]
+    ) -> None:
         self.d = d
         self.client = client
+        # Someone a freed place went to (an erasure here) is told on their own channel.
+        self.tell_promoted = tell_promoted
         self._screens: OrderedDict[str, _Screen] = OrderedDict()
 
     async def __call__(self, incoming: Incoming) -> None:
@@ -203,8 +208,12 @@ class _Turn:
             return
         if phone.is_phone_button(choice_id):
             await self.phone_button(choice_id)
-            return
-        await self.receive(Chosen(choice_id))
+        elif account.is_menu_button(choice_id):  # a row of the menu: as if the word was typed
+            await self.command(Command(account.command_of(choice_id) or Command.MENU))
+        elif account.is_account_button(choice_id):
+            await self.show(await account.chosen(self.d, self.user_id, self.applicant, choice_id))
+        else:  # the interview's, or of no kind known any more (answered as outdated)
+            await self.receive(Chosen(choice_id))
 
     async def phone_button(self, choice_id: str) -> None:
         a = self.applicant
@@ -227,8 +236,26 @@ class _Turn:
                 reply = await interview.change_answers(d, a)
             case Command.BATAL:
                 reply = await interview.pause(d, a)
-            case _:
-                reply = await interview.receive(d, self.user_id, a, Typed(command.value))
+            case Command.STATUS:
+                reply = await account.status(d, a)
+            case Command.JADWAL:
+                reply = await account.schedule(d, a)
+            case Command.DATA:
+                reply = await account.data(d, a)
+            case Command.HAPUS:
+                reply = await account.delete_ask(d, self.user_id, a)
+            case Command.BERHENTI:
+                reply = await account.stop_ask(d, a)
+            case Command.LANJUT:
+                reply = await account.resume(d, a)
+            case Command.BAHASA:
+                reply = account.language_ask()
+            case Command.BANTUAN:
+                reply = account.help_text(d)
+            case Command.INFO:
+                reply = await account.info(d)
+            case Command.MENU:
+                reply = account.menu(d, a)
         await self.show(reply)
 
     async def start(self) -> None:
@@ -259,6 +286,8 @@ class _Turn:
             await self.asked(reply.asked)
         if reply.then is not None and not self.failed:
             await reply.then()
+        for user_id in reply.promoted:  # a place this reply freed: theirs, on their channel
+            await self.conv.tell_promoted(user_id)
 
     async def send_shown(self, shown: Shown) -> None:
         # WhatsApp cannot edit: NEW, REPLACE and AFTER are all a new message.

@@ -17,6 +17,7 @@ from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.conversation import WhatsAppConversation
 from bot.deps import Deps
 from bot.feature import App, Feature
+from bot.services import applicant_desk
 
 
 @asynccontextmanager
@@ -25,7 +26,11 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
         yield
         return
     client = WhatsAppClient.from_settings(d.settings)
-    channel = WhatsAppChannel(d, app, client, WhatsAppConversation(d, client))
+
+    async def tell_promoted(user_id: int) -> None:
+        await applicant_desk.tell_promoted(d, app.bot, user_id)
+
+    channel = WhatsAppChannel(d, app, client, WhatsAppConversation(d, client, tell_promoted))
     await channel.start()
     d.whatsapp = channel
     try:
