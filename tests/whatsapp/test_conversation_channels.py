@@ -69,7 +69,7 @@ async def test_registered_on_telegram_checks_the_status_on_whatsapp(
     told = await r.say(Person().nik)  # the same NIK: named as Telegram's, nothing more
     assert "NIK ini sudah terdaftar melalui Telegram" in told[-1].text
     assert reg_no not in told[-1].text
-    assert told[-1].titles[0] == "Bukan saya, lanjutkan"
+    assert told[-1].titles[0] == "Bukan saya, lanjut"
 
 
 async def test_a_place_freed_on_whatsapp_goes_to_the_first_waiting_on_telegram(
