@@ -31,7 +31,7 @@ from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
 from bot.channels.whatsapp.render import ROWS_MAX, options, page_of, render
-from bot.conversation import account, interview, status_check
+from bot.conversation import account, attendance, interview, status_check
 from bot.conversation import views as cv
 from bot.conversation.faq_answer import entry_text
 from bot.conversation.incoming import Chosen, PhoneShared, Typed, Unsupported
@@ -162,9 +162,15 @@ class _Turn:
             else:  # the first message, whatever it says: welcome and consent, as /start
                 await self.start()
             return
-        if typed is not None and (
-            typed.slashed or typed.command in keywords.ALWAYS or not _awaits_typing(a)
-        ):
+        if typed is not None and (typed.slashed or typed.command in keywords.ALWAYS):
+            await self.command(typed.command)
+            return
+        # Asked why they cannot come to an event: this text is the reason.
+        reason = await attendance.take_reason(self.d, self.user_id, a, text)
+        if reason is not None:
+            await self.show(reason)
+            return
+        if typed is not None and not _awaits_typing(a):
             await self.command(typed.command)
             return
         if _expects_nothing(a) and keywords.is_greeting(text):
@@ -208,6 +214,9 @@ class _Turn:
             return
         if phone.is_phone_button(choice_id):
             await self.phone_button(choice_id)
+        elif attendance.is_attendance_button(choice_id):  # Hadir / Tidak bisa hadir
+            reply = await attendance.chosen(self.d, self.user_id, self.applicant, choice_id)
+            await self.show(reply)
         elif account.is_menu_button(choice_id):  # a row of the menu: as if the word was typed
             await self.command(Command(account.command_of(choice_id) or Command.MENU))
         elif account.is_account_button(choice_id):

@@ -1,0 +1,64 @@
+"""Hadir / Tidak bisa hadir on WhatsApp, over real HTTP: a WhatsApp resident's schedule
+notice (bot/channels/whatsapp/outbound.py) answered with its buttons, the reason typed, and
+commands still working while a reason is awaited (bot/conversation/attendance.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.runner import BotRunner
+from bot.services import schedules as svc
+from bot.services import scheduling
+from bot.simulator_whatsapp import WhatsAppSimulator
+from bot.storage import schedules as store
+from tests.conftest import ADMIN_ID
+from tests.helpers.wa_residents import WaResident, register
+
+RESIDENT = "6281234567890"
+
+
+async def scheduled(wa: WhatsAppSimulator, runner: BotRunner) -> tuple[WaResident, int]:
+    reg_no = await register(wa, runner, RESIDENT)
+    assert runner.deps is not None
+    done = await scheduling.schedule_event(
+        runner.deps, runner.app.bot, ADMIN_ID, reg_no, "wawancara",
+        runner.deps.clock.now() + timedelta(days=3), "BBPVP Serang",
+    )  # fmt: skip
+    assert not isinstance(done, svc.Problem)
+    r = WaResident.of(wa, runner, RESIDENT)
+    await r.idle()
+    assert r.last.titles == ["✅ Hadir", "❌ Tidak bisa hadir"]
+    return r, done.scheduled.event.id
+
+
+async def test_tidak_bisa_hadir_then_the_reason_typed(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r, event_id = await scheduled(wa, wa_bot)
+    notice = r.last
+    asked = await r.press("❌ Tidak bisa hadir")
+    assert asked[-1].text.startswith("Mohon tuliskan alasan singkat")
+    assert asked[-1].titles == ["Lewati"]
+    thanks = await r.say("Saya sedang sakit")
+    assert len(thanks) == 1 and thanks[0].text.startswith("Terima kasih, alasan Anda sudah")
+    assert wa_bot.deps is not None
+    event = await store.get_event(wa_bot.deps.db, event_id)
+    assert event is not None and (event.answer, event.reason) == ("tidak_bisa", "Saya sedang sakit")
+    came_round = await r.press("✅ Hadir", notice)  # changed their mind on the same notice
+    assert came_round[-1].titles == ["✅ Hadir", "❌ Tidak bisa hadir"]
+    event = await store.get_event(wa_bot.deps.db, event_id)
+    assert event is not None and event.answer == "hadir"
+    again = await r.press("✅ Hadir", notice)  # nothing changes: a short thanks, as a text
+    assert [m.text for m in again] == ["Terima kasih, kehadiran Anda sudah kami catat."]
+
+
+async def test_batal_works_while_a_reason_is_awaited(
+    wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    r, event_id = await scheduled(wa, wa_bot)
+    await r.press("❌ Tidak bisa hadir")
+    menu = await r.say("menu")  # menu always works, and is no reason
+    assert menu[-1].is_list
+    assert wa_bot.deps is not None
+    event = await store.get_event(wa_bot.deps.db, event_id)
+    assert event is not None and event.reason is None
