@@ -9,11 +9,9 @@ works through the outbox in two lanes side by side (bot/services/broadcast.py): 
 BROADCAST_RATE, WhatsApp's through the channel's client at its 80/s.
 
 The residents: 10 Telegram applicants who used /berhenti (left out of the announcement) ask
-/status every 3-7 s, as in benchmark 2; on WhatsApp, every 3-7 s one of 10 residents writes
-"status" as someone who has not written today (a new number each time: whatever the WhatsApp
-conversation on main answers, the "being prepared" reply once a day per person or the real
-conversation, is answered once per person and day), and the wait until the bot's first reply
-reaches the phone is timed.
+/status every 3-7 s, as in benchmark 2; 10 WhatsApp applicants who also turned announcements
+off write "status" every 3-7 s, answered by the WhatsApp conversation; the wait until the
+bot's first reply reaches the phone is timed.
 
 Reported: WhatsApp sent/s (first to last announcement at "Meta"), the busiest second Meta
 counted, 130429s, lost and duplicated per channel, Telegram sends/s during it, and the
@@ -30,13 +28,13 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
-from itertools import count
 from pathlib import Path
 
 from bot.channels.whatsapp.webhook import WEBHOOK_PATH
 from bot.seed import SEED_USER_ID_BASE, Shares, seed
 from bot.simulator import BotApiSimulator, SentMessage, SimUser
 from bot.simulator_whatsapp import WhatsAppSimulator
+from bot.simulator_whatsapp.users import WaUser
 from bot.storage.db import Database
 from scripts.bench.broadcast import _asker, _shown
 from scripts.bench.harness import BotProcess, percentile
@@ -53,28 +51,32 @@ def wa_id_of(n: int) -> str:
     return f"6281400{n:06d}"
 
 
-async def _seed_whatsapp(db: Database, recipients: int) -> None:
-    """Submitted WhatsApp applicants who wrote an hour ago: contact n is user id -n."""
+async def _seed_whatsapp(db: Database, recipients: int, askers: int) -> None:
+    """Submitted WhatsApp applicants who wrote an hour ago: contact n is user id -n; the last
+    ``askers`` of them turned announcements off."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    everyone = range(1, recipients + askers + 1)
     await db.write_many(
         "INSERT INTO whatsapp_contacts (contact_no, wa_id, last_inbound_at) VALUES (?, ?, ?)",
-        [(n, wa_id_of(n), now) for n in range(1, recipients + 1)],
+        [(n, wa_id_of(n), now) for n in everyone],
     )
     await db.write_many(
         "INSERT INTO applicants (user_id, locale, status, answers, reg_no, submitted_at,"
-        " outcome, stage, channel, created_at, updated_at)"
-        " VALUES (?, 'id', 'submitted', ?, ?, ?, 'memenuhi_syarat', 'terdaftar', 'whatsapp', ?, ?)",
-        [(-n, json.dumps({"name": f"Warga {n}"}), f"SRG-2026-9{n:05d}", now, now, now)
-         for n in range(1, recipients + 1)],
+        " outcome, stage, channel, opted_out, created_at, updated_at)"
+        " VALUES (?, 'id', 'submitted', ?, ?, ?, 'memenuhi_syarat', 'terdaftar', 'whatsapp',"
+        " ?, ?, ?)",
+        [(-n, json.dumps({"name": f"Warga {n}"}), f"SRG-2026-9{n:05d}", now,
+          int(n > recipients), now, now) for n in everyone],
     )  # fmt: skip
 
 
 async def _wa_asker(
-    wa: WhatsAppSimulator, numbers: count[int], rng: random.Random, stop: asyncio.Event,
-    waits: list[float], unanswered: list[int],
+    user: WaUser, rng: random.Random, stop: asyncio.Event, waits: list[float],
+    unanswered: list[int],
 ) -> None:  # fmt: skip
     while not stop.is_set():
-        user = wa.user(f"6285{next(numbers):09d}", "Warga")
+        while user.pending():  # the rest of the last answer
+            await user.next_message()
         sent = time.monotonic()
         await user.send_text("status")
         try:
@@ -99,13 +101,15 @@ async def run(whatsapp: int = 3000, telegram: int = 1000, askers: int = 20,
             ids = [SEED_USER_ID_BASE + 1 + i for i in range(telegram + tg_askers)]
             asker_ids, tg_ids = ids[telegram:], ids[:telegram]
             await db.write(f"UPDATE applicants SET opted_out = 1 WHERE user_id >= {asker_ids[0]}")
-            await _seed_whatsapp(db, whatsapp)
+            await _seed_whatsapp(db, whatsapp, askers - tg_askers)
         finally:
             await db.close()
         async with BotApiSimulator(flood_limit=True) as sim, WhatsAppSimulator() as wa:
             people = {wa_id_of(n): wa.user(wa_id_of(n), f"Warga {n}") for n in
                       range(1, whatsapp + 1)}  # fmt: skip
-            for user in people.values():
+            asking = [wa.user(wa_id_of(n), f"Warga {n}") for n in
+                      range(whatsapp + 1, whatsapp + askers - tg_askers + 1)]  # fmt: skip
+            for user in [*people.values(), *asking]:
                 user.last_inbound = wa.now()
             tg_copies: Counter[int] = Counter()
             wanted = set(tg_ids)
@@ -133,12 +137,11 @@ async def run(whatsapp: int = 3000, telegram: int = 1000, askers: int = 20,
                 wa_waits: list[float] = []
                 unanswered: list[int] = []
                 users: list[SimUser] = [sim.user(uid, first_name="Warga") for uid in asker_ids]
-                numbers = count(1)
                 tasks = [asyncio.create_task(_asker(u, random.Random(u.id), stop, tg_waits))
                          for u in users]  # fmt: skip
-                tasks += [asyncio.create_task(_wa_asker(wa, numbers, random.Random(n), stop,
-                                                        wa_waits, unanswered))
-                          for n in range(askers - tg_askers)]  # fmt: skip
+                tasks += [asyncio.create_task(_wa_asker(u, random.Random(n), stop, wa_waits,
+                                                        unanswered))
+                          for n, u in enumerate(asking)]  # fmt: skip
 
                 def wa_reached() -> int:
                     return sum(any(TEXT in r.text for r in u.received) for u in people.values())
