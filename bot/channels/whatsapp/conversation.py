@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 # Views kept per person for typed numbers and "Lainnya": the most recent senders only.
 REMEMBERED = 10_000
 _CHOICES = (cv.SingleChoice, cv.YesNo, cv.MultiSelect, cv.Ranked)
-_TYPED_KINDS = (qn.Kind.TEXT, qn.Kind.NIK, qn.Kind.DATE, qn.Kind.PHONE)
 
 
 @dataclass(frozen=True)
@@ -162,16 +161,13 @@ class _Turn:
             else:  # the first message, whatever it says: welcome and consent, as /start
                 await self.start()
             return
-        if typed is not None and (typed.slashed or typed.command in keywords.ALWAYS):
+        if typed is not None:
             await self.command(typed.command)
             return
         # Asked why they cannot come to an event: this text is the reason.
         reason = await attendance.take_reason(self.d, self.user_id, a, text)
         if reason is not None:
             await self.show(reason)
-            return
-        if typed is not None and not _awaits_typing(a):
-            await self.command(typed.command)
             return
         if _expects_nothing(a) and keywords.is_greeting(text):
             await self.command(Command.MENU)
@@ -351,12 +347,6 @@ def _question_open(a: Applicant | None) -> bool:
 
 def _expects_nothing(a: Applicant) -> bool:
     return a.step is None and a.status != ApplicantStatus.CONSENT
-
-
-def _awaits_typing(a: Applicant) -> bool:
-    """A question whose answer is typed (a name, a NIK, a date, a number) is open."""
-    question = qn.BY_KEY.get(a.step or "")
-    return question is not None and question.kind in _TYPED_KINDS
 
 
 def _view_options(choice: cv.Choice) -> list[cv.Option]:

@@ -2,9 +2,11 @@
 
 Telegram residents tap /daftar or /status; on WhatsApp they type the word, with or without
 "/", in any case, with spaces or punctuation around it ("Daftar.", " /STATUS "). A few
-English words count too, for residents who chose English. A greeting ("halo", "selamat
-pagi kak", "assalamualaikum") is recognised separately: it asks for the menu only when the
-bot expects no answer.
+English words count too, for residents who chose English. A command word is the command
+even while a question waits for a typed answer: no full name, NIK, date or phone number is
+one of these words, and a resident who has just seen the menu types them meaning it.
+A greeting ("halo", "selamat pagi kak", "assalamualaikum") is recognised separately: it
+asks for the menu only when the bot expects no answer.
 """
 
 from __future__ import annotations
@@ -44,10 +46,6 @@ _WORDS: dict[str, Command] = {c.value: c for c in Command} | {
     "language": Command.BAHASA,
     "help": Command.BANTUAN,
 }
-
-# Commands that work even while a question waits for a typed answer: leaving it (batal),
-# finding one's way (menu, bantuan). No name or place is one of these words.
-ALWAYS = frozenset({Command.BATAL, Command.MENU, Command.BANTUAN})
 
 _GREETINGS = frozenset({
     "halo", "hallo", "helo", "hello", "hai", "hay", "hi", "hey", "p", "ping", "permisi",
