@@ -58,6 +58,8 @@ SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
 """Telegram's send: returns when sent, raises the Bot API's error otherwise."""
 Deliver = Callable[[Broadcast, OutboxItem], Awaitable[Verdict]]
 """A channel's send: the outcome (SENT, or why not), never raising for what the channel says."""
+AfterSent = Callable[[str], Awaitable[None]]
+"""Called with a message's ``Verdict.ref`` once its row is marked sent with it."""
 
 TELEGRAM = "telegram"
 WHATSAPP = "whatsapp"
@@ -90,6 +92,9 @@ class ChannelLane:
     deliver: Deliver
     rate: float
     max_in_flight: int | None = None
+    # WhatsApp reports a failure later, by webhook, and that report can come before the row
+    # is marked sent with the message's id: this applies one that came first.
+    after_sent: AfterSent | None = None
 
 
 class Reporter(Protocol):
@@ -177,6 +182,7 @@ class _Lane:
     deliver: Deliver
     pacer: Pacer
     stats: SenderStats = field(default_factory=SenderStats)
+    after_sent: AfterSent | None = None
 
 
 @dataclass
@@ -234,7 +240,9 @@ class Broadcaster:
         self.lanes: dict[str, _Lane] = {TELEGRAM: _Lane(TELEGRAM, raising(send), self.pacer)}
         for channel, spec in (channels or {}).items():
             in_flight = spec.max_in_flight or default_in_flight(spec.rate)
-            self.lanes[channel] = _Lane(channel, spec.deliver, Pacer(spec.rate, in_flight))
+            self.lanes[channel] = _Lane(
+                channel, spec.deliver, Pacer(spec.rate, in_flight), after_sent=spec.after_sent
+            )
         for channel in (TELEGRAM, WHATSAPP):
             if channel not in self.lanes:
                 self.lanes[channel] = _Lane(channel, _unreachable(channel), Pacer(1000.0, 8))
@@ -491,8 +499,10 @@ class Broadcaster:
             for stats in (self.stats, lane.stats):
                 setattr(stats, counted, getattr(stats, counted) + 1)
         if outcome is Outcome.SENT:
-            await store.mark_sent(db, item)
+            await store.mark_sent(db, item, verdict.ref)
             self._handled(run, part)
+            if verdict.ref is not None and lane.after_sent is not None:
+                await lane.after_sent(verdict.ref)
         elif outcome is Outcome.THROTTLED:
             log.info(
                 "%s throttled: pausing its announcements for %.0f s",

@@ -51,6 +51,9 @@ class Verdict:
     outcome: Outcome
     error: str = ""  # short, for the outbox row and the logs; never message content
     retry_after: float = 0.0
+    # The channel's id of the message sent (Meta's wamid), kept on the outbox row: a status
+    # that comes later by webhook (WhatsApp's "failed") finds its row by it.
+    ref: str | None = None
 
 
 # (error class, lower-case piece of the description or "" for any, outcome), first match

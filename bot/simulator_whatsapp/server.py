@@ -105,6 +105,9 @@ class WhatsAppSimulator:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._later: set[asyncio.Task[None]] = set()
+        # A failed status delivered before the send is answered: Meta's webhook can outrun
+        # its own answer, so the bot must not rely on knowing the message id first.
+        self.statuses_before_answer = False
         # Answers forced on the next sends (a test of the bot's error table): (code, status),
         # code None for a bare 5xx page such as a proxy gives.
         self._injected: list[tuple[int | None, int]] = []
@@ -307,7 +310,10 @@ class WhatsAppSimulator:
             self._admit(message.to)
         except GraphError as error:
             return self._refuse(error)
-        return self._accept(message)
+        answer = self._accept(message)
+        if self.statuses_before_answer:
+            await self.idle()
+        return answer
 
     def _refuse(self, error: GraphError) -> web.Response:
         self.errors[error.code] += 1

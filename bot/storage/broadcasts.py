@@ -401,12 +401,51 @@ async def pending_by_channel(db: Database, broadcast_id: int) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in rows}
 
 
-async def mark_sent(db: Database, item: OutboxItem) -> None:
+async def mark_sent(db: Database, item: OutboxItem, wa_message_id: str | None = None) -> None:
+    """Sent; on WhatsApp with Meta's message id, which a later status names."""
     await db.write(
         "UPDATE broadcast_outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,"
-        " last_error = NULL WHERE id = ?",
-        (utcnow(), item.id),
+        " last_error = NULL, wa_message_id = ? WHERE id = ?",
+        (utcnow(), wa_message_id, item.id),
     )
+
+
+async def failed_after_sending(
+    db: Database, wa_message_id: str, status: str, error: str
+) -> int | None:
+    """Meta took an announcement (the row is "sent") and reported later that it failed: the
+    row becomes ``status`` (blocked, outside_window or failed) with the error; a blocked
+    one makes the applicant inactive, as a 403 does. Once only: the broadcast's id when a
+    row changed, None when no sent row has that id (a personal message's, or done before).
+    A broadcast already ended keeps its figures up to date."""
+    if status not in (Delivery.BLOCKED, Delivery.OUTSIDE_WINDOW, Delivery.FAILED):
+        raise ValueError(f"not a failure: {status!r}")
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT id, broadcast_id, user_id FROM broadcast_outbox"
+            " WHERE wa_message_id = ? AND status = 'sent'",
+            (wa_message_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        row_id, broadcast_id, user_id = int(row[0]), int(row[1]), int(row[2])
+        await conn.execute(
+            "UPDATE broadcast_outbox SET status = ?, last_error = ? WHERE id = ?",
+            (status, error, row_id),
+        )
+        if status == Delivery.BLOCKED:
+            await conn.execute(
+                "UPDATE applicants SET inactive = 1, updated_at = ? WHERE user_id = ?"
+                " AND inactive = 0",
+                (utcnow(), user_id),
+            )
+    # Figures are kept on the broadcast when it ends; one that has ended gets them again
+    # (a running one records them itself at its end).
+    broadcast = await get(db, broadcast_id)
+    if broadcast is not None and broadcast.status in (Status.DONE, Status.CANCELLED):
+        await record_figures(db, broadcast_id, await counts(db, broadcast_id))
+    return broadcast_id
 
 
 async def mark_blocked(db: Database, item: OutboxItem, error: str) -> None:

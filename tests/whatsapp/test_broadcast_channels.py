@@ -322,3 +322,83 @@ async def test_past_the_window_the_announcement_template_goes_when_configured(
         )
     finally:
         await runner.stop()
+
+
+async def settled(runner: BotRunner, wa: WhatsAppSimulator) -> None:
+    """Meta's later statuses delivered, and the bot done with them."""
+    await wa.idle()
+    assert runner.deps is not None and runner.deps.whatsapp is not None
+    await runner.deps.whatsapp.idle()
+
+
+async def test_failures_meta_reports_later_count_for_the_announcement(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    people = await seed_wa(wa_bot, wa, range(1, 5))
+    gone, closed, unlucky, fine = people.values()
+    gone.blocked = True  # Meta takes the message, then reports 131026
+    closed.last_inbound = wa.now() - 25 * 3600  # Meta's own clock: the window closed (131047)
+    admin = sim.user(ADMIN_ID, "Admin")
+    await compose(admin, command="/umumkan kanal:whatsapp")
+    await admin.tap("✅ Kirim sekarang")
+    await finished(admin, 1)
+    await settled(wa_bot, wa)
+    assert [u for u in people.values() if u.received] == [unlucky, fine]
+    # Then a status for a message that did reach the phone, after the broadcast has ended.
+    await wa.send_status(unlucky.received[0].id, "failed", code=131049)
+    await settled(wa_bot, wa)
+
+    db = db_of(wa_bot)
+    rows = await db.fetchall(
+        "SELECT user_id, status, last_error, wa_message_id FROM broadcast_outbox ORDER BY id"
+    )
+    by_user = {r[0]: (r[1], r[2]) for r in rows}
+    uid = {user.wa_id: u for u, user in people.items()}
+    assert by_user[uid[gone.wa_id]] == ("blocked", "whatsapp 131026: undeliverable")
+    assert by_user[uid[closed.wa_id]][0] == "outside_window"
+    assert "131047" in by_user[uid[closed.wa_id]][1]
+    assert by_user[uid[unlucky.wa_id]][0] == "failed"
+    assert "131049" in by_user[uid[unlucky.wa_id]][1]
+    assert by_user[uid[fine.wa_id]] == ("sent", None)
+    # Each row holds Meta's id of its message (what let the status find it).
+    assert {r[3] for r in rows} <= set(wa.sent) and None not in {r[3] for r in rows}
+    inactive = await db.fetchall("SELECT user_id FROM applicants WHERE inactive = 1")
+    assert [r[0] for r in inactive] == [uid[gone.wa_id]]
+
+    # Meta delivers a status again: counted once.
+    await wa.deliver_again()
+    await settled(wa_bot, wa)
+    history = await say(admin, "/umumkan riwayat")
+    assert "terkirim 1/4 · diblokir 1 · gagal 1 · di luar 24 jam 1" in history.text, history.text
+    b = await store.get(db, 1)
+    assert b is not None and (b.status, b.sent, b.blocked, b.failed) == ("done", 1, 1, 1)
+    async with logged_in(wa_bot, admin) as client:
+        one = (await client.get("/dasbor/pengumuman/1")).text
+    assert "Tidak terkirim: di luar 24 jam</dt><dd>1</dd>" in one
+
+    # The next announcement leaves out the one who cannot be reached.
+    await compose(admin, "Kedua", command="/umumkan kanal:whatsapp")
+    await admin.tap("✅ Kirim sekarang")
+    await finished(admin, 2)
+    assert (await store.counts(db, 2)).total == 3
+
+
+async def test_a_failure_reported_before_the_send_is_answered_still_counts(
+    sim: BotApiSimulator, wa: WhatsAppSimulator, wa_bot: BotRunner
+) -> None:
+    people = await seed_wa(wa_bot, wa, range(1, 4))
+    gone = next(iter(people.values()))
+    gone.blocked = True
+    wa.statuses_before_answer = True  # the bot reads "failed" before it knows the id
+    admin = sim.user(ADMIN_ID, "Admin")
+    await compose(admin, command="/umumkan kanal:whatsapp")
+    await admin.tap("✅ Kirim sekarang")
+    await finished(admin, 1)
+    await settled(wa_bot, wa)
+    rows = await db_of(wa_bot).fetchall(
+        "SELECT o.status, a.inactive FROM broadcast_outbox o"
+        " JOIN applicants a ON a.user_id = o.user_id ORDER BY o.user_id DESC"
+    )
+    assert [(r[0], r[1]) for r in rows] == [("blocked", 1), ("sent", 0), ("sent", 0)]
+    history = await say(admin, "/umumkan riwayat")
+    assert "terkirim 2/3 · diblokir 1 · gagal 0" in history.text, history.text

@@ -19,6 +19,11 @@ never waiting on Telegram's.
   reported as "tidak terkirim: di luar 24 jam". The same when Meta answers 131047.
 - Meta's answers read through errors.py: THROTTLED (after the client's own retries) pauses
   the lane, 131026 BLOCKED marks the resident inactive, 5xx RETRY comes round again.
+- Failures reported later: Meta takes most messages with an id and says by webhook that
+  one failed (131026 and 131047 always come that way). The id is kept on the outbox row, and
+  ``failed_later`` (called by the channel for a "failed" status, and by the sender once the
+  row is marked, for a status that came first) turns the row blocked (the resident
+  inactive), outside_window or failed with the code: the figures count it where it belongs.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.channels.whatsapp.client import Delivery
-from bot.channels.whatsapp.errors import ERROR_TABLE
+from bot.channels.whatsapp.errors import ERROR_TABLE, classify
 from bot.channels.whatsapp.outbound import (
     OUTSIDE_WINDOW_CODES,
     one_line,
@@ -36,9 +41,10 @@ from bot.channels.whatsapp.outbound import (
 from bot.channels.whatsapp.render import plain
 from bot.deps import Deps
 from bot.i18n import _, use_locale
-from bot.services.broadcast import ChannelLane, Deliver
+from bot.services.broadcast import AfterSent, ChannelLane, Deliver
 from bot.services.delivery import Outcome, Verdict
-from bot.storage import contacts
+from bot.storage import broadcasts, contacts
+from bot.storage import whatsapp as statuses
 from bot.storage.broadcasts import Broadcast, OutboxItem
 
 MAX_TEXT = 4096  # a text message's body (the simulator refuses more, as Meta does)
@@ -114,7 +120,7 @@ def deliverer(d: Deps) -> Deliver:
 def _verdict(sent: Delivery) -> Verdict:
     """Meta's answer as the sender's outcome (errors.py's table)."""
     if sent.sent:
-        return Verdict(Outcome.SENT)
+        return Verdict(Outcome.SENT, ref=sent.message_id)
     if sent.code in OUTSIDE_WINDOW_CODES:
         return Verdict(Outcome.OUTSIDE_WINDOW, OUTSIDE_WINDOW)
     retry_after = 1.0
@@ -123,6 +129,38 @@ def _verdict(sent: Delivery) -> Verdict:
     return Verdict(sent.outcome, sent.error, retry_after)
 
 
+async def failed_later(d: Deps, message_id: str, code: int | None) -> bool:
+    """Meta reported that an announcement it took failed: its outbox row says why (131026
+    blocked, the resident inactive; 131047 outside the window; else failed with the code).
+    False when no announcement sent has that id (a personal message's, or a reply's)."""
+    verdict = classify(code)
+    error = verdict.error if code is not None else "whatsapp: failed, no code"
+    if code in OUTSIDE_WINDOW_CODES:
+        row = broadcasts.Delivery.OUTSIDE_WINDOW
+    elif verdict.outcome is Outcome.BLOCKED:
+        row = broadcasts.Delivery.BLOCKED
+    else:  # whatever else Meta says afterwards (even "try again"), this one did not arrive
+        row = broadcasts.Delivery.FAILED
+    changed = await broadcasts.failed_after_sending(d.db, message_id, row, error)
+    if changed is not None and row == broadcasts.Delivery.OUTSIDE_WINDOW:
+        d.metrics.whatsapp_outside_window.labels(TEMPLATE_KIND).inc()
+    return changed is not None
+
+
+def after_sent(d: Deps) -> AfterSent:
+    """Once a row is marked sent with Meta's id: a "failed" status that arrived before
+    (the webhook can outrun the send's own answer) is applied now."""
+
+    async def check(message_id: str) -> None:
+        known = await statuses.status_of(d.db, message_id)
+        if known is not None and known.status == "failed":
+            await failed_later(d, message_id, known.error_code)
+
+    return check
+
+
 def lane(d: Deps) -> ChannelLane:
     """WhatsApp's lane of the broadcast sender, at Meta's rate per number."""
-    return ChannelLane(deliverer(d), rate=float(d.settings.whatsapp_rate_limit))
+    return ChannelLane(
+        deliverer(d), rate=float(d.settings.whatsapp_rate_limit), after_sent=after_sent(d)
+    )

@@ -2,8 +2,8 @@
 
 The webhook (webhook.py) answers Meta at once and hands the checked body here; a worker
 then reads it (notifications.py). Statuses of the bot's messages are stored (a personal
-message that failed updates its log row, and 131026 marks its applicant inactive); each
-resident's message goes to the ``IncomingHandler``:
+message that failed updates its log row, an announcement its outbox row; 131026 marks the
+applicant inactive); each resident's message goes to the ``IncomingHandler``:
 
 - once: Meta delivers a notification again when unsure it arrived. A message id is
   recorded as seen (bot/storage/whatsapp.py) when its handling ends, and one being handled
@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.channels.incoming import Incoming, IncomingHandler
+from bot.channels.whatsapp import announcements
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.errors import classify
 from bot.channels.whatsapp.notifications import StatusUpdate, read_notification
@@ -158,7 +159,8 @@ class WhatsAppChannel:
         does, until they write again."""
         d = self.d
         logged = await message_log.of_wa_message(d.db, message_id)
-        if logged is None:  # an announcement (its outbox) or a reply: nobody's log row
+        if logged is None:  # an announcement (its outbox row says it now), or a reply
+            await announcements.failed_later(d, message_id, code)
             return
         if code in OUTSIDE_WINDOW_CODES:
             await message_log.set_outcome(d.db, message_id, message_log.OUTSIDE_WINDOW)
