@@ -304,6 +304,42 @@ async def test_131026_answered_at_once_is_blocked(wa: WhatsAppSimulator, start: 
     assert await logged(runner, siti.user_id) == [("place", "blocked")]
 
 
+async def test_unreachable_then_writing_again_makes_them_reachable(
+    wa: WhatsAppSimulator, start: Start
+) -> None:
+    runner = await start()
+    siti = await whatsapp_applicant(runner, wa, hours_ago=1)
+    d = runner.deps
+    assert d is not None
+    user = wa.user(SITI)
+    user.blocked = True  # Meta takes the notice, then reports 131026 by webhook
+    moved = await applicant_desk.change_stage(d, runner.app.bot, ADMIN_ID, REG_NO, "wawancara")
+    assert not isinstance(moved, applicant_desk.StageProblem)
+    await wa.idle()
+    await channel_of(runner).idle()
+    assert (await repo.get(d.db, siti.user_id)).inactive  # type: ignore[union-attr]
+    # While unreachable nothing more is tried.
+    moved = await applicant_desk.change_stage(d, runner.app.bot, ADMIN_ID, REG_NO, "pelatihan")
+    assert not isinstance(moved, applicant_desk.StageProblem)
+    assert moved.notice is StageNotice.INACTIVE
+    assert not user.received
+
+    user.blocked = False  # unblocked the business, and writes
+    await user.send_text("status")
+    answer = await user.next_message()
+    assert REG_NO in answer.text
+    assert not (await repo.get(d.db, siti.user_id)).inactive  # type: ignore[union-attr]
+    moved = await applicant_desk.change_stage(
+        d, runner.app.bot, ADMIN_ID, REG_NO, "siap_berangkat"
+    )
+    assert not isinstance(moved, applicant_desk.StageProblem)
+    assert moved.notice is StageNotice.SENT
+    notice = await user.next_message()
+    assert notice.text.startswith("📋 Tahap pendaftaran Anda sekarang: *Siap berangkat*"), notice
+    # Newest first: the notice after they wrote went; the one they could not get, blocked.
+    assert await logged(runner, siti.user_id) == [("stage", "sent"), ("stage", "blocked")]
+
+
 @pytest.mark.parametrize(("code", "status"), [(131000, 500), (None, 502), (130429, 400)])
 async def test_meta_trouble_is_retry(
     wa: WhatsAppSimulator, start: Start, code: int | None, status: int
