@@ -6,6 +6,8 @@ The notice's buttons carry ``cb.ScheduleAnswer`` ids (bot/services/reminders.py
 and the text of someone asked why they cannot come to ``take_reason``; it shows the
 ``Reply`` (Telegram: handlers/schedule.py; WhatsApp: the WhatsApp conversation). The staff
 member who scheduled it hears the answer in ``Reply.then``, once the resident has seen theirs.
+A channel whose buttons may not show well (WhatsApp on a cheap phone) reads a typed "hadir"
+or "tidak bisa" with ``typed_answer`` while a notice is what the person last received.
 
 How the replies read across channels: the answer to a press replaces the pressed notice
 (REPLACE: the updated card with the current answer); a notice that no longer applies
@@ -16,7 +18,7 @@ a channel that can edit takes them away.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot import callbacks as cb
 from bot.conversation.reply import Ack, Place, Reply, Shown, new
@@ -38,6 +40,55 @@ DECLINED = "schedule.staff.declined"
 def is_attendance_button(id: str) -> bool:
     """Does this option id answer a schedule notice?"""
     return cb.ScheduleAnswer.parse(id) is not None
+
+
+# What people type for the two buttons when they cannot (or would rather not) press one:
+# the buttons' own words are matched by the channel; these are the usual short answers to
+# "Apakah Anda bisa hadir?", in Indonesian as people type it and in English, once polite
+# words are left out ("Ya, saya hadir kak" is "ya hadir"). Whole answers only: "tidak bisa
+# karena sakit" is none of them (a reason or a question: the channel's usual way).
+_POLITE = frozenset({
+    "saya", "aku", "sy", "kak", "ka", "kakak", "pak", "bu", "bapak", "ibu", "min", "admin",
+    "mas", "mbak", "insya", "insyaallah", "insyallah", "allah", "siap", "ok", "oke", "okay",
+    "baik", "terima", "kasih", "makasih", "maaf", "mohon", "sorry", "i", "will", "we",
+    "thanks", "thank", "you", "sir", "madam", "please",
+})  # fmt: skip
+_ATTEND = frozenset({
+    "hadir", "ya", "iya", "iyaa", "y", "bisa", "ya hadir", "iya hadir", "bisa hadir",
+    "ya bisa", "iya bisa", "ya bisa hadir", "iya bisa hadir", "dapat hadir", "datang",
+    "bisa datang", "ya datang", "attend", "come", "yes", "yes attend", "yes come", "can come",
+    "can attend", "yes can come", "be there",
+})  # fmt: skip
+_NOT = ("tidak", "tdk", "gak", "ga", "nggak", "enggak", "engga", "ngga", "gk", "g")
+_CANNOT = frozenset(
+    {f"{no}{then}" for no in _NOT for then in ("", " bisa", " bisa hadir", " hadir",
+                                                " dapat hadir", " bisa datang", " datang")}
+    | {"berhalangan", "berhalangan hadir", "izin", "izin tidak hadir", "absen", "no",
+       "cannot", "cannot attend", "cannot come", "can t", "can t attend", "can t come",
+       "not attending", "not coming", "no cannot", "no can t", "unable to attend",
+       "unable to come"}
+)  # fmt: skip
+
+
+def typed_answer(text: str) -> cb.Attendance | None:
+    """Hadir or Tidak bisa hadir as someone typed it, or None when the text is not one of
+    those short answers."""
+    kept = "".join(c if c.isalnum() else " " for c in text.casefold())
+    words = " ".join(w for w in kept.split() if w not in _POLITE)
+    if words in _ATTEND:
+        return cb.Attendance.ATTEND
+    if words in _CANNOT:
+        return cb.Attendance.CANNOT
+    return None
+
+
+def answering(choice_ids: Sequence[str], answer: cb.Attendance) -> str | None:
+    """Of a notice's buttons, the one that gives ``answer``."""
+    for id in choice_ids:
+        data = cb.ScheduleAnswer.parse(id)
+        if data is not None and data.answer is answer:
+            return id
+    return None
 
 
 async def card(d: Deps, event: Event) -> View:

@@ -209,6 +209,25 @@ async def test_a_reminder_outside_the_window_goes_as_its_template(
     assert outside_window_count(runner, "reminder") == 0
 
 
+async def test_tidak_bisa_typed_after_the_reminder_template_counts_as_its_button(
+    wa: WhatsAppSimulator, start: Start
+) -> None:
+    wa.add_template("pmi_pengingat_jadwal", "id", REMINDER_ID)
+    runner = await start(whatsapp_templates=TEMPLATES)
+    await whatsapp_applicant(runner, wa, hours_ago=30)
+    event_id = await schedule(runner)
+    assert await service_of(runner).fire(await first_reminder(runner, event_id)) == "sent"
+    siti = wa.user(SITI)
+    await siti.next_message()
+    await siti.send_text("Maaf, tidak bisa")  # the template's buttons did not show well
+    await channel_of(runner).idle()
+    asked = await siti.next_message()  # the notice as answered, then the reason asked
+    while not asked.text.startswith("Mohon tuliskan alasan singkat"):
+        asked = await siti.next_message()
+    event = await store.get_event(db_of(runner), event_id)
+    assert event is not None and event.answer == "tidak_bisa"
+
+
 async def test_a_reminder_outside_the_window_without_a_template_is_recorded_not_sent(
     wa: WhatsAppSimulator, start: Start
 ) -> None:

@@ -30,6 +30,7 @@ from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.errors import classify
 from bot.channels.whatsapp.notifications import StatusUpdate, read_notification
 from bot.channels.whatsapp.outbound import OUTSIDE_WINDOW_CODES
+from bot.channels.whatsapp.screens import Screens
 from bot.deps import Deps
 from bot.feature import App
 from bot.services.delivery import Outcome
@@ -53,11 +54,15 @@ class WhatsAppChannel:
         on_message: IncomingHandler,
         *,
         concurrency: int = 64,
+        screens: Screens | None = None,
     ) -> None:
         self.d = d
         self.app = app
         self.client = client
         self.on_message = on_message
+        # What each resident has on screen: personal messages with buttons put theirs here
+        # (outbound.py), for the conversation to read typed numbers and words against.
+        self.screens = screens if screens is not None else Screens()
         self._open = False
         self._bodies: asyncio.Queue[Any] = asyncio.Queue()
         self._unread = 0  # notifications taken whose messages are not yet dispatched

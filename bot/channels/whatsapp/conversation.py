@@ -20,9 +20,7 @@ reply, and a registration's confirmation then stays owed, to be shown with the n
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC
 from html import escape
 
@@ -30,7 +28,8 @@ from bot.channels.incoming import Incoming, Kind
 from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
-from bot.channels.whatsapp.render import ROWS_MAX, options, page_of, render
+from bot.channels.whatsapp.render import options, page_of, render
+from bot.channels.whatsapp.screens import Screen, Screens
 from bot.conversation import account, attendance, interview, status_check
 from bot.conversation import views as cv
 from bot.conversation.faq_answer import entry_text
@@ -49,30 +48,25 @@ from bot.storage.applicants import Applicant
 
 log = logging.getLogger(__name__)
 
-# Views kept per person for typed numbers and "Lainnya": the most recent senders only.
-REMEMBERED = 10_000
 _CHOICES = (cv.SingleChoice, cv.YesNo, cv.MultiSelect, cv.Ranked)
-
-
-@dataclass(frozen=True)
-class _Screen:
-    """The last view with a choice a person was sent, and its list page."""
-
-    view: cv.View
-    page: int = 0
 
 
 class WhatsAppConversation:
     """The channel's ``IncomingHandler``: one call per resident message, in their order."""
 
     def __init__(
-        self, d: Deps, client: WhatsAppClient, tell_promoted: Callable[[int], Awaitable[None]]
+        self,
+        d: Deps,
+        client: WhatsAppClient,
+        tell_promoted: Callable[[int], Awaitable[None]],
+        screens: Screens | None = None,
     ) -> None:
         self.d = d
         self.client = client
         # Someone a freed place went to (an erasure here) is told on their own channel.
         self.tell_promoted = tell_promoted
-        self._screens: OrderedDict[str, _Screen] = OrderedDict()
+        # Shared with the personal messages (outbound.py): a notice's buttons are on screen.
+        self.screens = screens if screens is not None else Screens()
 
     async def __call__(self, incoming: Incoming) -> None:
         d = self.d
@@ -87,24 +81,14 @@ class WhatsAppConversation:
             await turn.run()
 
     # what the person has on screen ----------------------------------------------------------
-    def screen(self, wa_id: str) -> _Screen | None:
-        return self._screens.get(wa_id)
+    def screen(self, wa_id: str) -> Screen | None:
+        return self.screens.get(wa_id)
 
     def remember(self, wa_id: str, view: cv.View, page: int) -> None:
-        if view.choice is None:
-            self.forget(wa_id)
-            return
-        if len(options(view)) <= ROWS_MAX:
-            # Numbers and words need only the options; the text (a summary holds a NIK)
-            # is kept only where "Lainnya" must show it again.
-            view = cv.View("", view.choice)
-        self._screens[wa_id] = _Screen(view, page)
-        self._screens.move_to_end(wa_id)
-        while len(self._screens) > REMEMBERED:
-            self._screens.popitem(last=False)
+        self.screens.remember(wa_id, view, page)
 
     def forget(self, wa_id: str) -> None:
-        self._screens.pop(wa_id, None)
+        self.screens.forget(wa_id)
 
 
 class _Turn:
@@ -164,6 +148,11 @@ class _Turn:
         if typed is not None:
             await self.command(typed.command)
             return
+        # A schedule notice on screen (or its "Lewati"): its number or words, as a press.
+        answer = self.notice_answer(text)
+        if answer is not None:
+            await self.chosen(answer)
+            return
         # Asked why they cannot come to an event: this text is the reason.
         reason = await attendance.take_reason(self.d, self.user_id, a, text)
         if reason is not None:
@@ -178,10 +167,33 @@ class _Turn:
             return
         await self.receive(Typed(text))
 
-    def typed_choice(self, text: str) -> str | None:
-        """The option a typed number or an option's words name, on the view on screen."""
+    def notice_answer(self, text: str) -> str | None:
+        """Hadir / Tidak bisa hadir (or "Lewati" at the reason) typed while a schedule notice
+        is the last view on screen: its number, a button's words, or a short "hadir", "ya",
+        "tidak bisa". Only while no question of the interview is open: then a typed answer
+        is the question's (a notice arriving mid-registration does not take its "1")."""
         screen = self.conv.screen(self.wa_id)
-        view = screen.view if screen else self.current()
+        if screen is None or not _is_notice(screen.view) or self.current() is not None:
+            return None
+        chosen = self.choice_on(screen.view, text)
+        if chosen is not None:
+            return chosen
+        answer = attendance.typed_answer(text)
+        if answer is None:
+            return None
+        return attendance.answering([o.id for o in options(screen.view)], answer)
+
+    def typed_choice(self, text: str) -> str | None:
+        """The option a typed number or an option's words name, on the view on screen (the
+        interview's question instead of a notice's, while one is open)."""
+        screen = self.conv.screen(self.wa_id)
+        view = screen.view if screen else None
+        if view is None or _is_notice(view):
+            view = self.current() or view
+        return self.choice_on(view, text)
+
+    def choice_on(self, view: cv.View | None, text: str) -> str | None:
+        """The option of ``view`` that a typed number or an option's words name."""
         if view is None or not isinstance(view.choice, _CHOICES):
             return None
         shown = options(view)
@@ -339,6 +351,12 @@ class _Turn:
                 self.failed = True
                 return
         self.conv.remember(self.wa_id, view, page)
+
+
+def _is_notice(view: cv.View) -> bool:
+    """A schedule notice's (or its reason's) buttons: answered by attendance.py."""
+    shown = options(view)
+    return bool(shown) and all(attendance.is_attendance_button(o.id) for o in shown)
 
 
 def _question_open(a: Applicant | None) -> bool:

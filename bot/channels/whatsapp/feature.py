@@ -15,6 +15,7 @@ from bot.channels.whatsapp import webhook
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.conversation import WhatsAppConversation
+from bot.channels.whatsapp.screens import Screens
 from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.services import applicant_desk
@@ -30,7 +31,9 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
     async def tell_promoted(user_id: int) -> None:
         await applicant_desk.tell_promoted(d, app.bot, user_id)
 
-    channel = WhatsAppChannel(d, app, client, WhatsAppConversation(d, client, tell_promoted))
+    screens = Screens()  # what each resident has on screen: replies and personal messages
+    conversation = WhatsAppConversation(d, client, tell_promoted, screens)
+    channel = WhatsAppChannel(d, app, client, conversation, screens=screens)
     await channel.start()
     d.whatsapp = channel
     try:

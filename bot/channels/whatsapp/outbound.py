@@ -14,6 +14,9 @@ only an approved template goes:
 - outside it with no template for the kind: nothing is sent, and the answer says so
   (``outside_window``): the caller records and counts it, never drops it silently.
 
+A message with buttons that went becomes what the person has on screen (screens.py): a
+typed "1" or "hadir" answers a schedule notice as a press would.
+
 The window is taken as closed a few minutes early: a message that leaves just before the
 24 hours end reaches Meta after, and would fail there (131047) instead of being recorded
 here as not sent. Meta's answer is read through the one error table (errors.py).
@@ -113,7 +116,9 @@ async def send(
     if contact is None:  # erased meanwhile, or a row without its number: nobody to write to
         return Sent(Outcome.FAILED, error="whatsapp: no contact")
     if window_open(contact, d.clock.now()):
-        return await _free_form(client, free_form(contact.wa_id, text, options, locale))
+        sent = await _free_form(client, free_form(contact.wa_id, text, options, locale))
+        _on_screen(d, contact.wa_id, options, sent)
+        return sent
     name = d.settings.whatsapp_templates.get(kind)
     if name is None:
         log.info("WhatsApp %s message not sent: outside the 24-hour window, no template", kind)
@@ -122,7 +127,19 @@ async def send(
         )
     payloads = [o.id for o in options] if kind in QUICK_REPLY_KINDS else []
     message = template_message(contact.wa_id, name, locale, fields, payloads)
-    return _read(await client.send(message), template=name)
+    sent = _read(await client.send(message), template=name)
+    if payloads:  # its quick replies answer as the buttons would
+        _on_screen(d, contact.wa_id, options, sent)
+    return sent
+
+
+def _on_screen(d: Deps, wa_id: str, options: Sequence[Option], sent: Sent) -> None:
+    """A message with buttons that went is the one on the person's screen: a number or the
+    words they type next answer it as a press would (the conversation decides when). One
+    without buttons leaves the screen as it was: what is above still waits for an answer."""
+    if options and sent.outcome is Outcome.SENT and d.whatsapp is not None:
+        choice = SingleChoice(tuple(options), columns=len(options))
+        d.whatsapp.screens.remember(wa_id, View("", choice))
 
 
 async def _free_form(client: WhatsAppClient, messages: list[dict[str, Any]]) -> Sent:
