@@ -148,7 +148,9 @@ async def test_wabroadcast_smoke() -> None:
 
 
 async def test_web_smoke() -> None:
-    result = await web.run(applicants=150, export_rows=100, repeat=1, residents=1)
+    result = await web.run(
+        applicants=150, export_rows=100, repeat=1, residents=1, think=(0.02, 0.05)
+    )
     data = result.data
     chosen = data["chosen"]
     assert data["details"]["listing_total"] == chosen["kecamatan_rows"] > 0
