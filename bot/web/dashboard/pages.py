@@ -75,6 +75,11 @@ def staff_page(role: Role = Role.STAFF) -> Callable[[Endpoint], Guarded]:
             who = await auth.staffer(d, session_id) if session_id else None
             if who is None:
                 response: Response = RedirectResponse(LOGIN_PATH, status_code=303)
+                if request.headers.get("HX-Request") == "true":
+                    # A part of a page asking (htmx polling a progress box): the browser's
+                    # request would follow a redirect and put the login page inside the
+                    # box; htmx sends the whole window to the login page instead.
+                    response = Response(status_code=401, headers={"HX-Redirect": LOGIN_PATH})
                 if session_id:
                     response.delete_cookie(COOKIE, path=PREFIX)
                 return response
