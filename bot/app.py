@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults, TypeHandler
 
+from bot.channels.telegram.send import TelegramSender
 from bot.channels.whatsapp import feature as whatsapp
 from bot.context import BotContext
 from bot.deps import DEPS_KEY, Deps
@@ -25,6 +26,7 @@ from bot.feature import Feature, Group, conversation_handler
 from bot.http import AiohttpRequest, Reachability
 from bot.rate_limit import SmoothRateLimiter
 from bot.services.alerts import Alerts
+from bot.storage.contacts import TELEGRAM
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import (
     account,
@@ -77,6 +79,18 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+_UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+
+
+def update_kind(update: object) -> str:
+    """The kind of a Telegram update, for /metrics (bot_updates)."""
+    if isinstance(update, Update):
+        for kind in _UPDATE_KINDS:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
+
+
 class MeteredApplication(Application[Any, Any, Any, Any, Any, Any]):
     """PTB's Application, timing each update from when it is taken off the queue (PTB
     creates this coroutine then) to the end of its handling, waits for its chat included."""
@@ -91,7 +105,7 @@ class MeteredApplication(Application[Any, Any, Any, Any, Any, Any]):
         finally:
             d = self.bot_data.get(DEPS_KEY)
             if isinstance(d, Deps):
-                d.metrics.observe_update(update, time.perf_counter() - taken)
+                d.metrics.observe_update(update_kind(update), time.perf_counter() - taken)
 
 
 def build_application(
@@ -129,6 +143,7 @@ def build_application(
     app = builder.build()
     d.staff_commands = tuple(c for f in features for c in f.staff_commands)
     d.alerts = Alerts(d, app.bot)
+    d.senders[TELEGRAM] = TelegramSender(app.bot)  # personal messages (bot/services/notify.py)
     processor.on_flood = functools.partial(notify_flood, app)
     app.bot_data[DEPS_KEY] = d
     app.bot_data[REACHABILITY_KEY] = reachability

@@ -1,13 +1,12 @@
-"""What every handler needs, built once by the runner and kept in ``application.bot_data``."""
+"""What every handler and service needs, built once by the runner and kept in
+``application.bot_data`` (handlers read it with handlers/common.deps). Knows no channel."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-from telegram.ext import CallbackContext
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock, local_today
 from bot.config import Settings
@@ -21,6 +20,7 @@ if TYPE_CHECKING:  # the services import this module: their types only, for the 
     from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
     from bot.services.bulk import Jobs
+    from bot.services.notify import Sender
     from bot.services.reminders import ReminderService
     from bot.storage.erase import ErasedCounts
 
@@ -36,6 +36,9 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)  # /metrics and /healthz read it
     # Assembled by bot/app.py from the features: the staff menu.
     staff_commands: tuple[StaffCommand, ...] = ()
+    # How an applicant is reached on each channel (bot/services/notify.py), by channel name
+    # (bot/storage/contacts.py): Telegram's set by bot/app.py, WhatsApp's by its feature.
+    senders: dict[str, Sender] = field(default_factory=dict)
     # Feature services: set by the feature's lifespan while the bot runs, None otherwise.
     broadcaster: Broadcaster | None = None
     reminders: ReminderService | None = None
@@ -50,8 +53,3 @@ class Deps:
     def today(self) -> date:
         return local_today(self.clock, self.settings.timezone)
 
-
-def deps(context: CallbackContext[Any, Any, Any, Any]) -> Deps:
-    value = context.application.bot_data[DEPS_KEY]
-    assert isinstance(value, Deps)
-    return value

@@ -7,7 +7,7 @@ so the same calls cost the bot much less CPU, and a crowd of residents is served
 
 Parameters go as one JSON body (the Bot API reads JSON), files as multipart/form-data.
 Errors are PTB's: a timeout is TimedOut, any other transport failure NetworkError, so the
-rest of the bot (bot/services/delivery.py, the rate limiter) sees what it saw with httpx.
+rest of the bot (bot/channels/telegram/errors.py, the rate limiter) sees what it saw with httpx.
 
 While Telegram cannot be reached, every call fails, and PTB's polling loop logged a full
 traceback for each (833 lines in 40 s, issue 10). ``Reachability``, shared by the bot's two

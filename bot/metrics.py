@@ -14,16 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from telegram import Update
 
 from bot.storage.db import Database
 from bot.storage.schedules import iso
 
 # Bot API method names are camelCase words; anything else is not a label value we want.
 _METHOD = re.compile(r"^[A-Za-z]{1,40}$")
-_UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
-
-
 def api_outcome(status: int | None) -> str:
     """One word per kind of answer: what an operator graphs and alerts on."""
     if status is None:
@@ -37,14 +33,6 @@ def api_outcome(status: int | None) -> str:
     if status == 403:
         return "forbidden"
     return "bad_request" if status < 500 else "server_error"
-
-
-def update_kind(update: object) -> str:
-    if isinstance(update, Update):
-        for kind in _UPDATE_KINDS:
-            if getattr(update, kind, None) is not None:
-                return kind
-    return "other"
 
 
 class Metrics:
@@ -105,8 +93,9 @@ class Metrics:
         if name == "getUpdates" and status == 200:
             self.last_poll_at = time.monotonic()
 
-    def observe_update(self, update: object, seconds: float) -> None:
-        self.updates.labels(update_kind(update)).inc()
+    def observe_update(self, kind: str, seconds: float) -> None:
+        """One update handled: ``kind`` is the channel's word for it (bot/app.py)."""
+        self.updates.labels(kind).inc()
         self.update_seconds.observe(seconds)
         self.last_update_at = time.monotonic()
 

@@ -8,9 +8,8 @@ from typing import Any
 
 from telegram import Update
 
-from bot.deps import deps
 from bot.services.roles import Role, role_of
-from handlers.common import Context
+from handlers.common import Context, deps
 
 # Coroutine, not Awaitable: PTB's handler classes are typed to take coroutine functions.
 Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]

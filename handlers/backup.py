@@ -13,11 +13,12 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.i18n import _
 from bot.services.alerts import times
 from bot.services.backup import BackupError, backup_in_thread
+from handlers.common import deps
 
 log = logging.getLogger(__name__)
 

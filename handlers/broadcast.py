@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot.callbacks import BroadcastAction as Act
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.domain.dates import DateError, DateProblem, parse_event_datetime
 from bot.domain.recipients import STAGES, FilterError, RecipientFilter, parse_filter
 from bot.feature import Feature, Group, StaffCommand
@@ -77,6 +77,7 @@ from handlers.common import (
     Context,
     View,
     answer_callback,
+    deps,
     keyboard,
     number,
     pressed,

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -19,10 +19,11 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
 
 from bot.callbacks import Callback
 from bot.context import BotContext
-from bot.deps import deps
+from bot.deps import DEPS_KEY, Deps
 from bot.i18n import format_number, locale_from_telegram, set_locale
 from bot.storage import applicants as repo
 from bot.storage import conversations
@@ -41,6 +42,13 @@ class View:
 
     text: str
     markup: Markup = None
+
+
+def deps(context: CallbackContext[Any, Any, Any, Any]) -> Deps:
+    """The application's Deps, from a handler's or a job's context."""
+    value = context.application.bot_data[DEPS_KEY]
+    assert isinstance(value, Deps)
+    return value
 
 
 def number(n: int) -> str:

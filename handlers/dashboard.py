@@ -9,7 +9,7 @@ from html import escape
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.feature import App, Feature, Group, StaffCommand
 from bot.i18n import N_, _
 from bot.services.bulk import Jobs
@@ -17,7 +17,7 @@ from bot.services.roles import audit
 from bot.web.dashboard import dashboard_route
 from bot.web.dashboard.auth import LOGIN_VALID, issue_login
 from handlers.access import staff_only
-from handlers.common import Context, number, user_id
+from handlers.common import Context, deps, number, user_id
 
 
 @staff_only

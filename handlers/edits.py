@@ -19,11 +19,10 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from bot.deps import deps
 from bot.feature import Feature, Group
 from bot.i18n import _, locale_from_telegram, use_locale
 from bot.storage import applicants as repo
-from handlers.common import Context
+from handlers.common import Context, deps
 
 # One notice per person in this many seconds: a burst of edits gets one answer, not one each.
 NOTICE_EVERY = 30 * 60

@@ -14,9 +14,8 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CommandHandler
 
-from bot.deps import deps
 from bot.i18n import _
-from handlers.common import Context, callback_answered
+from handlers.common import Context, callback_answered, deps
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
-from bot.deps import deps
 from bot.domain.recipients import FilterError, parse_filter
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _
@@ -19,7 +18,7 @@ from bot.services.export import ExportFormat
 from bot.services.roles import Role
 from bot.storage.recipients import filter_sql
 from handlers.access import admin_only
-from handlers.common import Context, View, number, send, user_id
+from handlers.common import Context, View, deps, number, send, user_id
 from handlers.staff import message_text
 
 log = logging.getLogger(__name__)

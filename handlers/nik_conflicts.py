@@ -8,7 +8,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
 from bot.services import nik_conflicts as svc
@@ -17,7 +17,7 @@ from bot.services.notify import Delivery
 from bot.storage.applicants import Applicant
 from bot.storage.message_log import Kind
 from handlers.access import staff_only
-from handlers.common import Context, View, send, user_id
+from handlers.common import Context, View, deps, send, user_id
 from handlers.staff import message_text, send_lines, short_time
 
 log = logging.getLogger(__name__)
@@ -97,9 +97,7 @@ async def _tell(context: Context, a: Applicant, key: str) -> bool:
         return False
     with use_locale(a.locale):
         text = _(key).format(reg_no=a.reg_no, contact=escape(d.settings.contact_bbpvp))
-    told = await notify.tell(
-        d, context.bot, a, text, kind=Kind.NIK_CONFLICT, fields=(a.reg_no or "-",)
-    )
+    told = await notify.tell(d, a, text, kind=Kind.NIK_CONFLICT, fields=(a.reg_no or "-",))
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("NIK decision for %s not delivered: %s", a.reg_no, told.error)
     return told.sent

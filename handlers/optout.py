@@ -13,9 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
 from bot.conversation import account
-from bot.deps import deps
 from bot.feature import Feature, Group
-from handlers.common import Context, applicant_of, user_id
+from handlers.common import Context, applicant_of, deps, user_id
 from handlers.registration import deliver
 
 

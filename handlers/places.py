@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from bot.deps import deps
 from bot.services import applicant_desk
-from handlers.common import Context
+from handlers.common import Context, deps
 
 
 async def tell_promoted(context: Context, user_id: int | None) -> None:
     """Personal service, so it goes also to residents who stopped announcements."""
-    await applicant_desk.tell_promoted(deps(context), context.bot, user_id)
+    await applicant_desk.tell_promoted(deps(context), user_id)

@@ -23,7 +23,7 @@ from telegram import Bot, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, CommandHandler, MessageHandler, filters
 
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.domain.dates import format_datetime, stored_moment
 from bot.feature import App
 from bot.i18n import _, get_locale, use_locale
@@ -35,7 +35,7 @@ from bot.services.roles import staff_locale
 from bot.storage import applicants as repo
 from bot.storage import questions as store
 from bot.storage.questions import Question
-from handlers.common import Context, number
+from handlers.common import Context, deps, number
 from handlers.staff import card_text, fit, short_date
 
 log = logging.getLogger(__name__)

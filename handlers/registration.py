@@ -20,7 +20,7 @@ from bot.conversation import interview
 from bot.conversation import interview_views as iv
 from bot.conversation.incoming import Chosen, Incoming, PhoneShared, Typed, Unsupported
 from bot.conversation.reply import Place, Reply
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.feature import Feature, Group
 from bot.i18n import get_locale
 from bot.storage.applicants import Applicant
@@ -31,6 +31,7 @@ from handlers.common import (
     View,
     answer_callback,
     applicant_of,
+    deps,
     send,
     show,
     user_id,

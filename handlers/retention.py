@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import time
 
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.services import retention
-from handlers.common import Context
+from handlers.common import Context, deps
 from handlers.places import tell_promoted
 
 log = logging.getLogger(__name__)

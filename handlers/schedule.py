@@ -19,10 +19,12 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
+from bot.channels.telegram.send import send as send_to_chat
+from bot.channels.telegram.timers import JobQueueTimers
 from bot.conversation import account, attendance
 from bot.conversation.reply import Reply
 from bot.conversation.schedule_text import answer_text, chunks, event_lines
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.domain.dates import format_date, format_time
 from bot.domain.reminders import KINDS
 from bot.domain.schedule_csv import (
@@ -56,6 +58,7 @@ from handlers.common import (
     Context,
     View,
     applicant_of,
+    deps,
     number,
     send,
     user_id,
@@ -155,7 +158,7 @@ async def _schedule(update: Update, context: Context, args: list[str]) -> None:
         return
     reg_no, kind, starts_at, place = parsed
     done = await scheduling.schedule_event(
-        d, context.bot, user_id(update), reg_no, kind, starts_at, place
+        d, user_id(update), reg_no, kind, starts_at, place
     )
     if isinstance(done, Problem):
         await send(update, context, View(problem_text(done, {"reg_no": reg_no})))
@@ -195,7 +198,7 @@ async def _cancel(update: Update, context: Context, args: list[str]) -> None:
     if kind is None:
         await send(update, context, View(problem_text(Problem.KIND_UNKNOWN, {"kind": args[1]})))
         return
-    done = await scheduling.cancel_event(d, context.bot, user_id(update), reg_no, kind)
+    done = await scheduling.cancel_event(d, user_id(update), reg_no, kind)
     if isinstance(done, Problem):
         await send(update, context, View(problem_text(done, {"reg_no": reg_no})))
         return
@@ -375,7 +378,9 @@ async def take_reason(update: Update, context: Context, conversation: Conversati
 async def reminders_lifespan(app: App, d: Deps) -> AsyncIterator[None]:
     """The reminder service while the bot runs: pending reminders become jobs again and
     missed ones go out once; the jobs stop with the job queue."""
-    d.reminders = ReminderService(app)
+    d.reminders = ReminderService(
+        d, JobQueueTimers(app), lambda chat_id, text: send_to_chat(app.bot, chat_id, text)
+    )
     try:
         await d.reminders.restore()
         yield

@@ -15,15 +15,16 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.channels.telegram.send import send as send_to_chat
 from bot.conversation.answers import answer_text
-from bot.deps import Deps, deps
+from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain import reg_no as reg_nos
 from bot.domain.dates import format_time
 from bot.domain.stages import STAGES, parse_stage
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
-from bot.services import applicant_desk, casework, menus, notify, roles
+from bot.services import applicant_desk, casework, menus, roles
 from bot.services.applicant_desk import StageNotice
 from bot.services.casework import Card, QueryProblem
 from bot.services.roles import Role
@@ -38,6 +39,7 @@ from handlers.common import (
     View,
     answer_callback,
     button,
+    deps,
     keyboard,
     number,
     pressed,
@@ -163,7 +165,7 @@ async def _tell(context: Context, d: Deps, target: int, key: str) -> bool:
     applicant = await repo.get(d.db, target)
     with use_locale(applicant.locale if applicant else d.settings.default_locale):
         text = _(key)
-    return (await notify.send(context.bot, target, text)).sent  # may never have opened it
+    return (await send_to_chat(context.bot, target, text)).sent  # may never have opened it
 
 
 async def _grant(update: Update, context: Context, d: Deps, actor: int, target: int) -> None:
@@ -383,7 +385,7 @@ async def tahap(update: Update, context: Context) -> None:
         return
     reg_no, stage = parts[1], parts[2]
     moved = await applicant_desk.change_stage(
-        d, context.bot, user_id(update), reg_no, stage, parts[3] if len(parts) > 3 else ""
+        d, user_id(update), reg_no, stage, parts[3] if len(parts) > 3 else ""
     )
     if isinstance(moved, casework.StageProblem):
         await send(update, context, View(_stage_problem(moved, reg_no, stage)))

@@ -14,7 +14,6 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
-from bot.deps import deps
 from bot.domain import questionnaire as qn
 from bot.domain.dates import format_datetime
 from bot.domain.regions import kecamatan_by_slug
@@ -26,7 +25,7 @@ from bot.services.roles import audit
 from bot.services.stats import UNKNOWN, Figures, PoolFigures
 from handlers import questions_staff
 from handlers.access import staff_only
-from handlers.common import Context, View, number, plain, send, user_id
+from handlers.common import Context, View, deps, number, plain, send, user_id
 from handlers.staff import label, send_lines, short_date
 
 log = logging.getLogger(__name__)

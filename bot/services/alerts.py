@@ -9,7 +9,7 @@ the code held (a NIK in a ValueError, a name in a KeyError). Where: a job's name
 the bot knows, "a button", "a message", and the line of the bot's own code it was raised
 from. A kind is what and where together. The log line beside it has the whole traceback.
 
-Alerts go through bot/services/notify.py: a blocked admin, a 429 or Telegram being away is an
+Alerts go through bot/channels/telegram/send.py: a blocked admin, a 429 or Telegram being away is an
 outcome, never a new error. When no admin could be reached for now (429, network), the alert
 counts as not sent: its failures are told by the next one of its kind.
 """
@@ -29,9 +29,9 @@ from pathlib import Path
 
 from telegram import Bot
 
+from bot.channels.telegram.send import send
 from bot.deps import Deps
 from bot.i18n import N_, _, use_locale
-from bot.services import notify
 from bot.services.notify import Delivery
 from bot.services.roles import staff_locale
 
@@ -215,5 +215,5 @@ class Alerts:
             locale = self.d.settings.default_locale
         with use_locale(locale):
             text = render(count)
-        return (await notify.send(self.bot, admin, text)).outcome
+        return (await send(self.bot, admin, text)).outcome
 

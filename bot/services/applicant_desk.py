@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from telegram import Bot
-
 from bot.conversation.verdict import stage_next
 from bot.deps import Deps
 from bot.i18n import _, use_locale
@@ -52,7 +50,7 @@ def stage_notice(d: Deps, applicant: Applicant, new: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
+async def notify_stage(d: Deps, change: StageChanged) -> StageNotice:
     """Tell the applicant about their new stage, in their language."""
     a = change.applicant
     if not change.notify:
@@ -60,7 +58,7 @@ async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
     with use_locale(a.locale):
         text = stage_notice(d, a, change.new)
         fields = (a.reg_no or "-", _(f"stage.{change.new}"))  # the WhatsApp template's
-    told = await notify.tell(d, bot, a, text, kind=Kind.STAGE, fields=fields)
+    told = await notify.tell(d, a, text, kind=Kind.STAGE, fields=fields)
     if told.outcome is Delivery.BLOCKED:
         return StageNotice.BLOCKED
     if told.outside_window:
@@ -71,7 +69,7 @@ async def notify_stage(d: Deps, bot: Bot, change: StageChanged) -> StageNotice:
     return StageNotice.SENT
 
 
-async def tell_promoted(d: Deps, bot: Bot, user_id: int | None) -> None:
+async def tell_promoted(d: Deps, user_id: int | None) -> None:
     """The first on a waiting list hears that a place in their quota is now theirs.
     Personal service, so it goes also to residents who stopped announcements."""
     if user_id is None:
@@ -82,21 +80,21 @@ async def tell_promoted(d: Deps, bot: Bot, user_id: int | None) -> None:
     with use_locale(applicant.locale):
         pool = _(f"pool.{applicant.pool}")
         text = _("place.promoted").format(pool=pool)
-    told = await notify.tell(d, bot, applicant, text, kind=Kind.PLACE, fields=(pool,))
+    told = await notify.tell(d, applicant, text, kind=Kind.PLACE, fields=(pool,))
     if not told.sent and told.outcome is not Delivery.BLOCKED:
         log.warning("place notice for %s not delivered: %s", applicant.reg_no, told.error)
 
 
 async def change_stage(
-    d: Deps, bot: Bot, actor_id: int, reg_no: str, stage: str, note: str = ""
+    d: Deps, actor_id: int, reg_no: str, stage: str, note: str = ""
 ) -> StageMoved | StageProblem:
     """/tahap: the stage changed (with the note, the audit entry and a quota place given up
     when they leave), the applicant told, and whoever got their place told too."""
     result = await casework.change_stage(d, actor_id, reg_no, stage, note)
     if isinstance(result, StageProblem):
         return result
-    notice = await notify_stage(d, bot, result)
-    await tell_promoted(d, bot, result.promoted)
+    notice = await notify_stage(d, result)
+    await tell_promoted(d, result.promoted)
     return StageMoved(result, notice)
 
 

@@ -12,10 +12,10 @@
   announcement gets what they leave. A few sends are in flight at once (enough for slow
   round trips); the outbox row is marked in the same step that sends it, so a kill repeats
   at most those.
-- Errors: each channel's table gives the outcome (bot/services/delivery.py for Telegram,
-  bot/channels/whatsapp/errors.py for WhatsApp): THROTTLED pauses that channel's pacer for
-  retry_after, BLOCKED marks the resident inactive, FAILED fails the row, RETRY (network
-  errors, 5xx) backs off and retries up to ``max_attempts``, STOP ends that channel's lane
+- Errors: each channel's table gives the outcome (bot/channels/telegram/errors.py for
+  Telegram, bot/channels/whatsapp/errors.py for WhatsApp): THROTTLED pauses that channel's
+  pacer for retry_after, BLOCKED marks the resident inactive, FAILED fails the row, RETRY
+  (network errors, 5xx) backs off and retries up to ``max_attempts``, STOP ends that lane
   and leaves its rows for the next start. OUTSIDE_WINDOW (WhatsApp's 24 hours passed and no
   template serves) is a row of its own, counted and reported, never silently dropped.
 - Restarts: ``start()`` resumes every broadcast still "sending" and re-arms the scheduled ones;
@@ -46,8 +46,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.channels.telegram.errors import classify
 from bot.deps import Deps
-from bot.services.delivery import Outcome, Verdict, backoff, classify
+from bot.services.delivery import Outcome, Verdict, backoff
 from bot.services.roles import is_staff
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status

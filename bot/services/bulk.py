@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from telegram import Bot
-
 from bot.deps import Deps
 from bot.domain.schedule_csv import Problem
 from bot.domain.slots import SlotPlan
@@ -298,20 +296,20 @@ _FROM_DELIVERY = {
 }
 
 
-def step_for(d: Deps, bot: Bot, actor_id: int, order: Order) -> Step:
+def step_for(d: Deps, actor_id: int, order: Order) -> Step:
     """/tahap or /jadwalkan for one person, as the bot command does it."""
 
     async def stage(entry: Entry) -> Result:
         assert isinstance(order, StageOrder)
         moved = await applicant_desk.change_stage(
-            d, bot, actor_id, entry.reg_no, order.stage.value, order.note
+            d, actor_id, entry.reg_no, order.stage.value, order.note
         )
         return Result.SKIPPED if isinstance(moved, StageProblem) else _FROM_NOTICE[moved.notice]
 
     async def schedule(entry: Entry) -> Result:
         assert isinstance(order, ScheduleOrder) and entry.slot is not None
         done = await scheduling.schedule_event(
-            d, bot, actor_id, entry.reg_no, order.kind, entry.slot, order.place
+            d, actor_id, entry.reg_no, order.kind, entry.slot, order.place
         )
         return Result.SKIPPED if isinstance(done, Problem) else _FROM_DELIVERY[done.notice]
 

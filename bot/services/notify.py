@@ -1,15 +1,17 @@
-"""Telling one person something: one send, read through the one error table
-(bot/services/delivery.py), and an applicant who blocked the bot marked inactive.
+"""Telling one applicant something, whatever their channel: one send through their channel's
+Sender, the outcome logged, and an applicant who blocked the bot marked inactive.
 
 Stage changes, a freed place in the quota, schedule notices and reminders all go through
-``tell``; announcements have their own outbox (bot/services/broadcast.py) over the same table.
-A personal message is never dropped for a throttle or network trouble: the caller hears
-RETRY and decides when to try again (reminders and notices do; a stage change reports it).
+``tell``; announcements have their own outbox (bot/services/broadcast.py). A personal message
+is never dropped for a throttle or network trouble: the caller hears RETRY and decides when
+to try again (reminders and notices do; a stage change reports it).
 
-Each applicant is told on their own channel (a WhatsApp resident's user id is negative):
-Telegram here, WhatsApp through bot/channels/whatsapp/outbound.py, within Meta's 24-hour
-rule. A WhatsApp message that may not go (outside the window, no template for its kind) is
-FAILED with ``outside_window``: recorded as such, counted in /metrics, not retried now.
+Each channel registers one ``Sender`` in ``Deps.senders`` under its name
+(bot/storage/contacts.py: the sign of the user id says which): Telegram's
+(bot/channels/telegram/send.py) where the application is built, WhatsApp's
+(bot/channels/whatsapp/outbound.py, within Meta's 24-hour rule) while its feature runs. A
+WhatsApp message that may not go (outside the window, no template for its kind) is FAILED
+with ``outside_window``: recorded as such, counted in /metrics, not retried now.
 """
 
 from __future__ import annotations
@@ -19,14 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from enum import StrEnum
+from typing import Protocol
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import TelegramError
-
-from bot.channels.whatsapp import outbound
 from bot.conversation.views import Option
 from bot.deps import Deps
-from bot.services import delivery
 from bot.services.delivery import Outcome
 from bot.storage import applicants as repo
 from bot.storage import contacts, message_log
@@ -46,9 +44,9 @@ class Delivery(StrEnum):
 @dataclass(frozen=True)
 class Told:
     outcome: Delivery
-    retry_after: float | None = None  # Telegram's own wait after a 429
-    message_id: int | None = None
-    error: str = ""  # the error's class and Telegram's description: never message content
+    retry_after: float | None = None  # the channel's own wait after a throttle
+    message_id: int | None = None  # Telegram: the message's id
+    error: str = ""  # the error's class and the channel's description: never message content
     # WhatsApp: not sent, outside the 24-hour window with no template (outcome FAILED).
     outside_window: bool = False
     wa_message_id: str | None = None  # WhatsApp: Meta's id of the message sent
@@ -58,7 +56,21 @@ class Told:
         return self.outcome is Delivery.SENT
 
 
-# The error table's outcomes, read for a single personal message: a throttle or a stopped
+class Sender(Protocol):
+    """What a channel implements to reach an applicant with a personal message."""
+
+    async def tell(
+        self, applicant: Applicant, text: str, options: Sequence[Option], *,
+        kind: Kind, fields: Sequence[str],
+    ) -> Told:  # fmt: skip
+        """``text``: the catalog's HTML, in the applicant's language; ``options``: its buttons
+        (the id comes back when tapped, as from a question's); ``fields``: the message's key
+        values, for a channel that must carry them in a template (WhatsApp outside its
+        24-hour window). Never raises for the channel's errors: the outcome says."""
+        ...
+
+
+# The channels' outcomes, read for a single personal message: a throttle or a stopped
 # bot waits, never drops it.
 _FROM_OUTCOME: dict[Outcome, Delivery] = {
     Outcome.SENT: Delivery.SENT,
@@ -67,36 +79,20 @@ _FROM_OUTCOME: dict[Outcome, Delivery] = {
     Outcome.STOP: Delivery.RETRY,
     Outcome.BLOCKED: Delivery.BLOCKED,
     Outcome.FAILED: Delivery.FAILED,
+    Outcome.OUTSIDE_WINDOW: Delivery.FAILED,
 }
 
 
-def told_after(exc: BaseException) -> Told:
-    """What a failed send means for a personal message."""
-    verdict = delivery.classify(exc)
-    retry_after = verdict.retry_after if verdict.outcome is Outcome.THROTTLED else None
-    return Told(_FROM_OUTCOME[verdict.outcome], retry_after=retry_after, error=verdict.error)
-
-
-async def send(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Told:
-    """One message to one chat (a resident or a staff member); never raises a Bot API error."""
-    try:
-        message = await bot.send_message(chat_id, text, reply_markup=markup)
-    except TelegramError as exc:
-        told = told_after(exc)
-        # The chat id and the error only: never the text, which may hold personal data.
-        log.info("message to chat %s: %s (%s)", chat_id, told.outcome.value, told.error)
-        return told
-    return Told(Delivery.SENT, message_id=message.message_id)
+def delivery_of(outcome: Outcome) -> Delivery:
+    """What a channel's outcome means for a personal message."""
+    return _FROM_OUTCOME[outcome]
 
 
 async def tell(
     d: Deps,
-    bot: Bot,
     applicant: Applicant,
     text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    options: Sequence[Option] = (),
     *,
     kind: Kind = Kind.OTHER,
     fields: Sequence[str] = (),
@@ -105,12 +101,14 @@ async def tell(
     marks them inactive: nothing more is sent to them until they write to the bot again
     (handlers/common.load_locale makes them active). Every attempt is logged by ``kind``
     with its outcome, never its text (bot/storage/message_log.py): staff see it on the
-    applicant's card. ``fields``: the message's key values, one line each, for the
-    WhatsApp template that carries it outside the 24-hour window."""
-    if contacts.channel_of(applicant.user_id) == contacts.WHATSAPP:
-        told = await _tell_whatsapp(d, applicant, text, markup, kind, fields)
+    applicant's card. A channel that is off (no Sender registered) fails the message."""
+    channel = contacts.channel_of(applicant.user_id)
+    sender = d.senders.get(channel)
+    if sender is None:  # the channel switched off (or stopping): nothing can reach them now
+        log.info("%s %s message not sent: the channel is off", channel, kind.value)
+        told = Told(Delivery.FAILED, error=f"{channel}: off")
     else:
-        told = await send(bot, applicant.user_id, text, markup)
+        told = await sender.tell(applicant, text, options, kind=kind, fields=fields)
     at = d.clock.now().astimezone(UTC).isoformat(timespec="seconds")
     outcome = message_log.OUTSIDE_WINDOW if told.outside_window else told.outcome.value
     await message_log.record(d.db, applicant.user_id, kind, outcome, at, told.wa_message_id)
@@ -119,40 +117,3 @@ async def tell(
     if told.outcome is Delivery.BLOCKED and not applicant.inactive:
         await repo.update(d.db, applicant, inactive=True)
     return told
-
-
-def options_of(markup: InlineKeyboardMarkup | None) -> tuple[list[Option], list[str]]:
-    """A Telegram keyboard as neutral options (its callback buttons) and the lines of its
-    link buttons, for a channel without Telegram's keyboards."""
-    options: list[Option] = []
-    links: list[str] = []
-    for row in markup.inline_keyboard if markup is not None else ():
-        for button in row:
-            if isinstance(button.callback_data, str):
-                options.append(Option(button.callback_data, button.text))
-            elif button.url:
-                links.append(f"{button.text}: {button.url}")
-    return options, links
-
-
-async def _tell_whatsapp(
-    d: Deps, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None,
-    kind: Kind, fields: Sequence[str],
-) -> Told:  # fmt: skip
-    if d.whatsapp is None:  # WhatsApp switched off (or stopping): nothing can reach them now
-        log.info("WhatsApp %s message not sent: the channel is off", kind.value)
-        return Told(Delivery.FAILED, error="whatsapp: off")
-    options, links = options_of(markup)
-    if links:
-        text = "\n".join([text, "", *links])
-    sent = await outbound.send(
-        d, d.whatsapp.client, applicant.user_id, applicant.locale, text, options,
-        kind=kind.value, fields=fields,
-    )  # fmt: skip
-    outcome = _FROM_OUTCOME[sent.outcome]
-    if sent.outside_window:
-        outcome = Delivery.FAILED
-    return Told(
-        outcome, retry_after=sent.retry_after, error=sent.error,
-        outside_window=sent.outside_window, wa_message_id=sent.message_id,
-    )  # fmt: skip

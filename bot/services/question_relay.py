@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from bot.channels.telegram.send import told_after
 from bot.deps import Deps
 from bot.i18n import _, use_locale
-from bot.services import notify
 from bot.services.notify import Delivery, Told
 from bot.storage import applicants as repo
 from bot.storage import questions as store
@@ -180,7 +180,7 @@ async def relay_out(
             message = None
             told = Told(Delivery.SENT, message_id=message_id.message_id)
     except TelegramError as exc:
-        told = notify.told_after(exc)
+        told = told_after(exc)
         log.info("reply to question %s: %s (%s)", question.id, told.outcome.value, told.error)
         if told.outcome is Delivery.BLOCKED:
             applicant = await repo.get(d.db, question.user_id)

@@ -1,15 +1,17 @@
-"""Reminder delivery: JobQueue jobs rebuilt from SQLite, and the messages residents get.
+"""Reminder delivery: timers rebuilt from SQLite, and the messages residents get.
 
-SQLite is the truth (``reminders``, ``events.notice``, ``applicants.remind_on``); PTB's
-JobQueue only holds timers, each with a stable id (``reminder:<id>``) so that re-creating
-them never doubles one. Job delays are computed from the injected clock (``Deps.clock``), so
-a test with a fixed clock never sees a reminder fire by accident, while real time drives the
-firing in production and in the end-to-end tests.
+SQLite is the truth (``reminders``, ``events.notice``, ``applicants.remind_on``); the timers
+(``Timers``: PTB's JobQueue, bot/channels/telegram/timers.py) only hold when, each with a
+stable id (``reminder:<id>``) so that re-creating them never doubles one. Delays are
+computed from the injected clock (``Deps.clock``), so a test with a fixed clock never sees a
+reminder fire by accident, while real time drives the firing in production and in the
+end-to-end tests.
 
-Everything goes through bot/services/notify.py (one send, the one error table, a resident
-who blocked the bot marked inactive) and so through the application's rate limiter, the same
-sender as all other traffic: a 429 is waited out and retried there, and one that still
-fails leaves the reminder pending and re-tried later, never dropped.
+Residents are told through bot/services/notify.py (their channel's Sender, a resident who
+blocked the bot marked inactive) and so, on Telegram, through the application's rate limiter,
+the same sender as all other traffic: a 429 is waited out and retried there, and one that
+still fails leaves the reminder pending and re-tried later, never dropped. Staff hear of
+answers and batches in Telegram, through the ``to_staff`` the service is given.
 """
 
 from __future__ import annotations
@@ -17,18 +19,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as _time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from html import escape
-from typing import Any
-
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application, CallbackContext
+from typing import Protocol
 
 from bot import callbacks as cb
 from bot.conversation.views import Option, option
-from bot.deps import DEPS_KEY, Deps
+from bot.deps import Deps
 from bot.domain.dates import format_datetime, format_time
 from bot.domain.reminders import (
     StartupAction,
@@ -53,8 +53,26 @@ from bot.storage.schedules import Event
 
 log = logging.getLogger(__name__)
 
-App = Application[Any, Any, Any, Any, Any, Any]
 BIRTHDAY_JOB = "minor-birthdays"
+
+Run = Callable[[], Awaitable[object]]
+ToStaff = Callable[[int, str], Awaitable[Told]]  # (chat id, HTML text): a staff member's chat
+
+
+class Timers(Protocol):
+    """Where the service's timers live while the bot runs (bot/channels/telegram/timers.py)."""
+
+    def once(self, job_id: str, delay: float, run: Run, name: str) -> None:
+        """``run`` after ``delay`` seconds, replacing a timer of the same id; never dropped
+        for being late. ``name``: what the error alert calls the job."""
+
+    def cancel(self, job_id: str) -> None: ...
+
+    def has(self, job_id: str) -> bool: ...
+
+    def running(self) -> bool:
+        """False once the bot is stopping: a batch leaves the rest for the restart."""
+        ...
 
 
 def reminder_job_id(reminder_id: int) -> str:
@@ -107,12 +125,6 @@ def answer_options(event: Event) -> tuple[Option, Option]:
         option(_("schedule.btn.hadir"), cb.ScheduleAnswer(event.id, cb.Attendance.ATTEND)),
         option(_("schedule.btn.tidak_bisa"), cb.ScheduleAnswer(event.id, cb.Attendance.CANNOT)),
     )
-
-
-def answer_markup(event: Event) -> InlineKeyboardMarkup:
-    """The same two answers as Telegram buttons, side by side."""
-    buttons = [InlineKeyboardButton(o.label, callback_data=o.id) for o in answer_options(event)]
-    return InlineKeyboardMarkup([buttons])
 
 
 def answer_line(event: Event) -> str:
@@ -183,8 +195,10 @@ class RestoreStats:
 class ReminderService:
     """Owns the reminder, notice and birthday jobs of one running application."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, d: Deps, timers: Timers, to_staff: ToStaff) -> None:
+        self.d = d
+        self.timers = timers
+        self._to_staff = to_staff
         self._in_flight: set[int] = set()
         self._batches = 0
         self.retry_base = 15.0  # seconds before the first retry of a failed send
@@ -192,55 +206,34 @@ class ReminderService:
         self._pace_lock = asyncio.Lock()
         self._next_slot = 0.0
 
-    @property
-    def d(self) -> Deps:
-        value = self.app.bot_data[DEPS_KEY]
-        assert isinstance(value, Deps)
-        return value
-
     def _delay(self, due_at: datetime) -> float:
         return max((due_at - self.d.clock.now()).total_seconds(), 0.0)
 
-    def _run_once(self, callback: Any, delay: float, job_id: str, data: Any) -> None:
-        job_queue = self.app.job_queue
-        assert job_queue is not None, "install python-telegram-bot[job-queue]"
-        job_queue.run_once(
-            callback,
-            when=delay,
-            data=data,
-            name=job_id,
-            # A stable id and replace_existing: re-creating never doubles a job. No misfire
-            # grace limit: APScheduler's default (1 s) would silently drop a late reminder.
-            job_kwargs={"id": job_id, "replace_existing": True, "misfire_grace_time": None},
-        )
+    def _reminder_later(self, reminder_id: int, delay: float) -> None:
+        self.timers.once(reminder_job_id(reminder_id), delay, partial(self.fire, reminder_id),
+                         "reminder_job")  # fmt: skip
 
-    def _remove_job(self, job_id: str) -> None:
-        job_queue = self.app.job_queue
-        if job_queue is None:
-            return
-        job = job_queue.scheduler.get_job(job_id)
-        if job is not None:
-            job.remove()
+    def _notice_later(self, event_id: int, delay: float) -> None:
+        self.timers.once(notice_job_id(event_id), delay, partial(self.send_notice, event_id),
+                         "notice_job")  # fmt: skip
+
+    def _birthdays_later(self, delay: float) -> None:
+        self.timers.once(BIRTHDAY_JOB, delay, self.check_birthdays, "birthday_job")
 
     # jobs ------------------------------------------------------------------------------
     def add_reminder_jobs(self, reminders: Iterable[tuple[int, datetime]]) -> int:
         count = 0
         for reminder_id, due_at in reminders:
-            self._run_once(
-                reminder_job, self._delay(due_at), reminder_job_id(reminder_id), reminder_id
-            )
+            self._reminder_later(reminder_id, self._delay(due_at))
             count += 1
         return count
 
     def remove_reminder_jobs(self, reminder_ids: Iterable[int]) -> None:
         for reminder_id in reminder_ids:
-            self._remove_job(reminder_job_id(reminder_id))
+            self.timers.cancel(reminder_job_id(reminder_id))
 
     def has_reminder_job(self, reminder_id: int) -> bool:
-        job_queue = self.app.job_queue
-        return job_queue is not None and (
-            job_queue.scheduler.get_job(reminder_job_id(reminder_id)) is not None
-        )
+        return self.timers.has(reminder_job_id(reminder_id))
 
     async def restore(self) -> RestoreStats:
         """Start-up: a job for every pending reminder; overdue ones sent once or skipped."""
@@ -293,26 +286,21 @@ class ReminderService:
         if wait > 0:
             await asyncio.sleep(wait)
 
-    async def deliver(
-        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-    ) -> Told:
-        """A paced message to anyone (staff hear about answers and batches this way)."""
+    async def deliver(self, chat_id: int, text: str) -> Told:
+        """A paced message to a staff member's Telegram chat (answers and batches)."""
         await self._pace()
-        return await notify.send(self.app.bot, chat_id, text, markup)
+        return await self._to_staff(chat_id, text)
 
     async def tell(
-        self, applicant: Applicant, text: str, markup: InlineKeyboardMarkup | None = None,
-        bot: Bot | None = None, *, kind: Kind = Kind.OTHER, fields: Sequence[str] = (),
+        self, applicant: Applicant, text: str, options: Sequence[Option] = (), *,
+        kind: Kind = Kind.OTHER, fields: Sequence[str] = (),
     ) -> Told:  # fmt: skip
         """A paced message to an applicant: marked inactive when they blocked the bot.
-        ``bot``: the caller's (a web request's), the application's when not given;
         ``fields``: the key values a WhatsApp template carries (bot/services/notify.py).
         WhatsApp has its own pacing (bot/channels/whatsapp/pacing.py), Telegram this one."""
         if contacts.channel_of(applicant.user_id) == contacts.TELEGRAM:
             await self._pace()
-        return await notify.tell(
-            self.d, bot or self.app.bot, applicant, text, markup, kind=kind, fields=fields
-        )
+        return await notify.tell(self.d, applicant, text, options, kind=kind, fields=fields)
 
     async def tell_staff(self, event: Event, key: str) -> None:
         """Tell the staff member who scheduled ``event`` (or the admins) of the resident's
@@ -368,9 +356,9 @@ class ReminderService:
         assert event is not None and applicant is not None
         with use_locale(applicant.locale):
             text = reminder_text(d, event, applicant.locale)
-            markup = answer_markup(event)
+            options = answer_options(event)
             fields = template_fields(d, event, applicant.locale)
-        result = await self.tell(applicant, text, markup, kind=Kind.REMINDER, fields=fields)
+        result = await self.tell(applicant, text, options, kind=Kind.REMINDER, fields=fields)
         if result.outcome is Delivery.SENT:
             # Marked right after the send: a crash in between repeats this one message once.
             await store.finish_reminder(d.db, reminder_id, "sent", d.clock.now())
@@ -383,10 +371,10 @@ class ReminderService:
             attempts = await store.count_attempt(d.db, reminder_id)
             delay = retry_delay(attempts, result.retry_after, base=self.retry_base)
             log.info("reminder %s: retry %d in %.0fs", reminder_id, attempts, delay)
-            self._run_once(reminder_job, delay, reminder_job_id(reminder_id), reminder_id)
+            self._reminder_later(reminder_id, delay)
         return result.outcome.value
 
-    async def send_notice(self, event_id: int, bot: Bot | None = None) -> Delivery | None:
+    async def send_notice(self, event_id: int) -> Delivery | None:
         """The "you are scheduled" message (also to opted-out residents: it is the service
         they asked for, not an announcement). None when there is nothing to send."""
         d = self.d
@@ -400,15 +388,14 @@ class ReminderService:
         previous = await store.replaced_event(d.db, event.id)
         with use_locale(applicant.locale):
             text = notice_text(d, event, applicant.locale, previous)
-            markup = answer_markup(event)
+            options = answer_options(event)
             fields = template_fields(d, event, applicant.locale)
-        result = await self.tell(applicant, text, markup, bot, kind=Kind.SCHEDULE, fields=fields)
+        result = await self.tell(applicant, text, options, kind=Kind.SCHEDULE, fields=fields)
         if result.outcome is Delivery.SENT:
             await store.set_notice(d.db, event_id, "sent")
         elif result.outcome is Delivery.RETRY:
             # Stays pending (start-up resends pending notices); try again after the pause.
-            self._run_once(notice_job, retry_delay(1, result.retry_after, base=self.retry_base),
-                           notice_job_id(event_id), event_id)  # fmt: skip
+            self._notice_later(event_id, retry_delay(1, result.retry_after, base=self.retry_base))
         else:
             await store.set_notice(d.db, event_id, "failed")
         return result.outcome
@@ -417,7 +404,7 @@ class ReminderService:
         """Notices one after another (the limiter paces them); stops when the bot stops."""
         counts = dict.fromkeys(Delivery, 0)
         for event_id in event_ids:
-            if not self.app.running:
+            if not self.timers.running():
                 break  # the rest stay 'pending' and go out after the restart
             outcome = await self.send_notice(event_id)
             if outcome is not None:
@@ -431,7 +418,8 @@ class ReminderService:
         called at start-up); ``report_to`` (chat, locale) hears how it went when done."""
         self._batches += 1
         job_id = f"notices:{self._batches}"
-        self._run_once(notice_batch_job, 0.0, job_id, (list(event_ids), report_to))
+        run = partial(self.send_notice_batch, list(event_ids), report_to)
+        self.timers.once(job_id, 0.0, run, "notice_batch_job")
 
     async def send_notice_batch(
         self, event_ids: Sequence[int], report_to: tuple[int, str] | None
@@ -455,7 +443,7 @@ class ReminderService:
             delay = 0.0  # started after today's hour: today's messages go out now
         else:
             delay = self._delay(next_daily_run(now, s.reminder_hour, s.timezone))
-        self._run_once(birthday_job, delay, BIRTHDAY_JOB, None)
+        self._birthdays_later(delay)
 
     async def check_birthdays(self) -> int:
         """Minors whose remind_on date has come get ``minor.turned_18`` once; returns how
@@ -476,37 +464,7 @@ class ReminderService:
             elif result.outcome is not Delivery.BLOCKED:  # blocked: marked, kept for later
                 retry = True
         if retry:
-            self._run_once(birthday_job, retry_delay(1, base=self.retry_base), BIRTHDAY_JOB, None)
+            self._birthdays_later(retry_delay(1, base=self.retry_base))
         else:
             self._schedule_birthdays(catch_up=False)
         return told
-
-
-def service(app: App) -> ReminderService:
-    d: Deps = app.bot_data[DEPS_KEY]
-    assert d.reminders is not None, "the schedule feature's lifespan starts the reminders"
-    return d.reminders
-
-
-async def reminder_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Send one reminder (job data: the reminder id)."""
-    assert context.job is not None and isinstance(context.job.data, int)
-    await service(context.application).fire(context.job.data)
-
-
-async def notice_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Retry one schedule notice (job data: the event id)."""
-    assert context.job is not None and isinstance(context.job.data, int)
-    await service(context.application).send_notice(context.job.data)
-
-
-async def notice_batch_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Send the notices of a list (job data: event ids and who hears the summary)."""
-    assert context.job is not None and isinstance(context.job.data, tuple)
-    event_ids, report_to = context.job.data
-    await service(context.application).send_notice_batch(event_ids, report_to)
-
-
-async def birthday_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Daily at REMINDER_HOUR: minors who turn 18 today may register now."""
-    await service(context.application).check_birthdays()

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import Bot
-
 from bot.deps import Deps
 from bot.domain.schedule_csv import Problem
 from bot.i18n import use_locale
@@ -37,7 +35,7 @@ class EventScheduled:
 
 
 async def schedule_event(
-    d: Deps, bot: Bot, actor_id: int, reg_no: str, kind: str, starts_at: datetime, place: str,
+    d: Deps, actor_id: int, reg_no: str, kind: str, starts_at: datetime, place: str,
     note: str | None = None,
 ) -> EventScheduled | Problem:  # fmt: skip
     """One event for one applicant (a second of the same kind reschedules the first), its
@@ -45,7 +43,7 @@ async def schedule_event(
     result = await svc.schedule_one(d, actor_id, reg_no, kind, starts_at, place, note)
     if isinstance(result, Problem):
         return result
-    delivery = await reminders_of(d).send_notice(result.event.id, bot)
+    delivery = await reminders_of(d).send_notice(result.event.id)
     # None: nothing was sent (the event began meanwhile, or the applicant went): a failure
     # for the one who scheduled it, as /jadwalkan has always said.
     return EventScheduled(result, delivery or Delivery.FAILED)
@@ -58,7 +56,7 @@ class EventCancelled:
 
 
 async def cancel_event(
-    d: Deps, bot: Bot, actor_id: int, reg_no: str, kind: str, event_id: int | None = None
+    d: Deps, actor_id: int, reg_no: str, kind: str, event_id: int | None = None
 ) -> EventCancelled | Problem | None:
     """Cancel the applicant's current event of this kind and tell them; None when there is
     none to cancel (or, with ``event_id``, when the current one is no longer that event)."""
@@ -69,9 +67,7 @@ async def cancel_event(
     with use_locale(applicant.locale):
         text = cancelled_text(d, result.event, applicant.locale)
         fields = cancelled_fields(d, result.event, applicant.locale)
-    told = await reminders_of(d).tell(
-        applicant, text, bot=bot, kind=Kind.SCHEDULE_CANCEL, fields=fields
-    )
+    told = await reminders_of(d).tell(applicant, text, kind=Kind.SCHEDULE_CANCEL, fields=fields)
     return EventCancelled(result, told.outcome)
 
 

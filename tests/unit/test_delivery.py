@@ -10,7 +10,8 @@ import pytest
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.services.delivery import Outcome, backoff, classify
+from bot.channels.telegram.errors import classify
+from bot.services.delivery import Outcome, backoff
 
 
 class CannedRequest(BaseRequest):

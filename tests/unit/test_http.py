@@ -15,8 +15,9 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.channels.telegram.errors import classify
 from bot.http import AiohttpRequest
-from bot.services.delivery import Outcome, classify
+from bot.services.delivery import Outcome
 
 
 @pytest.fixture

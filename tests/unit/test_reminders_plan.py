@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
+from bot.channels.telegram.send import told_after
 from bot.clock import FixedClock
 from bot.config import Settings, parse_offsets
 from bot.deps import Deps
@@ -24,7 +25,7 @@ from bot.domain.reminders import (
     retry_delay,
     triage,
 )
-from bot.services.notify import Delivery, told_after
+from bot.services.notify import Delivery
 from bot.services.reminders import reminder_text
 from bot.storage.db import Database
 from bot.storage.schedules import Event

@@ -21,7 +21,7 @@ async def scheduled(wa: WhatsAppSimulator, runner: BotRunner) -> tuple[WaResiden
     reg_no = await register(wa, runner, RESIDENT)
     assert runner.deps is not None
     done = await scheduling.schedule_event(
-        runner.deps, runner.app.bot, ADMIN_ID, reg_no, "wawancara",
+        runner.deps, ADMIN_ID, reg_no, "wawancara",
         runner.deps.clock.now() + timedelta(days=3), "BBPVP Serang",
     )  # fmt: skip
     assert not isinstance(done, svc.Problem)

@@ -136,7 +136,7 @@ async def test_a_stage_change_reaches_a_whatsapp_applicant(
     siti = await whatsapp_applicant(runner, wa, hours_ago=2)
     assert runner.deps is not None
     moved = await applicant_desk.change_stage(
-        runner.deps, runner.app.bot, ADMIN_ID, REG_NO, "wawancara"
+        runner.deps, ADMIN_ID, REG_NO, "wawancara"
     )
     assert not isinstance(moved, applicant_desk.StageProblem)
     assert moved.notice is StageNotice.SENT
@@ -155,7 +155,7 @@ async def test_a_schedule_notice_comes_with_its_two_buttons(
     siti = await whatsapp_applicant(runner, wa, hours_ago=1)
     assert runner.deps is not None
     done = await scheduling.schedule_event(
-        runner.deps, runner.app.bot, ADMIN_ID, REG_NO, "wawancara", in_a_few_days(runner),
+        runner.deps, ADMIN_ID, REG_NO, "wawancara", in_a_few_days(runner),
         "BBPVP Serang, Jl. Raya Serang",
     )  # fmt: skip
     assert not isinstance(done, svc.Problem) and done.notice is Delivery.SENT
@@ -254,7 +254,7 @@ async def test_a_stage_change_outside_the_window_goes_as_its_template_in_english
     siti = await whatsapp_applicant(runner, wa, hours_ago=48, locale="en")
     assert runner.deps is not None
     moved = await applicant_desk.change_stage(
-        runner.deps, runner.app.bot, ADMIN_ID, REG_NO, "wawancara"
+        runner.deps, ADMIN_ID, REG_NO, "wawancara"
     )
     assert not isinstance(moved, applicant_desk.StageProblem)
     assert moved.notice is StageNotice.SENT
@@ -270,7 +270,7 @@ async def test_meta_refusing_with_131047_is_outside_the_window(
     siti = await whatsapp_applicant(runner, wa, hours_ago=1)
     assert runner.deps is not None
     wa.inject(131047)  # Meta's own answer: re-engagement required
-    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda: <b>wawancara</b>",
+    told = await tell(runner.deps, siti, "Tahap Anda: <b>wawancara</b>",
                       kind=Kind.STAGE)  # fmt: skip
     assert told.outcome is Delivery.FAILED and told.outside_window
     assert await logged(runner, siti.user_id) == [("stage", "outside_window")]
@@ -285,7 +285,7 @@ async def test_a_free_form_message_failed_later_with_131047_is_recorded_so(
     siti = await whatsapp_applicant(runner, wa, hours_ago=1)
     assert runner.deps is not None
     wa.user(SITI).last_inbound = wa.now() - 25 * 3600  # Meta's clock says the window closed
-    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda", kind=Kind.STAGE)
+    told = await tell(runner.deps, siti, "Tahap Anda", kind=Kind.STAGE)
     assert told.sent and told.wa_message_id is not None  # Meta takes it, then fails it
     await wa.idle()
     await channel_of(runner).idle()
@@ -303,7 +303,7 @@ async def test_a_131026_status_marks_the_applicant_inactive(
     siti = await whatsapp_applicant(runner, wa, hours_ago=1)
     assert runner.deps is not None
     wa.user(SITI).blocked = True  # blocked the business: Meta takes the send, then fails it
-    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda", kind=Kind.STAGE)
+    told = await tell(runner.deps, siti, "Tahap Anda", kind=Kind.STAGE)
     assert told.sent
     await wa.idle()
     await channel_of(runner).idle()
@@ -317,7 +317,7 @@ async def test_131026_answered_at_once_is_blocked(wa: WhatsAppSimulator, start: 
     siti = await whatsapp_applicant(runner, wa, hours_ago=1)
     assert runner.deps is not None
     wa.inject(131026)
-    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda", kind=Kind.PLACE)
+    told = await tell(runner.deps, siti, "Tahap Anda", kind=Kind.PLACE)
     assert told.outcome is Delivery.BLOCKED
     assert (await repo.get(db_of(runner), siti.user_id)).inactive  # type: ignore[union-attr]
     assert await logged(runner, siti.user_id) == [("place", "blocked")]
@@ -368,7 +368,7 @@ async def test_meta_trouble_is_retry(
     assert runner.deps is not None and runner.deps.whatsapp is not None
     runner.deps.whatsapp.client.throttle_wait_scale = 0.001
     wa.inject(code, status=status, count=6)
-    told = await tell(runner.deps, runner.app.bot, siti, "Pengingat", kind=Kind.REMINDER)
+    told = await tell(runner.deps, siti, "Pengingat", kind=Kind.REMINDER)
     assert told.outcome is Delivery.RETRY
     if code == 130429:
         assert told.retry_after == 1.0
@@ -387,7 +387,7 @@ async def test_a_telegram_applicant_still_gets_telegram(
     await seed_applicant(db_of(runner), TELEGRAM_RESIDENT, "SRG-2026-00902")
     applicant = await repo.get(db_of(runner), TELEGRAM_RESIDENT)
     assert applicant is not None
-    told = await tell(runner.deps, runner.app.bot, applicant, "Tahap Anda: <b>wawancara</b>",
+    told = await tell(runner.deps, applicant, "Tahap Anda: <b>wawancara</b>",
                       kind=Kind.STAGE)  # fmt: skip
     assert told.sent and told.wa_message_id is None and isinstance(told.message_id, int)
     assert wa.accepted == 0
@@ -409,7 +409,7 @@ async def test_the_card_shows_outside_the_window_and_how_far_a_message_got(
     # She writes again: the window opens, the stage change goes and she reads it.
     await contacts.arrived(db_of(runner), SITI, at=runner.deps.clock.now().isoformat())
     wa.user(SITI).last_inbound = wa.now()
-    told = await tell(runner.deps, runner.app.bot, siti, "Tahap Anda", kind=Kind.STAGE)
+    told = await tell(runner.deps, siti, "Tahap Anda", kind=Kind.STAGE)
     assert told.wa_message_id is not None
     await wa.send_status(told.wa_message_id, "delivered")
     await wa.send_status(told.wa_message_id, "read")
@@ -432,7 +432,7 @@ async def test_staff_read_why_a_stage_notice_did_not_go(
     siti = await whatsapp_applicant(runner, wa, hours_ago=30)
     assert runner.deps is not None
     moved = await applicant_desk.change_stage(
-        runner.deps, runner.app.bot, ADMIN_ID, REG_NO, "wawancara"
+        runner.deps, ADMIN_ID, REG_NO, "wawancara"
     )
     assert not isinstance(moved, applicant_desk.StageProblem)
     assert moved.notice is StageNotice.OUTSIDE_WINDOW

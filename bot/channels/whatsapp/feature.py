@@ -15,10 +15,12 @@ from bot.channels.whatsapp import webhook
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.conversation import WhatsAppConversation
+from bot.channels.whatsapp.outbound import WhatsAppSender
 from bot.channels.whatsapp.screens import Screens
 from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.services import applicant_desk
+from bot.storage.contacts import WHATSAPP
 
 
 @asynccontextmanager
@@ -29,16 +31,18 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
     client = WhatsAppClient.from_settings(d.settings)
 
     async def tell_promoted(user_id: int) -> None:
-        await applicant_desk.tell_promoted(d, app.bot, user_id)
+        await applicant_desk.tell_promoted(d, user_id)
 
     screens = Screens()  # what each resident has on screen: replies and personal messages
     conversation = WhatsAppConversation(d, client, tell_promoted, screens)
     channel = WhatsAppChannel(d, app, client, conversation, screens=screens)
     await channel.start()
     d.whatsapp = channel
+    d.senders[WHATSAPP] = WhatsAppSender(d, client)  # personal messages (bot/services/notify.py)
     try:
         yield
     finally:
+        d.senders.pop(WHATSAPP, None)
         d.whatsapp = None
         await channel.stop()
 

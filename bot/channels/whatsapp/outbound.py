@@ -1,7 +1,8 @@
 """A personal message to one WhatsApp applicant, within Meta's 24-hour rule.
 
 bot/services/notify.py ``tell`` hands WhatsApp applicants here (stage changes, freed
-places, schedule notices, reminders, ...). Meta lets a business write freely only within
+places, schedule notices, reminders, ...) through ``WhatsAppSender``, registered in
+``Deps.senders`` while the channel runs (feature.py). Meta lets a business write freely only within
 24 hours of the person's last message (``contacts.last_inbound_at``); outside that window
 only an approved template goes:
 
@@ -37,7 +38,10 @@ from bot.conversation.views import Option, SingleChoice, View
 from bot.deps import Deps
 from bot.i18n import use_locale
 from bot.services.delivery import Outcome
+from bot.services.notify import Told, delivery_of
 from bot.storage import contacts
+from bot.storage.applicants import Applicant
+from bot.storage.message_log import Kind
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +167,26 @@ def _read(delivery: Delivery, template: str | None = None) -> Sent:
         template=template,
         retry_after=classify(delivery.code, 429).retry_after if throttled else None,
     )
+
+
+class WhatsAppSender:
+    """bot/services/notify.py's Sender for WhatsApp: ``send`` read as a personal message's
+    outcome (outside the window with no template: FAILED, and said so)."""
+
+    def __init__(self, d: Deps, client: WhatsAppClient) -> None:
+        self.d = d
+        self.client = client
+
+    async def tell(
+        self, applicant: Applicant, text: str, options: Sequence[Option], *,
+        kind: Kind, fields: Sequence[str],
+    ) -> Told:  # fmt: skip
+        sent = await send(
+            self.d, self.client, applicant.user_id, applicant.locale, text, options,
+            kind=kind.value, fields=fields,
+        )  # fmt: skip
+        return Told(
+            delivery_of(Outcome.OUTSIDE_WINDOW if sent.outside_window else sent.outcome),
+            retry_after=sent.retry_after, error=sent.error,
+            outside_window=sent.outside_window, wa_message_id=sent.message_id,
+        )  # fmt: skip

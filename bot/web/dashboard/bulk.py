@@ -25,7 +25,6 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from telegram import Bot
 
 from bot.deps import Deps
 from bot.domain.dates import format_datetime
@@ -45,7 +44,7 @@ from bot.services.bulk import (
     plan,
     step_for,
 )
-from bot.services.reminders import answer_markup, capitalised, kind_label, notice_text
+from bot.services.reminders import answer_options, capitalised, kind_label, notice_text
 from bot.services.roles import AuditDetail, audit
 from bot.storage import schedules as store
 from bot.storage.applicants import Applicant, from_row
@@ -71,12 +70,6 @@ log = logging.getLogger(__name__)
 def jobs_of(d: Deps) -> Jobs:
     assert d.bulk is not None, "the dashboard feature's lifespan keeps the bulk jobs"
     return d.bulk
-
-
-def bot_of(request: Request) -> Bot:
-    bot = request.app.state.bot
-    assert isinstance(bot, Bot)
-    return bot
 
 
 # --- who was chosen -----------------------------------------------------------------------
@@ -201,8 +194,7 @@ def schedule_messages(
         event = _preview_event(p.order, a.user_id, slot, actor)
         with use_locale(locale):
             text = notice_text(d, event, locale, current.get(a.user_id))
-            markup = answer_markup(event)
-        buttons = tuple(b.text for row in markup.inline_keyboard for b in row)
+            buttons = tuple(o.label for o in answer_options(event))
         messages.append(Message(locale, _language(locale), counts[locale], _as_read(text), buttons))
     return messages
 
@@ -342,7 +334,7 @@ async def apply(request: Request, who: Staffer) -> Response:
         return await preview_page(request, who, chosen, order, p, _("web.bulk.changed"), 409)
     if not p.entries:
         return problem_page(who, Refusal.NONE_CHOSEN, chosen.listing.address(page=1))
-    step = step_for(d, bot_of(request), who.user_id, order)
+    step = step_for(d, who.user_id, order)
     job = jobs.start(who.user_id, p, chosen.listing.address(page=1), step)
     await audit(d, who.user_id, "bulk", None, _summary(job, p))
     return RedirectResponse(f"{PATH}/{job.id}", status_code=303)

@@ -28,7 +28,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from telegram import Bot
 
 from bot.conversation.answers import answer_text
 from bot.deps import Deps
@@ -473,12 +472,6 @@ async def card(request: Request, who: Staffer) -> Response:
     return await show(request, who, applicant)
 
 
-def bot_of(request: Request) -> Bot:
-    bot = request.app.state.bot
-    assert isinstance(bot, Bot)
-    return bot
-
-
 def text_field(form: FormData, name: str, limit: int) -> str:
     """A form's text, cut a little past ``limit`` so that "too long" is still seen."""
     value = form.get(name)
@@ -503,9 +496,7 @@ async def change_stage(request: Request, who: Staffer) -> Response:
     if parse_stage(stage) is None:
         return await show(request, who, applicant, status_code=400, typed=typed,
                           problem=_("web.card.stage.choose"))  # fmt: skip
-    moved = await desk.change_stage(
-        deps_of(request), bot_of(request), who.user_id, reg_no, stage, note
-    )
+    moved = await desk.change_stage(deps_of(request), who.user_id, reg_no, stage, note)
     if moved is StageProblem.UNKNOWN_REG_NO:  # erased meanwhile
         return not_found(who, reg_no)
     if isinstance(moved, StageProblem):
@@ -568,9 +559,7 @@ async def schedule(request: Request, who: Staffer) -> Response:
         return await show(request, who, applicant, status_code=400, typed=typed,
                           problem=problem + " " + _("web.card.schedule.nothing_saved"))  # fmt: skip
     assert kind is not None
-    done = await scheduling.schedule_event(
-        d, bot_of(request), who.user_id, reg_no, kind, starts_at, place
-    )
+    done = await scheduling.schedule_event(d, who.user_id, reg_no, kind, starts_at, place)
     if isinstance(done, Problem):  # REG_NO_UNKNOWN: erased meanwhile
         return not_found(who, reg_no)
     return back(reg_no, SCHEDULE_NEWS[done.notice])

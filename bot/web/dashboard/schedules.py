@@ -42,7 +42,6 @@ from bot.storage import applicants as applicants_repo
 from bot.storage import schedules as store
 from bot.storage.schedules import AgendaItem
 from bot.web.dashboard.auth import Staffer
-from bot.web.dashboard.inbox import bot_of
 from bot.web.dashboard.pages import deps_of, page, staff_page
 from bot.web.dashboard.security import PREFIX
 from bot.web.dashboard.uploads import bounded
@@ -183,7 +182,7 @@ async def cancel(request: Request, who: Staffer) -> Response:
     event, applicant = found
     day = event.starts_at.astimezone(d.settings.timezone).date()
     done = await scheduling.cancel_event(
-        d, bot_of(request), who.user_id, applicant.reg_no, event.kind, event.id
+        d, who.user_id, applicant.reg_no, event.kind, event.id
     )
     if done is None or isinstance(done, Problem):  # changed between the two reads
         return RedirectResponse(day_address(day, "sudah_berubah"), status_code=303)
