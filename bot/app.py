@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults, TypeHandler
 
+from bot.channels.telegram.alerts import Alerts
 from bot.channels.telegram.send import TelegramSender
 from bot.channels.whatsapp import feature as whatsapp
 from bot.context import BotContext
@@ -25,7 +26,6 @@ from bot.deps import DEPS_KEY, Deps
 from bot.feature import Feature, Group, conversation_handler
 from bot.http import AiohttpRequest, Reachability
 from bot.rate_limit import SmoothRateLimiter
-from bot.services.alerts import Alerts
 from bot.storage.contacts import TELEGRAM
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import (

@@ -15,9 +15,9 @@ from bot.metrics import Metrics
 from bot.storage.db import Database
 
 if TYPE_CHECKING:  # the services import this module: their types only, for the fields
+    from bot.channels.telegram.alerts import Alerts
     from bot.channels.whatsapp.channel import WhatsAppChannel
     from bot.feature import StaffCommand
-    from bot.services.alerts import Alerts
     from bot.services.broadcast import Broadcaster
     from bot.services.bulk import Jobs
     from bot.services.notify import Sender

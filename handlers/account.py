@@ -11,12 +11,12 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks as cb
+from bot.channels.telegram.menus import apply_menu
 from bot.conversation import account
 from bot.conversation.reply import new
 from bot.conversation.views import View as NeutralView
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import _
-from bot.services.menus import apply_menu
 from bot.services.roles import Role, is_staff, role_of
 from handlers.common import Context, View, applicant_of, deps, send, user_id
 from handlers.questions import ask_staff_markup

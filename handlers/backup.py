@@ -1,5 +1,5 @@
 """The daily backup: a job on PTB's JobQueue, re-created at every start; a failed backup
-alerts the admins through bot/services/alerts.py (no personal data: the file name and the
+alerts the admins through bot/channels/telegram/alerts.py (no personal data: the file name and the
 cause; at most one alert per ALERT_EVERY, like every other failure)."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
+from bot.channels.telegram.alerts import times
 from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.i18n import _
-from bot.services.alerts import times
 from bot.services.backup import BackupError, backup_in_thread
 from handlers.common import deps
 

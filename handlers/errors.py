@@ -1,5 +1,5 @@
 """The last net: log the failure without personal data, apologise to the person, and alert
-the admins (bot/services/alerts.py) when the failure is the bot's own.
+the admins (bot/channels/telegram/alerts.py) when the failure is the bot's own.
 
 PTB brings here every exception a handler raised and every one a JobQueue job raised (then
 ``context.job`` is the job and there is no update)."""

@@ -1,6 +1,6 @@
 """The command menus as a feature: set at start-up, for residents and for each staff member.
 
-The menus themselves are in bot/services/menus.py; granting or removing a role
+The menus themselves are in bot/channels/telegram/menus.py; granting or removing a role
 (handlers/staff.py) sets that one person's menu again.
 """
 
@@ -10,9 +10,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.channels.telegram import menus
 from bot.deps import Deps
 from bot.feature import App, Feature
-from bot.services import menus
 
 log = logging.getLogger(__name__)
 

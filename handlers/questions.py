@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.channels.telegram import question_relay as relay
 from bot.conversation.faq_answer import entry_text
 from bot.deps import Deps
 from bot.domain.dates import format_datetime, format_time
@@ -23,7 +24,6 @@ from bot.domain.faq import FaqEntry, normalize
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
 from bot.i18n import _, get_locale
-from bot.services import question_relay as relay
 from bot.services import questions as service
 from bot.services.questions import Incoming
 from bot.storage import conversations

@@ -23,13 +23,13 @@ from telegram import Bot, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, CommandHandler, MessageHandler, filters
 
+from bot.channels.telegram import question_desk as desk
+from bot.channels.telegram import question_relay as relay
 from bot.deps import Deps
 from bot.domain.dates import format_datetime, stored_moment
 from bot.feature import App
 from bot.i18n import _, get_locale, use_locale
 from bot.services import casework, roles
-from bot.services import question_desk as desk
-from bot.services import question_relay as relay
 from bot.services import questions as service
 from bot.services.roles import staff_locale
 from bot.storage import applicants as repo

@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.channels.telegram import menus
 from bot.channels.telegram.send import send as send_to_chat
 from bot.conversation.answers import answer_text
 from bot.deps import Deps
@@ -24,7 +25,7 @@ from bot.domain.dates import format_time
 from bot.domain.stages import STAGES, parse_stage
 from bot.feature import Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale, use_locale
-from bot.services import applicant_desk, casework, menus, roles
+from bot.services import applicant_desk, casework, roles
 from bot.services.applicant_desk import StageNotice
 from bot.services.casework import Card, QueryProblem
 from bot.services.roles import Role

@@ -461,7 +461,8 @@ class Broadcaster:
             self._alert(task)
 
     def _alert(self, task: asyncio.Task[None]) -> None:
-        """An unexpected failure of the sender: the admins hear of it (bot/services/alerts.py)."""
+        """An unexpected failure of the sender: the admins hear of it
+        (bot/channels/telegram/alerts.py)."""
         error = task.exception()
         if error is not None and self.d.alerts is not None:
             self.d.alerts.error_soon(error, "job:broadcast")

@@ -3,7 +3,7 @@ retention job.
 
 The rows go in one transaction (bot/storage/erase.py); what the person left outside the
 database goes after it committed, through ``Deps.after_erase`` (their topic in the staff group,
-full of copies of their messages: bot/services/question_relay.py). That second step cannot
+full of copies of their messages: bot/channels/telegram/question_relay.py). That second step cannot
 undo the first: a topic Telegram refuses to delete is logged, the person stays erased.
 """
 

@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 
 from bot.app import FEATURES
+from bot.channels.telegram import menus
 from bot.domain import questionnaire as qn
 from bot.domain.eligibility import Missing, Outcome, Reason
 from bot.domain.stages import STAGES
 from bot.feature import StaffCommand
 from bot.i18n import load_catalog
-from bot.services import casework, menus, stats
+from bot.services import casework, stats
 from bot.services.casework import Query, QueryKind, QueryProblem
 from bot.services.export import COLUMNS, defuse, local_time
 from bot.services.roles import Role, parse_user_id

@@ -1,7 +1,7 @@
 """Pertanyaan: residents' open questions, one question's conversation, a reply and "Selesai".
 
 A reply here goes through the same functions as a reply in the staff group's topic
-(bot/services/question_desk.py): the resident gets the same signed message, stored the same
+(bot/channels/telegram/question_desk.py): the resident gets the same signed message, stored the same
 way; the topic gets a copy ("[dari web] Rina: ...") so staff in the group see a colleague
 answered. "Selesai" does what /selesai does. The question's id is the only thing in an address.
 """
@@ -18,11 +18,11 @@ from starlette.routing import Route
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.channels.telegram import question_desk as desk
+from bot.channels.telegram import question_relay as relay
 from bot.deps import Deps
 from bot.domain.dates import format_datetime, stored_moment
 from bot.i18n import N_, _, use_locale
-from bot.services import question_desk as desk
-from bot.services import question_relay as relay
 from bot.services.notify import Delivery
 from bot.storage import question_inbox
 from bot.storage import questions as store

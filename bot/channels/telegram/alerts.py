@@ -9,8 +9,8 @@ the code held (a NIK in a ValueError, a name in a KeyError). Where: a job's name
 the bot knows, "a button", "a message", and the line of the bot's own code it was raised
 from. A kind is what and where together. The log line beside it has the whole traceback.
 
-Alerts go through bot/channels/telegram/send.py: a blocked admin, a 429 or Telegram being away is an
-outcome, never a new error. When no admin could be reached for now (429, network), the alert
+Alerts go through send.py: a blocked admin, a 429 or Telegram being away is an outcome,
+never a new error. When no admin could be reached for now (429, network), the alert
 counts as not sent: its failures are told by the next one of its kind.
 """
 
@@ -38,7 +38,7 @@ from bot.services.roles import staff_locale
 log = logging.getLogger(__name__)
 
 # The folder that holds the bot's own packages (the checkout, or site-packages when installed).
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # the repository: this is bot/channels/telegram/
 OWN_PACKAGES = frozenset({"bot", "handlers", "scripts", "tests"})
 
 Kind = tuple[str, ...]

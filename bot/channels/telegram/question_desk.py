@@ -12,9 +12,9 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from bot.channels.telegram import question_relay as relay
 from bot.deps import Deps
 from bot.i18n import _, use_locale
-from bot.services import question_relay as relay
 from bot.services import questions as service
 from bot.services import roles
 from bot.services.notify import Delivery, Told
