@@ -9,6 +9,7 @@ The sender itself knows nothing of Telegram; it is given ``deliverer(bot)`` to s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,12 +19,14 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ExtBot
 
+from bot.channels.telegram.errors import classify
 from bot.channels.whatsapp import announcements as whatsapp_announcements
 from bot.deps import Deps
 from bot.i18n import _, use_locale
 from bot.rate_limit import Lane
-from bot.services.broadcast import Broadcaster, SendFn
+from bot.services.broadcast import Broadcaster, Deliver, SendFn
 from bot.services.broadcast_actions import sender
+from bot.services.delivery import Outcome, Verdict
 from bot.services.roles import is_staff, staff_locale
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
@@ -55,13 +58,29 @@ async def send_content(
     return await bot.send_message(chat_id, body, rate_limit_args=lane)
 
 
-def deliverer(bot: ExtBot[Any]) -> SendFn:
-    """The sender's SendFn: one announcement to one person, footer in their language."""
+def raising(send: SendFn) -> Deliver:
+    """A Deliver over a send that raises PTB's errors: each read through Telegram's table
+    (bot/channels/telegram/errors.py)."""
 
-    async def deliver(b: Broadcast, item: OutboxItem) -> None:
-        await send_content(bot, item.user_id, b, catalog_footer(item.locale), Lane.BULK)
+    async def deliver(broadcast: Broadcast, item: OutboxItem) -> Verdict:
+        try:
+            await send(broadcast, item)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure goes through the table
+            return classify(exc)
+        return Verdict(Outcome.SENT)
 
     return deliver
+
+
+def deliverer(bot: ExtBot[Any]) -> Deliver:
+    """The sender's Telegram lane: one announcement to one person, footer in their language."""
+
+    async def send(b: Broadcast, item: OutboxItem) -> None:
+        await send_content(bot, item.user_id, b, catalog_footer(item.locale), Lane.BULK)
+
+    return raising(send)
 
 
 class TelegramReporter:

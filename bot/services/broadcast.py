@@ -28,7 +28,8 @@
   finishes (residents should not get half an announcement campaign, and an admin can cancel
   it from /umumkan riwayat), but progress stops going to them and the report goes to admins.
 
-Telegram is behind two small interfaces, SendFn and Reporter, given by the handlers; another
+Telegram is behind two small interfaces, a Deliver (its send read through its error table:
+handlers/broadcast_delivery.py ``raising``) and a Reporter, given by the handlers; another
 channel is a ``ChannelLane`` (a Deliver and its rate) given with them.
 """
 
@@ -46,7 +47,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.channels.telegram.errors import classify
 from bot.deps import Deps
 from bot.services.delivery import Outcome, Verdict, backoff
 from bot.services.roles import is_staff
@@ -56,7 +56,7 @@ from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
 log = logging.getLogger(__name__)
 
 SendFn = Callable[[Broadcast, OutboxItem], Awaitable[None]]
-"""Telegram's send: returns when sent, raises the Bot API's error otherwise."""
+"""A send that returns when sent and raises the channel's error otherwise (Telegram's)."""
 Deliver = Callable[[Broadcast, OutboxItem], Awaitable[Verdict]]
 """A channel's send: the outcome (SENT, or why not), never raising for what the channel says."""
 AfterSent = Callable[[str], Awaitable[None]]
@@ -69,21 +69,6 @@ WHATSAPP = "whatsapp"
 def channel_of(user_id: int) -> str:
     """As bot/storage/contacts.channel_of: a WhatsApp resident's user id is negative."""
     return WHATSAPP if user_id < 0 else TELEGRAM
-
-
-def raising(send: SendFn) -> Deliver:
-    """A Deliver over a send that raises (Telegram's): its error read through the table."""
-
-    async def deliver(broadcast: Broadcast, item: OutboxItem) -> Verdict:
-        try:
-            await send(broadcast, item)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # every failure goes through the table
-            return classify(exc)
-        return Verdict(Outcome.SENT)
-
-    return deliver
 
 
 @dataclass(frozen=True)
@@ -219,7 +204,7 @@ class Broadcaster:
     def __init__(
         self,
         d: Deps,
-        send: SendFn,
+        send: Deliver,
         reporter: Reporter,
         *,
         rate: float | None = None,
@@ -238,7 +223,7 @@ class Broadcaster:
         self.reporter = reporter
         chosen_rate = rate or d.settings.broadcast_rate
         self.pacer = Pacer(chosen_rate, max_in_flight or default_in_flight(chosen_rate))
-        self.lanes: dict[str, _Lane] = {TELEGRAM: _Lane(TELEGRAM, raising(send), self.pacer)}
+        self.lanes: dict[str, _Lane] = {TELEGRAM: _Lane(TELEGRAM, send, self.pacer)}
         for channel, spec in (channels or {}).items():
             in_flight = spec.max_in_flight or default_in_flight(spec.rate)
             self.lanes[channel] = _Lane(

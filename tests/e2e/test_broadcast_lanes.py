@@ -21,6 +21,7 @@ from bot.storage import broadcasts as store
 from bot.storage import staff as staff_repo
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
 from bot.storage.db import Database
+from handlers.broadcast_delivery import raising
 from tests.conftest import ADMIN_ID, NOW, STAFF_ID
 from tests.helpers.rows import applicant_row, insert_applicants
 
@@ -84,7 +85,7 @@ async def test_each_channel_sends_its_own_rows_once(deps: Deps) -> None:
         return Verdict(Outcome.SENT)
 
     reporter = Quiet()
-    sender = Broadcaster(deps, tg_send, reporter, rate=500.0, progress_every=0.05,
+    sender = Broadcaster(deps, raising(tg_send), reporter, rate=500.0, progress_every=0.05,
                          channels={"whatsapp": ChannelLane(wa_deliver, rate=500.0)})  # fmt: skip
     sender.launch(bid)
     await asyncio.wait_for(sender.join(bid), 20)
@@ -111,7 +112,7 @@ async def test_a_channel_that_cannot_send_waits_for_the_next_start_the_other_fin
         return Verdict(Outcome.STOP, "whatsapp 190: access token expired or invalid")
 
     reporter = Quiet()
-    sender = Broadcaster(deps, tg_send, reporter, rate=500.0, progress_every=0.05,
+    sender = Broadcaster(deps, raising(tg_send), reporter, rate=500.0, progress_every=0.05,
                          channels={"whatsapp": ChannelLane(wa_stopped, rate=500.0)})  # fmt: skip
     sender.launch(bid)
     await asyncio.wait_for(sender.join(bid), 20)
@@ -128,7 +129,7 @@ async def test_a_channel_that_cannot_send_waits_for_the_next_start_the_other_fin
         sent_now[item.user_id] += 1
         return Verdict(Outcome.SENT)
 
-    later = Broadcaster(deps, tg_send, reporter, rate=500.0, progress_every=0.05,
+    later = Broadcaster(deps, raising(tg_send), reporter, rate=500.0, progress_every=0.05,
                         channels={"whatsapp": ChannelLane(wa_back, rate=500.0)})  # fmt: skip
     await later.start()
     await asyncio.wait_for(later.join(bid), 20)
@@ -144,7 +145,7 @@ async def test_without_a_whatsapp_lane_its_rows_fail_visibly(deps: Deps) -> None
         return None
 
     reporter = Quiet()
-    sender = Broadcaster(deps, tg_send, reporter, rate=500.0, progress_every=0.05)
+    sender = Broadcaster(deps, raising(tg_send), reporter, rate=500.0, progress_every=0.05)
     sender.launch(bid)
     await asyncio.wait_for(sender.join(bid), 20)
     [figures] = reporter.reports

@@ -23,6 +23,7 @@ from bot.storage import broadcasts as store
 from bot.storage import staff as staff_repo
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem
 from bot.storage.db import Database
+from handlers.broadcast_delivery import raising
 from tests.conftest import ADMIN_ID, NOW, STAFF_ID
 from tests.e2e.residents import until
 from tests.helpers.rows import applicant_row, insert_applicants
@@ -107,7 +108,7 @@ def sender(d: Deps, send: FakeTelegram, **kwargs: Any) -> tuple[Broadcaster, Rec
     recorder = Recorder()
     options: dict[str, Any] = {"rate": 500.0, "retry_base": 0.01, "progress_every": 0.05}
     options.update(kwargs)
-    return Broadcaster(d, send, recorder, **options), recorder
+    return Broadcaster(d, raising(send), recorder, **options), recorder
 
 
 async def run_to_end(broadcaster: Broadcaster, broadcast_id: int) -> None:
