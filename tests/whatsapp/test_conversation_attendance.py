@@ -118,7 +118,7 @@ async def test_with_a_question_open_a_typed_answer_is_the_questions(
     await r.say("ubah")  # changing answers: a question of the interview is open
     assert wa_bot.deps is not None
     done = await scheduling.schedule_event(
-        wa_bot.deps, wa_bot.app.bot, ADMIN_ID, reg_no, "wawancara",
+        wa_bot.deps, ADMIN_ID, reg_no, "wawancara",
         wa_bot.deps.clock.now() + timedelta(days=3), "BBPVP Serang",
     )  # fmt: skip
     assert not isinstance(done, svc.Problem)

@@ -332,13 +332,13 @@ async def test_unreachable_then_writing_again_makes_them_reachable(
     assert d is not None
     user = wa.user(SITI)
     user.blocked = True  # Meta takes the notice, then reports 131026 by webhook
-    moved = await applicant_desk.change_stage(d, runner.app.bot, ADMIN_ID, REG_NO, "wawancara")
+    moved = await applicant_desk.change_stage(d, ADMIN_ID, REG_NO, "wawancara")
     assert not isinstance(moved, applicant_desk.StageProblem)
     await wa.idle()
     await channel_of(runner).idle()
     assert (await repo.get(d.db, siti.user_id)).inactive  # type: ignore[union-attr]
     # While unreachable nothing more is tried.
-    moved = await applicant_desk.change_stage(d, runner.app.bot, ADMIN_ID, REG_NO, "pelatihan")
+    moved = await applicant_desk.change_stage(d, ADMIN_ID, REG_NO, "pelatihan")
     assert not isinstance(moved, applicant_desk.StageProblem)
     assert moved.notice is StageNotice.INACTIVE
     assert not user.received
@@ -349,7 +349,7 @@ async def test_unreachable_then_writing_again_makes_them_reachable(
     assert REG_NO in answer.text
     assert not (await repo.get(d.db, siti.user_id)).inactive  # type: ignore[union-attr]
     moved = await applicant_desk.change_stage(
-        d, runner.app.bot, ADMIN_ID, REG_NO, "siap_berangkat"
+        d, ADMIN_ID, REG_NO, "siap_berangkat"
     )
     assert not isinstance(moved, applicant_desk.StageProblem)
     assert moved.notice is StageNotice.SENT

@@ -2,9 +2,9 @@
 
 bot/services/notify.py ``tell`` hands WhatsApp applicants here (stage changes, freed
 places, schedule notices, reminders, ...) through ``WhatsAppSender``, registered in
-``Deps.senders`` while the channel runs (feature.py). Meta lets a business write freely only within
-24 hours of the person's last message (``contacts.last_inbound_at``); outside that window
-only an approved template goes:
+``Deps.senders`` while the channel runs (feature.py). Meta lets a business write freely
+only within 24 hours of the person's last message (``contacts.last_inbound_at``); outside
+that window only an approved template goes:
 
 - inside the window: the message's text (the catalog's HTML as WhatsApp's marks) and its
   buttons as reply buttons or a list, through the same rendering as the conversation's
