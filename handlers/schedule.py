@@ -44,6 +44,7 @@ from bot.feature import App, Feature, Group, StaffCommand
 from bot.i18n import N_, _, get_locale
 from bot.services import schedules as svc
 from bot.services import scheduling
+from bot.services.notify import Delivery
 from bot.services.reminders import (
     ReminderService,
     capitalised,
@@ -212,9 +213,18 @@ async def _cancel(update: Update, context: Context, args: list[str]) -> None:
             kind=kind_label(kind), reg_no=applicant.reg_no, name=_name(applicant),
             when=when_text(d, event.starts_at, get_locale()),
         ),
-        _(f"schedule.staff.notice.{done.notice.value}"),
+        _(cancel_notice_key(done.notice)),
     ]  # fmt: skip
     await send(update, context, View("\n".join(lines)))
+
+
+def cancel_notice_key(notice: Delivery) -> str:
+    """What staff read about the resident's cancel notice. A new event's notice that meets
+    network trouble is sent again later; a cancel notice is not (its event is gone), so
+    staff are asked to reach the resident themselves rather than told the bot will retry."""
+    if notice is Delivery.RETRY:
+        return "schedule.staff.cancel_notice.retry"
+    return f"schedule.staff.notice.{notice.value}"
 
 
 # --- a CSV list ------------------------------------------------------------------------

@@ -29,6 +29,24 @@ def newest(user: SimUser) -> SentMessage:
     return message
 
 
+# --- a cancel notice that meets network trouble ------------------------------------------
+
+
+async def test_a_cancel_notice_lost_to_the_network_is_not_promised_again(
+    sim: BotApiSimulator, bot: BotRunner
+) -> None:
+    # A new event's notice is sent again after network trouble; a cancel notice is not, so
+    # staff must not read "the bot will try again" (as they did until now).
+    reg_no = await register(sim, 1105)
+    admin = admin_of(sim)
+    await say(admin, f"/jadwalkan {reg_no} wawancara 2026-12-07 09:00 BBPVP Serang")
+    sim.inject_error("sendMessage", status=502, times=10, chat_id=1105)
+    reply = await say(admin, f"/jadwalkan batal {reg_no} wawancara")
+    assert "dibatalkan" in reply.text
+    assert "tidak akan dikirim ulang. Mohon kabari pendaftar dengan cara lain." in reply.text
+    assert "akan mencoba lagi" not in reply.text
+
+
 # --- one resident, the whole life of an appointment ---------------------------------------
 
 
