@@ -29,7 +29,13 @@ def configure_logging(
     level: str, *, file: Path | None = None, settings: Settings | None = None
 ) -> None:
     """bot/logs.py: nothing secret or personal in any record; the token is masked."""
-    secrets = [settings.bot_token] if settings is not None and settings.bot_token else []
+    secrets: list[str] = []
+    if settings is not None:
+        # WhatsApp's token and secrets too: an error repeating a request could carry one.
+        secrets = [
+            s for s in (settings.bot_token, settings.whatsapp_token,
+                        settings.whatsapp_app_secret, settings.whatsapp_verify_token) if s
+        ]  # fmt: skip
     fmt = settings.log_format if settings is not None else "text"
     configure(level, secrets=secrets, file=file, fmt=fmt)
 
