@@ -160,6 +160,19 @@ def test_no_answer_asked_is_one_text_split_at_4096() -> None:
         ),
         ('<a href="https://x.id">https://x.id</a>', "https://x.id"),
         ("<code>SRG-2026-00001</code>", "SRG-2026-00001"),
+        # A command is the word a resident types on WhatsApp, in bold...
+        ("Ketik /status kapan saja.", "Ketik *status* kapan saja."),
+        (
+            "melihat data Anda (/data), menghapusnya (/hapus)",
+            "melihat data Anda (*data*), menghapusnya (*hapus*)",
+        ),
+        ("<b>Perintah</b>\n/daftar – isi", "*Perintah*\n*daftar* – isi"),
+        # ... but not one WhatsApp has no word for, nor a path or an address.
+        ("Kirim /tanya", "Kirim /tanya"),
+        (
+            "https://t.me/serang_pmi_bot/status dan a/daftar",
+            "https://t.me/serang_pmi_bot/status dan a/daftar",
+        ),
     ],
 )
 def test_html_becomes_whatsapp_marks(html: str, text: str) -> None:

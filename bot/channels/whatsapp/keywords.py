@@ -70,6 +70,11 @@ class Typed:
     slashed: bool
 
 
+def is_command_word(word: str) -> bool:
+    """Is this word (lower case, no "/") one a resident can type for a command here?"""
+    return word in _WORDS
+
+
 def command_of(text: str) -> Typed | None:
     """The command a typed text stands for, or None (anything longer than one word)."""
     stripped = text.strip()

@@ -4,7 +4,8 @@ What the resident sees on WhatsApp is decided here, as handlers/render.py decide
 Telegram, within Meta's rules (the simulator enforces them):
 
 - the catalog's HTML becomes WhatsApp's own marks: <b> *bold*, <i> _italic_, <s> ~strike~,
-  a link its text and address; entities unescaped;
+  a link its text and address; entities unescaped; a command ("/status") the word a
+  resident types here, in bold ("*status*");
 - up to 3 options whose labels fit 20 characters: reply buttons;
 - more, or longer labels: a list message (its button "Pilih"), rows of at most 24
   characters (a longer label is cut with "…" and given whole as the row's description);
@@ -27,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.whatsapp.keywords import is_command_word
 from bot.conversation import views as cv
 from bot.i18n import gettext as _
 
@@ -182,7 +184,23 @@ def plain(text: str) -> str:
     def tag(found: re.Match[str]) -> str:
         return _MARKS.get(found.group(2).lower(), "")
 
-    return html.unescape(_TAG.sub(tag, _LINK.sub(link, text)))
+    return _commands_as_words(html.unescape(_TAG.sub(tag, _LINK.sub(link, text))))
+
+
+# "/status" in the catalog's texts, not inside an address or a path.
+_COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b(?!@)")
+
+
+def _commands_as_words(text: str) -> str:
+    """The catalog's texts name Telegram's commands ("Ketik /status kapan saja"); on
+    WhatsApp a resident types the word, so it reads as the word, in bold ("Ketik *status*").
+    A command WhatsApp has no word for (/tanya) stays as it is."""
+
+    def word(found: re.Match[str]) -> str:
+        name = found.group(1)
+        return f"*{name}*" if is_command_word(name) else found.group(0)
+
+    return _COMMAND.sub(word, text)
 
 
 def split(text: str, limit: int) -> list[str]:
