@@ -29,6 +29,7 @@ from bot.domain.recipients import (
 )
 from bot.domain.regions import kecamatan_by_slug
 from bot.i18n import N_, _, get_locale, ngettext, use_locale
+from bot.services.broadcast import sending_seconds
 from bot.storage.broadcasts import Broadcast, OutboxCounts, Status, resumable
 from bot.storage.recipients import RecipientCount
 from handlers.common import View, button, keyboard, number, plain
@@ -302,7 +303,7 @@ def preview_view(d: Deps, b: Broadcast, count: RecipientCount) -> View:
         lines.append(_("broadcast.preview.at").format(when=long_time(d, b.send_at, get_locale())))
         lines.append(_("broadcast.preview.recount"))
     elif count.reachable:
-        seconds = count.reachable / d.settings.broadcast_rate
+        seconds = sending_seconds(d.settings, count)
         lines.append(_("broadcast.preview.duration").format(duration=duration_text(seconds)))
     change = button(_("broadcast.btn.recipients"), cb.BroadcastButton(Act.RECIPIENTS, b.id))
     if count.reachable == 0 and not b.send_at:

@@ -47,11 +47,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.config import Settings
 from bot.deps import Deps
 from bot.services.delivery import Outcome, Verdict, backoff
 from bot.services.roles import is_staff
 from bot.storage import broadcasts as store
 from bot.storage.broadcasts import Broadcast, OutboxCounts, OutboxItem, Status
+from bot.storage.recipients import RecipientCount
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,14 @@ class Reporter(Protocol):
 
     async def creator_removed(self, broadcast: Broadcast) -> None:
         """Tell the admins that the broadcast of a removed staff member goes on."""
+
+
+def sending_seconds(settings: Settings, count: RecipientCount) -> float:
+    """How long sending to these recipients takes: each channel at its own rate, side by
+    side (one lane per channel), so the slower channel decides."""
+    whatsapp = count.whatsapp
+    telegram = count.reachable - whatsapp
+    return max(telegram / settings.broadcast_rate, whatsapp / settings.whatsapp_rate_limit)
 
 
 def default_in_flight(rate: float) -> int:

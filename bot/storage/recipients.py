@@ -63,6 +63,7 @@ class RecipientCount(NamedTuple):
     reachable: int
     opted_out: int  # /berhenti
     inactive: int  # blocked the bot or deleted their account (and did not opt out)
+    whatsapp: int = 0  # of the reachable, those on WhatsApp (sent at WhatsApp's own pace)
 
     @property
     def matched(self) -> int:
@@ -74,12 +75,14 @@ async def count_recipients(db: Database, f: RecipientFilter) -> RecipientCount:
     row = await db.fetchone(
         "SELECT COALESCE(SUM(opted_out = 0 AND inactive = 0), 0),"
         " COALESCE(SUM(opted_out = 1), 0),"
-        f" COALESCE(SUM(opted_out = 0 AND inactive = 1), 0) FROM applicants WHERE {where}",
+        " COALESCE(SUM(opted_out = 0 AND inactive = 1), 0),"
+        " COALESCE(SUM(opted_out = 0 AND inactive = 0 AND user_id < 0), 0)"
+        f" FROM applicants WHERE {where}",
         params,
     )
     if row is None:
         return RecipientCount(0, 0, 0)
-    return RecipientCount(int(row[0]), int(row[1]), int(row[2]))
+    return RecipientCount(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 async def recipient_ids(db: Database, f: RecipientFilter) -> list[int]:

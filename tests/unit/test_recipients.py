@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from bot.domain.recipients import (
     DESTINATION_VALUES,
     INTEREST_VALUES,
@@ -18,9 +19,10 @@ from bot.domain.recipients import (
     RecipientFilter,
     parse_filter,
 )
+from bot.services.broadcast import sending_seconds
 from bot.storage.contacts import channel_of
 from bot.storage.db import Database
-from bot.storage.recipients import count_recipients, filter_sql, recipient_ids
+from bot.storage.recipients import RecipientCount, count_recipients, filter_sql, recipient_ids
 from tests.helpers.rows import applicant_row, insert_applicants
 
 F = RecipientFilter
@@ -189,6 +191,7 @@ async def test_sql_selects_what_the_rule_says(db: Database) -> None:
         count = await count_recipients(db, f)
         reachable = {u for u in expected if not people[u][3] and not people[u][4]}
         assert count.reachable == len(reachable), typed
+        assert count.whatsapp == sum(u < 0 for u in reachable), typed
         assert count.opted_out == sum(people[u][3] for u in expected), typed
         assert count.inactive == sum(not people[u][3] and people[u][4] for u in expected)
         assert count.matched == len(expected)
@@ -210,8 +213,8 @@ async def test_the_fragment_composes_with_other_conditions(db: Database) -> None
         params,
     )
     assert [r[0] for r in rows] == [1]
-    assert await count_recipients(db, parse_filter("tujuan1:jepang")) == (1, 0, 0)
-    assert await count_recipients(db, parse_filter("kecamatan:taktakan")) == (1, 1, 0)
+    assert await count_recipients(db, parse_filter("tujuan1:jepang")) == (1, 0, 0, 0)
+    assert await count_recipients(db, parse_filter("kecamatan:taktakan")) == (1, 1, 0, 0)
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
@@ -232,3 +235,14 @@ def test_every_filter_value_has_a_label(locale: str) -> None:
                 assert label and "." not in label, (name, value, label)
         text = describe(parse_filter("status:memenuhi_syarat wilayah:banten tujuan1:jepang"))
     assert "filter." not in text and "verdict." not in text
+
+
+def test_the_sending_time_counts_each_channel_at_its_own_rate() -> None:
+    # 1,000 on Telegram at 25/s and 3,000 on WhatsApp at 80/s go side by side: 40 s, not
+    # the 160 s that 4,000 at Telegram's rate would say.
+    settings = Settings(broadcast_rate=25, whatsapp_rate_limit=80)
+    both = RecipientCount(reachable=4000, opted_out=0, inactive=0, whatsapp=3000)
+    assert sending_seconds(settings, both) == 40.0
+    only_whatsapp = RecipientCount(reachable=4000, opted_out=0, inactive=0, whatsapp=4000)
+    assert sending_seconds(settings, only_whatsapp) == 50.0
+    assert sending_seconds(settings, RecipientCount(250, 0, 0)) == 10.0

@@ -40,6 +40,7 @@ from bot.domain.recipients import FIELDS, RecipientFilter
 from bot.i18n import N_, _, format_number
 from bot.rate_limit import Lane
 from bot.services import broadcast_actions as actions
+from bot.services.broadcast import sending_seconds
 from bot.services.broadcast_actions import MAX_CAPTION, MAX_PHOTO_BYTES, MAX_TEXT, is_blank
 from bot.services.roles import audit
 from bot.storage import broadcasts as store
@@ -434,7 +435,7 @@ async def announcement(request: Request, who: Staffer) -> Response:
     if b.status == Status.DRAFT:
         count = await count_recipients(d.db, f)
         values.update(_count_values(count))
-        values["duration"] = duration_text(count.reachable / d.settings.broadcast_rate) \
+        values["duration"] = duration_text(sending_seconds(d.settings, count)) \
             if count.reachable else ""  # fmt: skip
     values.update(await state_values(d, b))
     title = _("web.broadcast.title").format(id=b.id)
