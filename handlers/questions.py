@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import logging
 
-from babel.dates import get_day_names
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -18,8 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks as cb
 from bot.channels.telegram import question_relay as relay
 from bot.conversation.faq_answer import entry_text
+from bot.conversation.question_texts import expectation
 from bot.deps import Deps
-from bot.domain.dates import format_datetime, format_time
+from bot.domain.dates import format_time
 from bot.domain.faq import FaqEntry, normalize
 from bot.domain.status import ApplicantStatus
 from bot.feature import Feature, Group
@@ -209,30 +209,6 @@ async def on_other(update: Update, context: Context) -> None:
 
 
 # --- to staff ---------------------------------------------------------------------------------
-
-
-def hours_text(d: Deps) -> str:
-    """"Senin–Jumat, 08.00–16.00 WIB" in the reader's language."""
-    hours = d.settings.office_hours
-    names = get_day_names("wide", locale=get_locale())
-    first, last = names[hours.days[0]], names[hours.days[-1]]
-    days = first if first == last else f"{first}–{last}"
-    today = d.clock.now().astimezone(d.settings.timezone)
-    start = today.replace(hour=hours.start.hour, minute=hours.start.minute)
-    end = today.replace(hour=hours.end.hour, minute=hours.end.minute)
-    start_text = format_time(start, get_locale()).split(" ")[0]
-    return f"{days}, {start_text}–{format_time(end, get_locale())}"
-
-
-def expectation(d: Deps) -> str:
-    """When a person will read it: now (office hours), or from the next opening."""
-    tz = d.settings.timezone
-    now = d.clock.now()
-    hours = d.settings.office_hours
-    if hours.is_open(now, tz):
-        return _("questions.sent.office_open").format(hours=hours_text(d))
-    opening = format_datetime(hours.next_open(now, tz), get_locale())
-    return _("questions.sent.office_closed").format(hours=hours_text(d), when=opening)
 
 
 async def send_to_staff(update: Update, context: Context, incoming: Incoming) -> None:
