@@ -299,7 +299,7 @@ class _WhatsApp:
 # personal ones (bot/storage/message_log.Kind, "other" excepted) and announcements.
 WHATSAPP_TEMPLATE_KINDS = (
     "stage", "place", "schedule", "schedule_cancel", "reminder", "nik_conflict", "turned_18",
-    "announcement",
+    "question_reply", "announcement",
 )  # fmt: skip
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     REMINDER = "reminder"
     NIK_CONFLICT = "nik_conflict"  # staff's decision on a NIK two registrations typed
     TURNED_18 = "turned_18"  # a minor who asked to be reminded
+    QUESTION_REPLY = "question_reply"  # staff's reply to a WhatsApp resident's question
     OTHER = "other"
 
 

@@ -175,6 +175,7 @@ MESSAGE_KIND = {
     Kind.REMINDER: N_("web.card.message.reminder"),
     Kind.NIK_CONFLICT: N_("web.card.message.nik_conflict"),
     Kind.TURNED_18: N_("web.card.message.turned_18"),
+    Kind.QUESTION_REPLY: N_("web.card.message.question_reply"),
     Kind.OTHER: N_("web.card.message.other"),
 }
 MESSAGE_OUTCOME = {
