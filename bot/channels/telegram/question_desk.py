@@ -10,7 +10,7 @@ import html
 import logging
 
 from telegram import Bot
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from bot.channels.telegram import question_relay as relay
 from bot.deps import Deps
@@ -39,6 +39,10 @@ async def answer(
     with use_locale(relay.group_locale(d)):
         if told.outcome is Delivery.BLOCKED:
             await relay.tell_group(d, bot, _("questions.staff.blocked"), thread)
+        elif told.outside_window:
+            await relay.tell_group(d, bot, _("questions.staff.outside_window"), thread)
+        elif told.error == relay.TEXT_ONLY:
+            await relay.tell_group(d, bot, _("questions.staff.text_only"), thread)
         elif not told.sent:
             await relay.tell_group(d, bot, _("questions.staff.failed"), thread)
     return told
@@ -59,12 +63,7 @@ async def finish(
     await roles.audit(d, staff_id, "question_close", target, {"question": question.id})
     with use_locale(question.locale):
         closing = _("questions.closed")
-    try:
-        await bot.send_message(resident, closing)
-        reached = True
-    except TelegramError as exc:
-        log.info("question %s closed, resident not told: %s", question.id, type(exc).__name__)
-        reached = False
+    reached = await relay.tell_resident(d, bot, question, closing)
     group = d.settings.staff_group_id
     if group is None or thread is None:
         return reached

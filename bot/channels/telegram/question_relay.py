@@ -5,6 +5,12 @@ was; this module only copies: a resident's message into their topic (copyMessage
 documents and voice notes arrive as themselves), a staff reply to the resident, signed. A
 topic someone deleted is replaced by a new one; a closed one is reopened for a new question.
 An erased person's topic is deleted with every copy in it (``delete_topics``).
+
+A WhatsApp resident (a negative user id) is answered on WhatsApp, through the channel's
+Sender (bot/services/notify.py ``tell``, kind ``question_reply``): text only (WhatsApp
+messages cannot be copied from Telegram), free-form within Meta's 24 hours after their last
+message, outside them only with the ``question_reply`` template (else not sent, and the
+answer says so: ``outside_window``).
 """
 
 from __future__ import annotations
@@ -19,15 +25,20 @@ from telegram.error import BadRequest, TelegramError
 from bot.channels.telegram.send import told_after
 from bot.deps import Deps
 from bot.i18n import _, use_locale
+from bot.services import notify
 from bot.services.notify import Delivery, Told
 from bot.storage import applicants as repo
+from bot.storage import contacts
 from bot.storage import questions as store
 from bot.storage.erase import ErasedCounts
+from bot.storage.message_log import Kind
 from bot.storage.questions import Question, QuestionMessage
 
 log = logging.getLogger(__name__)
 
 TOPIC_NAME_MAX = 128  # Telegram's limit for a topic's name
+# A staff photo, voice note or document for a WhatsApp resident: not sent (the error says why).
+TEXT_ONLY = "whatsapp: text only"
 _THREAD_GONE = ("message thread not found", "topic_id_invalid", "topic_deleted")
 
 
@@ -158,6 +169,8 @@ async def relay_out(
     d: Deps, bot: Bot, question: Question, row: QuestionMessage, staff_first_name: str | None
 ) -> Told:
     """A staff reply to the resident, signed, in the resident's language."""
+    if contacts.channel_of(question.user_id) == contacts.WHATSAPP:
+        return await _relay_out_whatsapp(d, question, row, staff_first_name)
     with use_locale(question.locale):
         signed = _("questions.reply").format(
             signature=html.escape(signature(d, staff_first_name))
@@ -191,6 +204,46 @@ async def relay_out(
         told = Told(Delivery.SENT, message_id=message.message_id)
     await store.mark_relayed(d.db, row.id, d.clock.now())
     return told
+
+
+async def _relay_out_whatsapp(
+    d: Deps, question: Question, row: QuestionMessage, staff_first_name: str | None
+) -> Told:
+    """A staff text to a WhatsApp resident: signed, as on Telegram; the template (outside the
+    24 hours) carries the signature and the text on one line."""
+    if row.kind != "text" or not row.body:
+        return Told(Delivery.FAILED, error=TEXT_ONLY)
+    applicant = await repo.get(d.db, question.user_id)
+    if applicant is None:  # erased meanwhile: nobody to write to
+        return Told(Delivery.FAILED, error="whatsapp: no applicant")
+    with use_locale(question.locale):
+        name = signature(d, staff_first_name)
+        signed = _("questions.reply").format(signature=html.escape(name))
+    text = signed + "\n" + html.escape(row.body)
+    told = await notify.tell(d, applicant, text, kind=Kind.QUESTION_REPLY, fields=(name, row.body))
+    log.info("reply to question %s: %s", question.id, told.outcome.value)
+    if told.sent:
+        await store.mark_relayed(d.db, row.id, d.clock.now())
+    return told
+
+
+async def tell_resident(d: Deps, bot: Bot, question: Question, text: str) -> bool:
+    """A line from the service to the resident (the question closed), on their channel;
+    whether it reached them."""
+    if contacts.channel_of(question.user_id) == contacts.WHATSAPP:
+        applicant = await repo.get(d.db, question.user_id)
+        if applicant is None:
+            return False
+        with use_locale(question.locale):
+            name = _("questions.signature.service")
+        told = await notify.tell(d, applicant, text, kind=Kind.QUESTION_REPLY, fields=(name, text))
+        return told.sent
+    try:
+        await bot.send_message(question.user_id, text)
+    except TelegramError as exc:
+        log.info("question %s: resident not told: %s", question.id, type(exc).__name__)
+        return False
+    return True
 
 
 async def tell_group(d: Deps, bot: Bot, text: str, thread: int | None = None) -> None:

@@ -11,8 +11,9 @@ What WhatsApp changes, and where it is decided:
 - the phone number is known: offered, not asked for (phone.py);
 - no passing notes for a pressed button: an alert (or a note with nothing else to show) is
   sent as a short text first;
-- a free text that answers nothing: the FAQ, else how to reach BBPVP (relaying questions
-  to staff is Telegram's, not yet WhatsApp's).
+- a free text that answers nothing: the FAQ with "Tanya petugas", or the offer to send it
+  to staff, or how to reach BBPVP (questions.py); while their question is open, what they
+  type when nothing is asked joins it, and a photo or voice note is asked for as text.
 Replies go out as replies (not bulk); a message that Meta refuses stops the rest of that
 reply, and a registration's confirmation then stays owed, to be shown with the next message.
 """
@@ -22,17 +23,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
-from html import escape
 
 from bot.channels.incoming import Incoming, Kind
 from bot.channels.whatsapp import keywords, phone
 from bot.channels.whatsapp.client import WhatsAppClient
 from bot.channels.whatsapp.keywords import Command
+from bot.channels.whatsapp.questions import Questions, ToStaff, is_question_button
 from bot.channels.whatsapp.render import options, page_of, render
 from bot.channels.whatsapp.screens import Screen, Screens
 from bot.conversation import account, attendance, interview, status_check
 from bot.conversation import views as cv
-from bot.conversation.faq_answer import entry_text
 from bot.conversation.incoming import Chosen, PhoneShared, Typed, Unsupported
 from bot.conversation.interview_views import current_view
 from bot.conversation.reply import Asked, Reply, Shown
@@ -40,8 +40,7 @@ from bot.deps import Deps
 from bot.domain import questionnaire as qn
 from bot.domain.faq import normalize
 from bot.domain.status import ApplicantStatus
-from bot.i18n import _, get_locale, use_locale
-from bot.services import questions
+from bot.i18n import get_locale, use_locale
 from bot.storage import applicants as repo
 from bot.storage import contacts, conversations
 from bot.storage.applicants import Applicant
@@ -60,8 +59,11 @@ class WhatsAppConversation:
         client: WhatsAppClient,
         tell_promoted: Callable[[int], Awaitable[None]],
         screens: Screens | None = None,
+        to_staff: ToStaff | None = None,
     ) -> None:
         self.d = d
+        # A question for staff, into the resident's topic of the staff group (feature.py).
+        self.to_staff = to_staff
         self.client = client
         # Someone a freed place went to (an erasure here) is told on their own channel.
         self.tell_promoted = tell_promoted
@@ -108,6 +110,7 @@ class _Turn:
         self.user_id = user_id
         self.applicant = applicant
         self.failed = False  # a message was refused: nothing more is sent this turn
+        self.questions = Questions(conv.d, conv.to_staff, user_id, incoming.name)
 
     async def run(self) -> None:
         a = self.applicant
@@ -130,6 +133,8 @@ class _Turn:
             case _:  # media, voice, sticker, location, contacts, what WhatsApp could not show
                 if self.applicant is None:
                     await self.start()
+                elif _expects_nothing(self.applicant) and await self.questions.open():
+                    await self.send_view(self.questions.text_only())  # staff read only text
                 else:
                     await self.receive(Unsupported())
 
@@ -157,6 +162,11 @@ class _Turn:
         reason = await attendance.take_reason(self.d, self.user_id, a, text)
         if reason is not None:
             await self.show(reason)
+            return
+        # Their question is open and nothing else is asked: the text joins it (as Telegram's
+        # handlers/questions.take_question); a greeting too, staff read it in the topic.
+        if _expects_nothing(a) and await self.questions.open():
+            await self.send_view(await self.questions.send(text))
             return
         if _expects_nothing(a) and keywords.is_greeting(text):
             await self.command(Command.MENU)
@@ -229,6 +239,10 @@ class _Turn:
             await self.command(Command(account.command_of(choice_id) or Command.MENU))
         elif account.is_account_button(choice_id):
             await self.show(await account.chosen(self.d, self.user_id, self.applicant, choice_id))
+        elif is_question_button(choice_id):  # under a FAQ answer: helpful, other, Tanya petugas
+            view = await self.questions.chosen(choice_id)
+            if view is not None:
+                await self.send_view(view)
         else:  # the interview's, or of no kind known any more (answered as outdated)
             await self.receive(Chosen(choice_id))
 
@@ -323,22 +337,15 @@ class _Turn:
         return screen.page if same else 0
 
     async def asked(self, asked: Asked) -> None:
-        """A text that answers nothing: the FAQ's answer, or how to reach BBPVP."""
-        d = self.d
+        """A text that answers nothing: the FAQ's answer, the offer to ask staff, or how to
+        reach BBPVP (questions.py)."""
         text = self.incoming.text
         if not normalize(text):  # "ok", "halo", a number: no question, where they are
             await self.send_view(asked.where)
             return
-        matches = questions.match(d, text)
-        if matches:
-            await self.send_view(cv.View(entry_text(d, matches[0].entry)))
-            return
-        contact = escape(d.settings.contact_bbpvp)
-        sorry = _("questions.no_match.no_staff").format(contact=contact)
-        if asked.remind:
-            await self.send_view(cv.View(sorry + "\n\n" + asked.where.text, asked.where.choice))
-        else:
-            await self.send_view(cv.View(sorry))
+        await self.send_view(
+            await self.questions.free_text(text, asked.where if asked.remind else None)
+        )
 
     async def send_view(self, view: cv.View, page: int = 0) -> None:
         if self.failed:

@@ -3,7 +3,8 @@
 Off unless WhatsApp is configured (bot/config.py): the lifespan then starts nothing and the
 route answers 404. On, the lifespan starts the client and the channel before the HTTP
 server takes requests, and stops them after it closed, having finished what was taken.
-Each resident's message goes to the conversation (conversation.py).
+Each resident's message goes to the conversation (conversation.py); a question for staff is
+relayed into the Telegram staff group (bot/channels/telegram/question_relay.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.channels.telegram import question_relay
 from bot.channels.whatsapp import webhook
 from bot.channels.whatsapp.channel import WhatsAppChannel
 from bot.channels.whatsapp.client import WhatsAppClient
@@ -21,6 +23,7 @@ from bot.deps import Deps
 from bot.feature import App, Feature
 from bot.services import applicant_desk
 from bot.storage.contacts import WHATSAPP
+from bot.storage.questions import Question
 
 
 @asynccontextmanager
@@ -33,8 +36,12 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
     async def tell_promoted(user_id: int) -> None:
         await applicant_desk.tell_promoted(d, user_id)
 
+    async def to_staff(question: Question, first_name: str | None) -> bool:
+        # Staff answer questions in the Telegram staff group, whichever channel asked.
+        return await question_relay.relay_in(d, app.bot, question, first_name)
+
     screens = Screens()  # what each resident has on screen: replies and personal messages
-    conversation = WhatsAppConversation(d, client, tell_promoted, screens)
+    conversation = WhatsAppConversation(d, client, tell_promoted, screens, to_staff)
     channel = WhatsAppChannel(d, app, client, conversation, screens=screens)
     await channel.start()
     d.whatsapp = channel

@@ -52,6 +52,7 @@ NEWS = {
     "terkirim": N_("web.inbox.news.sent"),
     "diblokir": N_("web.inbox.news.blocked"),
     "gagal": N_("web.inbox.news.failed"),
+    "di_luar_24_jam": N_("web.inbox.news.outside_window"),
     "kosong": N_("web.inbox.news.empty"),
     "panjang": N_("web.inbox.news.too_long"),
     "tertutup": N_("web.inbox.news.closed_already"),
@@ -195,6 +196,8 @@ async def reply(request: Request, who: Staffer) -> Response:
     )
     if told.sent:
         return back(question.id, "terkirim")
+    if told.outside_window:  # a WhatsApp resident who last wrote over 24 hours ago
+        return back(question.id, "di_luar_24_jam")
     return back(question.id, "diblokir" if told.outcome is Delivery.BLOCKED else "gagal")
 
 
