@@ -192,8 +192,8 @@ async def test_whatsapp_configured_and_reachable(tmp_path: Path) -> None:
     )
     assert (
         "note    whatsapp templates: none for stage, place, schedule, schedule_cancel, reminder,"
-        " nik_conflict, turned_18, question_reply, announcement: not sent outside the 24 hours after a"
-        " resident's last message (set WHATSAPP_TEMPLATES once Meta has approved them)"
+        " nik_conflict, turned_18, question_reply, announcement: not sent outside the 24 hours"
+        " after a resident's last message (set WHATSAPP_TEMPLATES once Meta has approved them)"
     ) in lines
 
 
