@@ -2,9 +2,8 @@
 channel-free conversation (bot/conversation/) and its reply shown as WhatsApp messages.
 
 What WhatsApp changes, and where it is decided:
-- no command menu: typed words stand for the commands (keywords.py); a command typed while
-  a question waits for a typed answer is that answer (a resident named "Data"), unless it
-  came with "/" or is one that always works (batal, menu, bantuan);
+- no command menu: typed words stand for the commands (keywords.py), at every step (no
+  name, NIK, date or phone number is one of them), and "menu" lists them;
 - buttons and lists only, no editing: every view is a new message (render.py); a typed
   number or an option's words choose it, counted over the view last shown to the person
   (the one on their screen, also after a list's "Lainnya" pages);
