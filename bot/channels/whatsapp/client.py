@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,9 @@ class WhatsAppClient:
         self.throttle_wait_scale = throttle_wait_scale
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
+        # Told of every send refused because the bot cannot send at all (a token expired or
+        # revoked, the account locked or unpaid): the feature alerts the admins with it.
+        self.on_stop: Callable[[Delivery], None] | None = None
 
     @classmethod
     def from_settings(cls, s: Settings) -> WhatsAppClient:
@@ -138,7 +142,10 @@ class WhatsAppClient:
 
     def _refused(self, verdict: Verdict, answer: _Answer, attempts: int) -> Delivery:
         log.warning("WhatsApp message not sent: %s (%s)", verdict.outcome.value, verdict.error)
-        return Delivery(verdict.outcome, None, answer.code, verdict.error, attempts)
+        delivery = Delivery(verdict.outcome, None, answer.code, verdict.error, attempts)
+        if delivery.outcome is Outcome.STOP and self.on_stop is not None:
+            self.on_stop(delivery)
+        return delivery
 
     async def text(self, to: str, body: str, *, bulk: bool = False) -> Delivery:
         message = {"to": to, "type": "text", "text": {"body": body, "preview_url": False}}

@@ -9,18 +9,22 @@ relayed into the Telegram staff group (bot/channels/telegram/question_relay.py).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import html
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from bot.channels.telegram import question_relay
+from bot.channels.telegram.alerts import times
 from bot.channels.whatsapp import webhook
 from bot.channels.whatsapp.channel import WhatsAppChannel
-from bot.channels.whatsapp.client import WhatsAppClient
+from bot.channels.whatsapp.client import Delivery, WhatsAppClient
 from bot.channels.whatsapp.conversation import WhatsAppConversation
 from bot.channels.whatsapp.outbound import WhatsAppSender
 from bot.channels.whatsapp.screens import Screens
 from bot.deps import Deps
 from bot.feature import App, Feature
+from bot.i18n import _
 from bot.services import applicant_desk
 from bot.storage.contacts import WHATSAPP
 from bot.storage.questions import Question
@@ -32,6 +36,7 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
         yield
         return
     client = WhatsAppClient.from_settings(d.settings)
+    client.on_stop = stop_alert(d)
 
     async def tell_promoted(user_id: int) -> None:
         await applicant_desk.tell_promoted(d, user_id)
@@ -52,6 +57,30 @@ async def whatsapp_channel(app: App, d: Deps) -> AsyncIterator[None]:
         d.senders.pop(WHATSAPP, None)
         d.whatsapp = None
         await channel.stop()
+
+
+def stop_alert(d: Deps) -> Callable[[Delivery], None]:
+    """Meta refuses every message (a token expired or revoked, the account locked or
+    unpaid): nothing reaches WhatsApp residents until a person fixes it, so the admins are
+    alerted, once per ALERT_EVERY for each of Meta's codes, like any other failure."""
+    sending: set[asyncio.Task[None]] = set()
+
+    def alert(delivery: Delivery) -> None:
+        if d.alerts is None:
+            return
+        code = "-" if delivery.code is None else str(delivery.code)
+        reason = html.escape(delivery.error)
+
+        def render(count: int) -> str:
+            return f"{_('alert.whatsapp_stopped').format(code=code, reason=reason)}\n{times(count)}"
+
+        task = asyncio.get_running_loop().create_task(
+            d.alerts.send(("whatsapp_stopped", code), render)
+        )
+        sending.add(task)
+        task.add_done_callback(sending.discard)
+
+    return alert
 
 
 FEATURE = Feature(name="whatsapp", lifespan=whatsapp_channel, routes=webhook.routes())
