@@ -2,5 +2,5 @@
 
 Nothing here imports a channel (telegram, a WhatsApp client): views are text plus one kind of
 choice (bot/conversation/views.py), and each channel renders them its own way (Telegram:
-handlers/render.py). tests/unit/test_conversation_imports.py keeps it so.
+handlers/render.py). tests/unit/test_channel_seam.py keeps it so.
 """
