@@ -24,7 +24,7 @@ from bot.i18n import set_locale
 from bot.services import schedules
 from bot.storage import applicants as repo
 from tests.e2e.residents import Person
-from tests.helpers.conversation import Resident, engine_deps, options_of
+from tests.helpers.conversation import Resident, answer_after_nik, engine_deps, options_of
 
 FIRST = Person()
 SECOND = Person(name="Budi Santoso", nik="3673051203950002")  # Cipocok Jaya, man, 1995
@@ -47,21 +47,7 @@ async def _register(r: Resident, p: Person = FIRST) -> str:
     await _consented(r)
     await r.say(p.name)
     await r.say(p.nik)
-    await r.choose_suggested()  # the birth date read from the NIK
-    await r.choose_suggested()  # the sex read from the NIK
-    await r.choose(p.domicile)
-    await r.choose(p.kecamatan or "")
-    await r.choose(p.kelurahan or "")
-    for label in (p.education, p.marital, p.family, p.health, p.health_check):
-        await r.choose(label)
-    await r.share_phone("+6281234567890")
-    for label in (p.siapkerja, p.passport, p.worked_abroad):
-        await r.choose(label)
-    for group in (p.languages, p.interests, p.destinations):
-        for label in group:
-            await r.choose(label)
-        await r.choose(p.done)
-    await r.choose("Kirim pendaftaran")
+    await answer_after_nik(r, p)
     applicant = await r.applicant()
     assert applicant is not None and applicant.submitted and applicant.reg_no
     set_locale("id")

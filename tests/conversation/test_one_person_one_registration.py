@@ -15,7 +15,13 @@ from bot.deps import Deps
 from bot.services import registration as reg
 from bot.storage import contacts
 from tests.e2e.residents import Person
-from tests.helpers.conversation import Resident, engine_deps, options_of, register_through
+from tests.helpers.conversation import (
+    Resident,
+    answer_after_nik,
+    engine_deps,
+    options_of,
+    register_through,
+)
 
 PERSON = Person()  # NIK 3673055512980001, born 15-12-1998
 OWN_DATE = "15-12-1998"
@@ -81,22 +87,7 @@ async def test_not_mine_goes_on_and_staff_decide_at_submission(d: Deps) -> None:
     assert reg.NIK_ELSEWHERE not in taken.answers
 
     # The rest of the interview, then the conflict flow as for any NIK held by another.
-    await wa.choose_suggested()  # the birth date
-    await wa.choose_suggested()  # the sex
-    await wa.choose(PERSON.domicile)
-    await wa.choose(PERSON.kecamatan or "")
-    await wa.choose(PERSON.kelurahan or "")
-    for label in (PERSON.education, PERSON.marital, PERSON.family, PERSON.health,
-                  PERSON.health_check):  # fmt: skip
-        await wa.choose(label)
-    await wa.share_phone("+6281200000001")
-    for label in (PERSON.siapkerja, PERSON.passport, PERSON.worked_abroad):
-        await wa.choose(label)
-    for group in (PERSON.languages, PERSON.interests, PERSON.destinations):
-        for label in group:
-            await wa.choose(label)
-        await wa.choose(PERSON.done)
-    await wa.choose("Kirim pendaftaran")
+    await answer_after_nik(wa, PERSON, phone="+6281200000001")
     assert CHECK in wa.last.text
     claimant = await wa.applicant()
     assert claimant is not None and claimant.channel == "whatsapp"

@@ -11,7 +11,7 @@ from bot.storage import applicants as repo
 from bot.storage import contacts
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.e2e.residents import Person, at_first_question, register, say, tap
-from tests.helpers.conversation import Resident, register_through
+from tests.helpers.conversation import Resident, answer_after_nik, register_through
 from tests.helpers.runner import add_staff
 
 PERSON = Person()  # NIK 3673055512980001, born 15-12-1998
@@ -94,20 +94,7 @@ async def test_a_whatsapp_claim_goes_to_staff_who_see_its_channel(
     await wa.say(PERSON.name)
     await wa.say(PERSON.nik)
     await wa.choose("Bukan saya, lanjut")
-    await wa.choose_suggested()  # the birth date
-    await wa.choose_suggested()  # the sex
-    for label in (PERSON.domicile, PERSON.kecamatan or "", PERSON.kelurahan or "",
-                  PERSON.education, PERSON.marital, PERSON.family, PERSON.health,
-                  PERSON.health_check):  # fmt: skip
-        await wa.choose(label)
-    await wa.share_phone("+6281200000002")
-    for label in (PERSON.siapkerja, PERSON.passport, PERSON.worked_abroad):
-        await wa.choose(label)
-    for group in (PERSON.languages, PERSON.interests, PERSON.destinations):
-        for label in group:
-            await wa.choose(label)
-        await wa.choose(PERSON.done)
-    await wa.choose("Kirim pendaftaran")
+    await answer_after_nik(wa, PERSON, phone="+6281200000002")
     assert "Data NIK Anda perlu kami periksa dulu" in wa.last.text
     claimant = await wa.applicant()
     assert claimant is not None and claimant.reg_no is not None

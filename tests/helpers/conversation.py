@@ -139,6 +139,15 @@ async def register_through(r: Resident, p: Person) -> str:
     await r.choose("Setuju")
     await r.say(p.name)
     await r.say(p.nik)
+    await answer_after_nik(r, p)
+    applicant = await r.applicant()
+    assert applicant is not None and applicant.reg_no is not None, r.last.text
+    return applicant.reg_no
+
+
+async def answer_after_nik(r: Resident, p: Person, phone: str = "+6281234567890") -> None:
+    """Every answer after the NIK, to "Kirim pendaftaran" pressed: the birth date and sex
+    read from the NIK taken, then ``p``'s answers, the number ``phone`` shared."""
     await r.choose_suggested()  # the birth date read from the NIK
     await r.choose_suggested()  # the sex read from the NIK
     await r.choose(p.domicile)
@@ -147,7 +156,7 @@ async def register_through(r: Resident, p: Person) -> str:
         await r.choose(p.kelurahan or "")
     for label in (p.education, p.marital, p.family, p.health, p.health_check):
         await r.choose(label)
-    await r.share_phone("+6281234567890")
+    await r.share_phone(phone)
     for label in (p.siapkerja, p.passport, p.worked_abroad):
         await r.choose(label)
     for group in (p.languages, p.interests, p.destinations):
@@ -155,6 +164,3 @@ async def register_through(r: Resident, p: Person) -> str:
             await r.choose(label)
         await r.choose(p.done)
     await r.choose("Kirim pendaftaran")
-    applicant = await r.applicant()
-    assert applicant is not None and applicant.reg_no is not None, r.last.text
-    return applicant.reg_no
