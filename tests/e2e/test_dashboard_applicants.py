@@ -12,7 +12,7 @@ import httpx
 from bot.runner import BotRunner
 from bot.simulator import BotApiSimulator
 from tests.conftest import ADMIN_ID, STAFF_ID
-from tests.e2e.residents import say
+from tests.e2e.residents import say, until
 from tests.helpers.dashboard import ADDRESSES, browser, csrf_token, logged_in
 from tests.helpers.rows import Seed, applicant_row, insert, insert_applicants
 from tests.helpers.runner import add_staff, db_of
@@ -329,7 +329,9 @@ async def test_the_audit_says_who_listed_what_in_both_languages(
     assert "3673041203950012" not in audit
     await say(admin, "/bahasa")
     await admin.tap("English")
-    await admin.wait_idle(quiet=0.1, timeout=10)
+    # Until the choice is confirmed (and so stored): a quiet tenth of a second came too
+    # early once on a loaded machine, and the page was still in Indonesian.
+    await until(lambda: any("use English" in m.text for m in admin.messages), within=10)
     async with logged_in(bot, admin) as client:
         audit = (await client.get("/dasbor/audit")).text
     assert "Viewed the applicant list on the web: 1 match, page 1 · " in audit
