@@ -48,6 +48,7 @@ from bot.storage.broadcasts import Broadcast, OutboxCounts, Status
 from bot.storage.recipients import RecipientCount, count_recipients
 from bot.web.dashboard import listing
 from bot.web.dashboard.auth import Staffer
+from bot.web.dashboard.news import back_to, news_from
 from bot.web.dashboard.pages import deps_of, page, staff_page
 from bot.web.dashboard.render import render
 from bot.web.dashboard.security import PREFIX
@@ -94,13 +95,11 @@ def bot_of(request: Request) -> ExtBot[Any]:
 
 
 def news(request: Request) -> str | None:
-    key = request.query_params.get("kabar")
-    return _(NEWS[key]) if key in NEWS else None
+    return news_from(request, NEWS)
 
 
 def back(broadcast_id: int | None, key: str) -> Response:
-    where = f"{PATH}/{broadcast_id}" if broadcast_id is not None else PATH
-    return RedirectResponse(f"{where}?kabar={key}", status_code=303)
+    return back_to(f"{PATH}/{broadcast_id}" if broadcast_id is not None else PATH, key)
 
 
 def when_text(d: Deps, iso: str | None, locale: str) -> str:

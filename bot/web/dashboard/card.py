@@ -26,7 +26,7 @@ from markupsafe import Markup
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.conversation.answers import answer_text
@@ -60,6 +60,7 @@ from bot.storage.notes import MAX_NOTE_LENGTH
 from bot.storage.schedules import Reminder
 from bot.storage.staff import AuditEntry
 from bot.web.dashboard.auth import Staffer
+from bot.web.dashboard.news import back_to, news_from
 from bot.web.dashboard.pages import deps_of, page, staff_page
 from bot.web.dashboard.security import PREFIX
 
@@ -416,8 +417,7 @@ def not_found(who: Staffer, reg_no: str) -> Response:
 
 
 def news(request: Request) -> str | None:
-    key = request.query_params.get("kabar")
-    return _(NEWS[key]) if key in NEWS else None
+    return news_from(request, NEWS)
 
 
 async def show(
@@ -480,7 +480,7 @@ def text_field(form: FormData, name: str, limit: int) -> str:
 
 
 def back(reg_no: str, key: str) -> Response:
-    return RedirectResponse(f"{card_path(reg_no)}?kabar={key}", status_code=303)
+    return back_to(card_path(reg_no), key)
 
 
 @staff_page()

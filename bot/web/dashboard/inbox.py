@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot
 from telegram.error import TelegramError
@@ -28,6 +28,7 @@ from bot.storage import question_inbox
 from bot.storage import questions as store
 from bot.storage.questions import Direction, Question, QuestionMessage, Status
 from bot.web.dashboard.auth import Staffer
+from bot.web.dashboard.news import back_to, news_from
 from bot.web.dashboard.pages import deps_of, page, staff_page
 from bot.web.dashboard.security import PREFIX
 
@@ -68,13 +69,11 @@ def bot_of(request: Request) -> Bot:
 
 
 def news(request: Request) -> str | None:
-    key = request.query_params.get("kabar")
-    return _(NEWS[key]) if key in NEWS else None
+    return news_from(request, NEWS)
 
 
 def back(question_id: int | None, key: str) -> Response:
-    where = f"{PATH}/{question_id}" if question_id is not None else PATH
-    return RedirectResponse(f"{where}?kabar={key}", status_code=303)
+    return back_to(f"{PATH}/{question_id}" if question_id is not None else PATH, key)
 
 
 async def staff_name(d: Deps, bot: Bot, staff_id: int) -> str | None:
